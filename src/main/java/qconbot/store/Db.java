@@ -1,0 +1,196 @@
+package qconbot.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one SQLite file that holds all state. A single connection, used by one thread at a time: SQLite serialises
+ * writers anyway, and our queries take microseconds. Other processes on the same file wait up to the busy timeout.
+ */
+public final class Db implements AutoCloseable {
+
+    /** Applied in order, each once, each in its own transaction. Add new files at the end; never edit old ones. */
+    private static final List<String> MIGRATIONS = List.of(
+            "V1__notes.sql");
+
+    @FunctionalInterface
+    public interface SqlFunction<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    @FunctionalInterface
+    public interface SqlConsumer {
+        void accept(Connection connection) throws SQLException;
+    }
+
+    private final Connection connection;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Path file;
+
+    private Db(Path file, Connection connection) {
+        this.file = file;
+        this.connection = connection;
+    }
+
+    /** Opens (creating if needed) the database file and brings its schema up to date. */
+    public static Db open(Path file) throws SQLException {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new SQLException("Cannot create the folder for the database " + file + ": " + e.getMessage(), e);
+        }
+        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA busy_timeout = 10000");
+            statement.execute("PRAGMA journal_mode = WAL");
+            // NORMAL in WAL mode survives a killed process; only a power cut can lose the last commits.
+            statement.execute("PRAGMA synchronous = NORMAL");
+            statement.execute("PRAGMA foreign_keys = ON");
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        Db db = new Db(file, connection);
+        db.migrate();
+        return db;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Runs work in one transaction and returns its result; any exception rolls everything back. */
+    public <T> T inTransaction(SqlFunction<T> work) throws SQLException {
+        lock.lock();
+        try {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.apply(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Like {@link #inTransaction} for work that returns nothing. */
+    public void run(SqlConsumer work) throws SQLException {
+        inTransaction(connection -> {
+            work.accept(connection);
+            return null;
+        });
+    }
+
+    /** Reads outside an explicit transaction (each statement sees a consistent snapshot). */
+    public <T> T read(SqlFunction<T> work) throws SQLException {
+        lock.lock();
+        try {
+            return work.apply(connection);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int schemaVersion() throws SQLException {
+        return read(Db::schemaVersion);
+    }
+
+    private void migrate() throws SQLException {
+        run(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+            }
+        });
+        // BEGIN IMMEDIATE makes a second process starting at the same moment wait instead of migrating twice.
+        lock.lock();
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("BEGIN IMMEDIATE");
+            try {
+                int current = schemaVersion(connection);
+                if (current > MIGRATIONS.size()) {
+                    throw new SQLException("The database " + file + " has schema version " + current
+                            + ", newer than this bot knows (" + MIGRATIONS.size() + "). Run a newer qcon-bot.");
+                }
+                for (int version = current + 1; version <= MIGRATIONS.size(); version++) {
+                    for (String sql : statements(MIGRATIONS.get(version - 1))) {
+                        statement.execute(sql);
+                    }
+                    statement.executeUpdate("DELETE FROM schema_version");
+                    statement.executeUpdate("INSERT INTO schema_version (version) VALUES (" + version + ")");
+                }
+                statement.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                statement.execute("ROLLBACK");
+                throw e;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static int schemaVersion(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT max(version) FROM schema_version")) {
+            return rows.next() ? rows.getInt(1) : 0;
+        }
+    }
+
+    /** Splits a migration file on semicolons that end a line (our migrations keep one statement per paragraph). */
+    static List<String> statements(String resource) throws SQLException {
+        String sql;
+        try (InputStream in = Db.class.getResourceAsStream("/db/" + resource)) {
+            if (in == null) {
+                throw new SQLException("Missing migration /db/" + resource + " in the jar");
+            }
+            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SQLException("Cannot read migration " + resource, e);
+        }
+        List<String> statements = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : sql.split("\n")) {
+            if (line.strip().startsWith("--")) {
+                continue;
+            }
+            current.append(line).append('\n');
+            if (line.strip().endsWith(";")) {
+                statements.add(current.toString().strip());
+                current.setLength(0);
+            }
+        }
+        if (!current.toString().isBlank()) {
+            statements.add(current.toString().strip());
+        }
+        return statements;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        lock.lock();
+        try {
+            connection.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

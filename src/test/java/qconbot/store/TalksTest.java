@@ -1,0 +1,175 @@
+package qconbot.store;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import qconbot.notes.Notes;
+import qconbot.notes.NotesParser;
+import qconbot.notes.Talk;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TalksTest {
+
+    @TempDir
+    Path dir;
+    Db db;
+    Talks talks;
+    String shipped;
+
+    @BeforeEach
+    void open() throws Exception {
+        db = Db.open(dir.resolve("data/qcon.db"));
+        talks = new Talks(db);
+        shipped = Files.readString(Path.of("config/notes/qcon-2020.txt"));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        db.close();
+    }
+
+    @Test
+    void a_new_database_is_created_with_wal_foreign_keys_and_the_latest_schema() throws Exception {
+        assertTrue(Files.exists(dir.resolve("data/qcon.db")), "parent folder and file created");
+        assertEquals("wal", pragma("journal_mode"));
+        assertEquals("1", pragma("foreign_keys"));
+        assertEquals(1, db.schemaVersion());
+    }
+
+    @Test
+    void reopening_a_database_applies_no_migration_twice() throws Exception {
+        talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped)));
+        db.close();
+        db = Db.open(dir.resolve("data/qcon.db"));
+        assertEquals(1, db.schemaVersion());
+        assertEquals(20, new Talks(db).count());
+    }
+
+    @Test
+    void sync_stores_talks_bullets_and_internal_lines() throws Exception {
+        Talks.SyncReport report = talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped)));
+
+        assertEquals(20, report.talks());
+        assertEquals(7, report.internalLines());
+        assertEquals(7, count("SELECT count(*) FROM internal_lines WHERE in_notes = 1"));
+        Talk monzo = talks.byKey("qcon-2020.txt/day-3/microservices-at-monzo").orElseThrow();
+        Talk parsed = NotesParser.parse("qcon-2020.txt", shipped).talks().get(0);
+        assertEquals(parsed, monzo, "a stored talk reads back exactly as parsed");
+    }
+
+    @Test
+    void ids_survive_rereading_an_edited_file() throws Exception {
+        talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped)));
+        Map<String, Long> talkIds = ids("SELECT key, id FROM talks");
+        Map<String, Long> lineIds = ids("SELECT key, id FROM internal_lines");
+
+        // A new talk at the top shifts every line; a bullet is re-spaced; one internal line is removed.
+        String edited = shipped
+                .replace("Day 3\n--------------\n", "Day 3\n--------------\n17:30 closing drinks:\n- [INTERNAL] book a table\n\n")
+                .replace("- [INTERNAL] we should look for dead code\n", "")
+                .replace("- they use golang", "-   they use   golang");
+        Talks.SyncReport report = talks.sync(List.of(NotesParser.parse("qcon-2020.txt", edited)));
+
+        assertEquals(21, report.talks());
+        assertEquals(1, report.internalLinesGone());
+        Map<String, Long> talkIdsAfter = ids("SELECT key, id FROM talks");
+        Map<String, Long> lineIdsAfter = ids("SELECT key, id FROM internal_lines");
+        talkIds.forEach((key, id) -> assertEquals(id, talkIdsAfter.get(key), "talk " + key));
+        lineIds.forEach((key, id) -> assertEquals(id, lineIdsAfter.get(key), "internal line " + key));
+        assertEquals(1, count("SELECT count(*) FROM internal_lines WHERE in_notes = 0"), "kept, marked gone");
+        assertEquals(8, count("SELECT count(*) FROM internal_lines"));
+    }
+
+    @Test
+    void a_talk_gone_from_the_notes_is_kept_but_no_longer_served() throws Exception {
+        talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped)));
+        String withoutQuarkus = shipped.replaceAll("(?s)1035 quarkus:.*?\n\n", "");
+        Talks.SyncReport report = talks.sync(List.of(NotesParser.parse("qcon-2020.txt", withoutQuarkus)));
+
+        assertEquals(19, report.talks());
+        assertEquals(1, report.talksGone());
+        assertTrue(talks.byKey("qcon-2020.txt/day-2/quarkus").isEmpty());
+        assertEquals(20, count("SELECT count(*) FROM talks"));
+        assertEquals(19, count("SELECT count(*) FROM talk_search"));
+    }
+
+    @Test
+    void several_files_keep_their_own_conference_and_agenda_order() throws Exception {
+        Notes qcon = NotesParser.parse("qcon-2020.txt", shipped);
+        Notes other = NotesParser.parse("devoxx-2021.txt", """
+                DEVOXX 2021
+                -----------
+                Day 1
+                -----
+                1400 records in practice:
+                - Jane Doe
+                - records are great
+                0930 opening:
+                - welcome
+                """);
+        talks.sync(List.of(other, qcon));
+
+        List<Talk> agenda = talks.agenda();
+        assertEquals(22, agenda.size());
+        assertEquals("DEVOXX 2021", agenda.get(0).conference());
+        assertEquals(List.of("opening", "records in practice"), agenda.subList(0, 2).stream().map(Talk::title).toList());
+        assertEquals("keynote", agenda.get(2).title(), "QCon Day 1 starts with its 09:00 keynote");
+    }
+
+    @Test
+    void a_failed_sync_leaves_the_previous_state_whole() throws Exception {
+        talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped)));
+        Talk broken = new Talk("k", "x.txt", "X", "Day 1", 1, null, null, null, List.of(), 1, 1);
+        Notes bad = new Notes("x.txt", "X", List.of(broken), List.of());
+
+        assertThrows(SQLException.class, () -> talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped), bad)));
+        assertEquals(20, talks.count());
+        assertEquals(20, count("SELECT count(*) FROM talk_search"));
+    }
+
+    private String pragma(String name) throws SQLException {
+        return db.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("PRAGMA " + name);
+                 ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
+            }
+        });
+    }
+
+    private int count(String sql) throws SQLException {
+        return db.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        });
+    }
+
+    private Map<String, Long> ids(String sql) throws SQLException {
+        return db.read(connection -> {
+            Map<String, Long> ids = new LinkedHashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ids.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+            assertFalse(ids.isEmpty());
+            return ids;
+        });
+    }
+}
