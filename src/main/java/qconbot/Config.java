@@ -1,0 +1,144 @@
+package qconbot;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Settings from the environment. A file (config/qcon.env, or QCON_CONFIG) may set the same keys in KEY=value
+ * lines; the environment wins. {@link #load} fails with one sentence naming the variable to set.
+ */
+public record Config(String botToken, String signingSecret, String appToken, String slackApiUrl,
+                     int port, Path db, Path notes) {
+
+    public static final String SLACK_BOT_TOKEN = "SLACK_BOT_TOKEN";
+    public static final String SLACK_SIGNING_SECRET = "SLACK_SIGNING_SECRET";
+    public static final String SLACK_APP_TOKEN = "SLACK_APP_TOKEN";
+    public static final String SLACK_API_URL = "SLACK_API_URL";
+    public static final String PORT = "PORT";
+    public static final String QCON_DB = "QCON_DB";
+    public static final String QCON_NOTES = "QCON_NOTES";
+    public static final String QCON_CONFIG = "QCON_CONFIG";
+
+    public static final String DEFAULT_CONFIG_FILE = "config/qcon.env";
+    public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
+
+    /** A setting that is missing or wrong; the message says what to set. */
+    public static class Invalid extends RuntimeException {
+        Invalid(String message) {
+            super(message);
+        }
+    }
+
+    public boolean socketMode() {
+        return appToken != null;
+    }
+
+    /** Settings for a bot that talks to Slack: over HTTP (signing secret) or Socket Mode (app token). */
+    public static Config load(Map<String, String> env) {
+        Map<String, String> settings = merged(env);
+        String botToken = settings.get(SLACK_BOT_TOKEN);
+        String appToken = settings.get(SLACK_APP_TOKEN);
+        String signingSecret = settings.get(SLACK_SIGNING_SECRET);
+        if (botToken == null) {
+            throw new Invalid("Set " + SLACK_BOT_TOKEN + " to the bot token (xoxb-...) from your Slack app's OAuth & Permissions page,"
+                    + " or run `java -jar target/qcon-bot.jar console` to try the bot without Slack.");
+        }
+        if (!botToken.startsWith("xoxb-")) {
+            throw new Invalid(SLACK_BOT_TOKEN + " must be a bot token starting with xoxb-.");
+        }
+        if (appToken != null && !appToken.startsWith("xapp-")) {
+            throw new Invalid(SLACK_APP_TOKEN + " must be an app-level token starting with xapp- (Basic Information, App-Level Tokens, scope connections:write).");
+        }
+        if (appToken == null && signingSecret == null) {
+            throw new Invalid("Set " + SLACK_SIGNING_SECRET + " (Basic Information, App Credentials) to take requests over HTTP,"
+                    + " or " + SLACK_APP_TOKEN + " (xapp-...) to use Socket Mode.");
+        }
+        return new Config(botToken, signingSecret, appToken, slackApiUrl(settings), port(settings),
+                Path.of(settings.getOrDefault(QCON_DB, "data/qcon.db")),
+                Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")));
+    }
+
+    /** Settings for the local console: no Slack at all. */
+    public static Config loadForConsole(Map<String, String> env) {
+        Map<String, String> settings = merged(env);
+        return new Config(null, null, null, DEFAULT_SLACK_API_URL, 0,
+                Path.of(settings.getOrDefault(QCON_DB, "data/qcon.db")),
+                Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")));
+    }
+
+    private static Map<String, String> merged(Map<String, String> env) {
+        Map<String, String> settings = new HashMap<>();
+        Path file = Path.of(env.getOrDefault(QCON_CONFIG, DEFAULT_CONFIG_FILE));
+        if (Files.isRegularFile(file)) {
+            settings.putAll(readEnvFile(file));
+        } else if (env.containsKey(QCON_CONFIG)) {
+            throw new Invalid(QCON_CONFIG + " names " + file + ", which is not a readable file.");
+        }
+        settings.putAll(env);
+        settings.values().removeIf(value -> value == null || value.isBlank());
+        settings.replaceAll((key, value) -> value.trim());
+        return settings;
+    }
+
+    /** KEY=value lines; blank lines and # comments skipped; optional surrounding quotes removed. */
+    static Map<String, String> readEnvFile(Path file) {
+        Map<String, String> values = new HashMap<>();
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String trimmed = line.strip();
+                int equals = trimmed.indexOf('=');
+                if (trimmed.isEmpty() || trimmed.startsWith("#") || equals < 1) {
+                    continue;
+                }
+                String key = trimmed.substring(0, equals).strip().replaceFirst("^export\\s+", "");
+                String value = trimmed.substring(equals + 1).strip();
+                if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+                        || value.startsWith("'") && value.endsWith("'"))) {
+                    value = value.substring(1, value.length() - 1);
+                }
+                values.put(key, value);
+            }
+        } catch (IOException e) {
+            throw new Invalid("Could not read the config file " + file + ": " + e.getMessage());
+        }
+        return values;
+    }
+
+    private static int port(Map<String, String> settings) {
+        String value = settings.getOrDefault(PORT, "3000");
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the message below
+        }
+        throw new Invalid(PORT + " must be a port number from 0 to 65535, not \"" + value + "\".");
+    }
+
+    private static String slackApiUrl(Map<String, String> settings) {
+        String value = settings.getOrDefault(SLACK_API_URL, DEFAULT_SLACK_API_URL);
+        try {
+            URI uri = URI.create(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return value.endsWith("/") ? value : value + "/";
+            }
+        } catch (IllegalArgumentException ignored) {
+            // fall through to the message below
+        }
+        throw new Invalid(SLACK_API_URL + " must be an http(s) URL such as " + DEFAULT_SLACK_API_URL + ", not \"" + value + "\".");
+    }
+
+    @Override
+    public String toString() {
+        // Never print secrets, whoever logs this record.
+        return "Config[slackApiUrl=" + slackApiUrl + ", port=" + port + ", db=" + db + ", notes=" + notes
+                + ", socketMode=" + socketMode() + "]";
+    }
+}

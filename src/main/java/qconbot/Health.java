@@ -1,0 +1,34 @@
+package qconbot;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import qconbot.slack.BoltHttpServer;
+import qconbot.slack.SlackApp;
+import qconbot.store.Db;
+import qconbot.store.Talks;
+
+/** GET /health: 200 with "status":"ok" when the database answers and notes are loaded, else 503. */
+final class Health {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Health() {
+    }
+
+    static BoltHttpServer.Health check(Db db, Talks talks, SlackApp.BotIdentity identity) {
+        ObjectNode body = JSON.createObjectNode();
+        boolean ready;
+        try {
+            int count = talks.count();
+            body.put("database", "ok");
+            body.put("talks", count);
+            ready = count > 0;
+        } catch (Exception e) {
+            body.put("database", "error: " + e.getClass().getSimpleName());
+            ready = false;
+        }
+        body.put("slack", identity.status());
+        body.put("status", ready ? "ok" : "unavailable");
+        return new BoltHttpServer.Health(ready ? 200 : 503, body.toString());
+    }
+}

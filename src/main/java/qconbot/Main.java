@@ -1,0 +1,223 @@
+package qconbot;
+
+import com.slack.api.Slack;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.socket_mode.SocketModeApp;
+import com.slack.api.socket_mode.SocketModeClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import qconbot.notes.Notes;
+import qconbot.notes.NotesParser;
+import qconbot.search.TalkSearch;
+import qconbot.slack.BoltHttpServer;
+import qconbot.slack.Commands;
+import qconbot.slack.Console;
+import qconbot.slack.SlackApp;
+import qconbot.slack.SlackHandlers;
+import qconbot.store.Db;
+import qconbot.store.Talks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Wiring only: config, database, notes, search, then Slack (HTTP or Socket Mode) or the local console. */
+public final class Main {
+
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    /** A problem that stops start-up, told in one sentence. */
+    static final class StartupFailure extends Exception {
+        StartupFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    public static void main(String[] args) {
+        String mode = args.length == 0 ? "serve" : args[0];
+        try {
+            switch (mode) {
+                case "serve" -> {
+                    Bot bot = start(Config.load(System.getenv()));
+                    CountDownLatch stopped = new CountDownLatch(1);
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                        bot.close();
+                        stopped.countDown();
+                    }, "shutdown"));
+                    stopped.await();
+                }
+                case "console" -> console(Config.loadForConsole(System.getenv()));
+                default -> {
+                    System.err.println("qcon-bot: unknown command \"" + mode + "\". Use no argument to serve Slack, or `console`.");
+                    System.exit(2);
+                }
+            }
+        } catch (Config.Invalid | StartupFailure e) {
+            System.err.println("qcon-bot: " + e.getMessage());
+            System.exit(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The running bot; {@link #close} stops taking requests, then closes the database. */
+    public record Bot(BoltHttpServer http, SocketModeApp socketMode, Db db, List<ExecutorService> executors,
+                      ExecutorService background)
+            implements AutoCloseable {
+
+        public int port() {
+            return http.port();
+        }
+
+        @Override
+        public void close() {
+            http.close();
+            if (socketMode != null) {
+                try {
+                    socketMode.close();
+                } catch (Exception e) {
+                    log.warn("Socket Mode did not close cleanly: {}", e.toString());
+                }
+            }
+            for (ExecutorService executor : executors) {
+                executor.shutdown();
+            }
+            background.shutdownNow(); // only retry loops run there: stop their sleeps now
+            for (ExecutorService executor : executors) {
+                try {
+                    executor.awaitTermination(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            try {
+                db.close();
+            } catch (SQLException e) {
+                log.warn("Database did not close cleanly: {}", e.toString());
+            }
+        }
+    }
+
+    public static Bot start(Config config) throws StartupFailure {
+        log.info("Starting qcon-bot: {}", config);
+        Db db = openDb(config);
+        Talks talks = new Talks(db);
+        TalkSearch search = loadNotes(config, db, talks);
+        ExecutorService http = Executors.newFixedThreadPool(16, named("http"));
+        ExecutorService afterAck = Executors.newFixedThreadPool(4, named("after-ack"));
+        ExecutorService background = Executors.newSingleThreadExecutor(named("background"));
+
+        Slack slack = SlackApp.slack(config);
+        SlackApp.BotIdentity identity = new SlackApp.BotIdentity(config.botToken(), slack);
+        App app = SlackApp.create(config, slack, identity);
+        new SlackHandlers(new Commands(talks, search), afterAck).register(app);
+        app.start();
+        identity.warmUp(background);
+
+        BoltHttpServer server;
+        try {
+            String secret = config.signingSecret() != null ? config.signingSecret() : UUID.randomUUID().toString();
+            server = new BoltHttpServer(app, secret, config.port(), http, () -> Health.check(db, talks, identity)).start();
+        } catch (IOException e) {
+            throw new StartupFailure("Cannot listen on PORT " + config.port() + ": " + e.getMessage()
+                    + ". Set PORT to a free port.", e);
+        }
+        SocketModeApp socketMode = null;
+        if (config.socketMode()) {
+            try {
+                socketMode = new SocketModeApp(config.appToken(), app, SocketModeClient.Backend.JavaWebSocket);
+            } catch (IOException e) {
+                throw new StartupFailure("Cannot set up Socket Mode: " + e.getMessage(), e);
+            }
+            connectInBackground(socketMode, background);
+        }
+        log.info("qcon-bot is up: {} on port {}", config.socketMode() ? "Socket Mode, /health" : "POST /slack/events",
+                server.port());
+        return new Bot(server, socketMode, db, List.of(http, afterAck), background);
+    }
+
+    private static Db openDb(Config config) throws StartupFailure {
+        try {
+            return Db.open(config.db());
+        } catch (SQLException e) {
+            throw new StartupFailure("Cannot open the database " + config.db() + " (QCON_DB): " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads every notes file, makes the database match, and warns once per problem line. */
+    private static TalkSearch loadNotes(Config config, Db db, Talks talks) throws StartupFailure {
+        List<Notes> notes;
+        try {
+            notes = NotesParser.readAll(config.notes());
+        } catch (IOException e) {
+            throw new StartupFailure("Cannot read the notes at " + config.notes() + " (QCON_NOTES): " + e.getMessage(), e);
+        }
+        notes.forEach(file -> file.warnings().forEach(warning -> log.warn("notes: {}", warning)));
+        if (notes.stream().allMatch(file -> file.talks().isEmpty())) {
+            throw new StartupFailure("No talks found in " + config.notes() + " (QCON_NOTES). Point it at a notes file"
+                    + " or folder such as config/notes.", null);
+        }
+        try {
+            Talks.SyncReport report = talks.sync(notes);
+            log.info("notes: {} files, {} talks, {} internal lines ({} talks and {} internal lines no longer in the notes)",
+                    notes.size(), report.talks(), report.internalLines(), report.talksGone(), report.internalLinesGone());
+            return new TalkSearch(db, talks);
+        } catch (SQLException e) {
+            throw new StartupFailure("Cannot store the notes in " + config.db() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Socket Mode connects over the network; keep trying in the background so start-up never waits on Slack. */
+    private static void connectInBackground(SocketModeApp socketMode, ExecutorService background) {
+        background.execute(() -> {
+            long delay = 1000;
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    socketMode.startAsync();
+                    log.info("Socket Mode connected");
+                    return;
+                } catch (Exception e) {
+                    log.warn("Socket Mode could not connect ({}); trying again in {} s", e.getMessage(), delay / 1000);
+                }
+                try {
+                    TimeUnit.MILLISECONDS.sleep(delay);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                delay = Math.min(delay * 2, 60_000);
+            }
+        });
+    }
+
+    static void console(Config config) throws StartupFailure {
+        try (Db db = openDb(config)) {
+            Talks talks = new Talks(db);
+            TalkSearch search = loadNotes(config, db, talks);
+            PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+            new Console(new Commands(talks, search)).run(
+                    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
+        } catch (IOException | SQLException e) {
+            throw new StartupFailure("Console failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,165 @@
+package qconbot.slack;
+
+import com.slack.api.app_backend.SlackSignature;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.request.Request;
+import com.slack.api.bolt.request.RequestHeaders;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.bolt.util.SlackRequestParser;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+
+/**
+ * Serves Bolt on the JDK's HTTP server (bolt-jetty stops at 1.45): POST /slack/events for commands, interactivity
+ * and events; GET /health. The signature is checked before anything in the body is parsed.
+ */
+public final class BoltHttpServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BoltHttpServer.class);
+    /** Slack's payloads are a few KB; a view submission can reach a few hundred. */
+    static final int MAX_BODY = 1024 * 1024;
+
+    /** What /health says: HTTP status and a JSON body. */
+    public record Health(int status, String json) {
+    }
+
+    private final HttpServer server;
+    private final App app;
+    private final SlackRequestParser parser;
+    private final SlackSignature.Verifier verifier;
+    private final Supplier<Health> health;
+
+    public BoltHttpServer(App app, String signingSecret, int port, ExecutorService executor, Supplier<Health> health)
+            throws IOException {
+        this.app = app;
+        this.parser = new SlackRequestParser(app.config());
+        this.verifier = new SlackSignature.Verifier(new SlackApp.Utf8Signature(signingSecret));
+        this.health = health;
+        this.server = HttpServer.create(new InetSocketAddress(port), 128);
+        server.setExecutor(executor);
+        server.createContext("/slack/events", this::events);
+        server.createContext("/health", this::health);
+        server.createContext("/", exchange -> send(exchange, 404, "application/json", "{\"error\":\"not found\"}"));
+    }
+
+    public BoltHttpServer start() {
+        server.start();
+        return this;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void events(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                send(exchange, 405, "application/json", "{\"error\":\"use POST\"}");
+                return;
+            }
+            byte[] bytes = readBody(exchange.getRequestBody());
+            if (bytes == null) {
+                send(exchange, 413, "application/json", "{\"error\":\"request body too large\"}");
+                return;
+            }
+            String body = new String(bytes, StandardCharsets.UTF_8);
+            Map<String, List<String>> headers = new HashMap<>(exchange.getRequestHeaders());
+            RequestHeaders requestHeaders = new RequestHeaders(headers);
+            if (!verifier.isValid(requestHeaders.getFirstValue(SlackSignature.HeaderNames.X_SLACK_REQUEST_TIMESTAMP), body,
+                    requestHeaders.getFirstValue(SlackSignature.HeaderNames.X_SLACK_SIGNATURE))) {
+                send(exchange, 401, "application/json", "{\"error\":\"invalid signature\"}");
+                return;
+            }
+            Request<?> request;
+            try {
+                request = parser.parse(SlackRequestParser.HttpRequest.builder()
+                        .requestUri(exchange.getRequestURI().getPath())
+                        .queryString(query(exchange.getRequestURI().getRawQuery()))
+                        .headers(requestHeaders)
+                        .requestBody(body)
+                        .remoteAddress(exchange.getRemoteAddress().getAddress().getHostAddress())
+                        .build());
+            } catch (RuntimeException e) {
+                log.warn("Signed request with a body Bolt cannot read: {}", e.getClass().getSimpleName());
+                send(exchange, 400, "application/json", "{\"error\":\"unreadable request\"}");
+                return;
+            }
+            Response response;
+            try {
+                response = app.run(request);
+            } catch (Exception e) {
+                // Handlers catch their own errors; this is the last line, so Slack never sees a 500 from us.
+                String ref = SlackHandlers.reference();
+                log.error("Unhandled error in a Slack handler, ref {}", ref, e);
+                Reply sorry = SlackHandlers.sorry(ref);
+                send(exchange, 200, "application/json",
+                        "{\"response_type\":\"ephemeral\",\"text\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(sorry.text()) + "}");
+                return;
+            }
+            response.getHeaders().forEach((name, values) -> exchange.getResponseHeaders().put(name, values));
+            send(exchange, response.getStatusCode(), response.getContentType(), response.getBody());
+        }
+    }
+
+    private void health(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Health now = health.get();
+            send(exchange, now.status(), "application/json", now.json());
+        }
+    }
+
+    /** The body, or null when it is larger than {@link #MAX_BODY}. */
+    private static byte[] readBody(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_BODY + 1);
+        return bytes.length > MAX_BODY ? null : bytes;
+    }
+
+    private static Map<String, List<String>> query(String rawQuery) {
+        Map<String, List<String>> query = new HashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return query;
+        }
+        for (String pair : rawQuery.split("&")) {
+            String[] parts = pair.split("=", 2);
+            try {
+                String name = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+                String value = parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "";
+                query.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+            } catch (IllegalArgumentException ignored) {
+                // a malformed query parameter is dropped; Slack never sends one
+            }
+        }
+        return query;
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        if (contentType != null) {
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+        }
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(2);
+    }
+}

@@ -1,0 +1,96 @@
+package qconbot.slack;
+
+import com.slack.api.model.block.ActionsBlock;
+import com.slack.api.model.block.ContextBlock;
+import com.slack.api.model.block.DividerBlock;
+import com.slack.api.model.block.HeaderBlock;
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.SectionBlock;
+import com.slack.api.model.block.composition.MarkdownTextObject;
+import com.slack.api.model.block.composition.PlainTextObject;
+import com.slack.api.model.block.composition.TextObject;
+import com.slack.api.model.block.element.BlockElement;
+import com.slack.api.model.block.element.ButtonElement;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * A local stand-in for Slack, like Hubot's shell: type "/qcon monzo", read the reply as text. No tokens needed.
+ */
+public final class Console {
+
+    private final Commands commands;
+
+    public Console(Commands commands) {
+        this.commands = commands;
+    }
+
+    public void run(BufferedReader in, PrintStream out) throws IOException {
+        out.println("qcon-bot console. Type /qcon help, /qcon monzo, /qcon talks day 1; exit or Ctrl-D to leave.");
+        out.print("> ");
+        out.flush();
+        String line;
+        while ((line = in.readLine()) != null) {
+            String text = line.strip();
+            if (text.equalsIgnoreCase("exit") || text.equalsIgnoreCase("quit")) {
+                break;
+            }
+            if (!text.isEmpty()) {
+                if (text.toLowerCase(Locale.ROOT).startsWith("/qcon")) {
+                    text = text.substring("/qcon".length());
+                }
+                try {
+                    out.println(render(commands.run(text)));
+                } catch (Exception e) {
+                    out.println("Sorry, that failed: " + e.getMessage());
+                }
+            }
+            out.print("> ");
+            out.flush();
+        }
+        out.println();
+    }
+
+    /** Block Kit as readable text: headers framed, mrkdwn escapes undone, buttons in brackets. */
+    public static String render(Reply reply) {
+        StringBuilder out = new StringBuilder();
+        for (LayoutBlock block : reply.blocks()) {
+            if (block instanceof HeaderBlock header) {
+                out.append("== ").append(text(header.getText())).append(" ==\n");
+            } else if (block instanceof SectionBlock section) {
+                out.append(text(section.getText()).stripTrailing());
+                if (section.getAccessory() != null) {
+                    out.append("  ").append(button(section.getAccessory()));
+                }
+                out.append('\n');
+            } else if (block instanceof ContextBlock context) {
+                context.getElements().forEach(element -> {
+                    if (element instanceof TextObject textObject) {
+                        out.append(text(textObject)).append('\n');
+                    }
+                });
+            } else if (block instanceof DividerBlock) {
+                out.append("----\n");
+            } else if (block instanceof ActionsBlock actions) {
+                for (BlockElement element : actions.getElements()) {
+                    out.append(button(element)).append(' ');
+                }
+                out.append('\n');
+            }
+        }
+        return out.toString().stripTrailing();
+    }
+
+    private static String button(BlockElement element) {
+        return element instanceof ButtonElement button ? "[" + text(button.getText()) + "]" : "";
+    }
+
+    private static String text(TextObject text) {
+        String raw = text instanceof MarkdownTextObject markdown ? markdown.getText()
+                : text instanceof PlainTextObject plain ? plain.getText() : "";
+        return raw.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    }
+}

@@ -1,0 +1,275 @@
+package qconbot.slack;
+
+import com.slack.api.model.block.ActionsBlock;
+import com.slack.api.model.block.LayoutBlock;
+import qconbot.notes.Bullet;
+import qconbot.notes.Talk;
+import qconbot.search.TalkSearch;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static com.slack.api.model.block.Blocks.actions;
+import static com.slack.api.model.block.Blocks.context;
+import static com.slack.api.model.block.Blocks.divider;
+import static com.slack.api.model.block.Blocks.header;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.button;
+
+/**
+ * Every message the bot sends is built here, and this is the only place that escapes text for Slack. Whatever
+ * comes from a user or from the notes goes through {@link #escape} so that nobody can make the bot ping a channel,
+ * forge a mention or a link. Slack's Block Kit limits are kept: 50 blocks, 3000 characters a section, 150 a header.
+ */
+public final class Messages {
+
+    public static final String SHARE_TALK = "share_talk";
+    public static final String SHOW_TALK = "show_talk";
+
+    static final int MAX_BLOCKS = 50;
+    static final int MAX_SECTION = 3000;
+    static final int MAX_HEADER = 150;
+    static final int MAX_BUTTON_VALUE = 2000;
+    /** More than this is a wall of text, not an agenda; the reply says how to narrow it. */
+    static final int MAX_AGENDA_TALKS = 120;
+    /** Blocks kept free for the parts after the key points: source, other matches, buttons. */
+    private static final int RESERVED_BLOCKS = 12;
+
+    private Messages() {
+    }
+
+    /** Slack's three control characters; with them escaped, "<!channel>" or "<@U1>" is shown, never acted on. */
+    public static String escape(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    public static Reply help() {
+        String text = String.join("\n",
+                "*qcon-bot* answers from the team's conference notes.",
+                "• `/qcon <words>`: the best-matching talk, e.g. `/qcon monzo` or `/qcon java containers`."
+                        + " Typos, plurals and partial words are fine.",
+                "• `/qcon talks`: the agenda, by day and time. `/qcon talks day 2`: one day.",
+                "• `/qcon help`: this message.");
+        return new Reply("qcon-bot: /qcon <words> finds a talk; /qcon talks lists the agenda.",
+                List.of(section(s -> s.text(markdownText(text)))));
+    }
+
+    /** A talk's summary, with the search's other matches and a button to share it. */
+    public static Reply talk(Talk talk, TalkSearch.Result search) {
+        List<LayoutBlock> blocks = new ArrayList<>(summary(talk));
+        if (search != null && search.didYouMean() != null) {
+            String typed = search.corrections().keySet().stream().collect(Collectors.joining(" "));
+            blocks.add(1, context(c -> c.elements(List.of(markdownText("Showing results for *" + escape(search.didYouMean())
+                    + "* (you typed _" + escape(typed) + "_)")))));
+        }
+        List<Talk> others = search == null ? List.of() : search.others();
+        if (!others.isEmpty()) {
+            blocks.add(divider());
+            blocks.add(section(s -> s.text(markdownText("*Other matches*"))));
+            for (int i = 0; i < others.size(); i++) {
+                Talk other = others.get(i);
+                String blockId = "other-" + i;
+                LayoutBlock row = section(s -> s.blockId(blockId).text(markdownText(oneLine(other))));
+                if (other.key().length() <= MAX_BUTTON_VALUE) {
+                    row = section(s -> s.blockId(blockId).text(markdownText(oneLine(other)))
+                            .accessory(button(b -> b.actionId(SHOW_TALK).text(plainText("Show")).value(other.key()))));
+                }
+                blocks.add(row);
+            }
+        }
+        if (talk.key().length() <= MAX_BUTTON_VALUE) {
+            blocks.add(actions(a -> a.blockId("share").elements(List.of(
+                    button(b -> b.actionId(SHARE_TALK).text(plainText("Share in channel")).style("primary").value(talk.key()))))));
+        }
+        return new Reply(fallback(talk), blocks);
+    }
+
+    /** The summary as posted for everyone: no buttons, and who shared it. */
+    public static Reply sharedTalk(Talk talk, String userId) {
+        List<LayoutBlock> blocks = new ArrayList<>(summary(talk));
+        if (userId != null && userId.matches("[UW][A-Z0-9]{2,}")) {
+            blocks.add(context(c -> c.elements(List.of(markdownText("Shared by <@" + userId + ">")))));
+        }
+        return new Reply(fallback(talk), blocks);
+    }
+
+    public static Reply noMatch(TalkSearch.Result search, List<String> suggestions) {
+        String typed = search.query().strip();
+        StringBuilder text = new StringBuilder();
+        if (typed.isEmpty() || search.words().isEmpty() && search.unknown().isEmpty()) {
+            text.append("I need a word or two to search the notes for.");
+        } else {
+            text.append("No talk in the notes matches *").append(escape(clip(typed, 200))).append("*.");
+        }
+        if (!suggestions.isEmpty()) {
+            text.append("\nTry one of: ").append(suggestions.stream()
+                    .map(word -> "`/qcon " + escape(word) + "`").collect(Collectors.joining(", "))).append('.');
+        }
+        text.append("\n`/qcon talks` lists every talk; `/qcon help` shows what I can do.");
+        return new Reply("No talk matches that; try /qcon talks", List.of(section(s -> s.text(markdownText(text.toString())))));
+    }
+
+    /** The agenda, by conference and day, in time order; one day when {@code day} is not null. */
+    public static Reply agenda(List<Talk> talks, Integer day) {
+        Map<String, Map<String, List<Talk>>> byConferenceAndDay = new LinkedHashMap<>();
+        for (Talk talk : talks) {
+            if (day == null || talk.dayNumber() == day) {
+                byConferenceAndDay.computeIfAbsent(talk.conference(), c -> new LinkedHashMap<>())
+                        .computeIfAbsent(talk.day(), d -> new ArrayList<>()).add(talk);
+            }
+        }
+        if (byConferenceAndDay.isEmpty()) {
+            String days = talks.stream().map(Talk::dayNumber).filter(n -> n > 0).distinct().sorted()
+                    .map(String::valueOf).collect(Collectors.joining(", "));
+            String text = day == null ? "There are no talks in the notes yet."
+                    : "There is no Day " + day + " in the notes." + (days.isEmpty() ? "" : " Days: " + days + ".");
+            return new Reply(text, List.of(section(s -> s.text(markdownText(text)))));
+        }
+        List<LayoutBlock> blocks = new ArrayList<>();
+        int shown = 0;
+        int total = byConferenceAndDay.values().stream().flatMap(d -> d.values().stream()).mapToInt(List::size).sum();
+        outer:
+        for (Map.Entry<String, Map<String, List<Talk>>> conference : byConferenceAndDay.entrySet()) {
+            blocks.add(header(h -> h.text(plainText(clip(escape(conference.getKey()) + (day == null ? "" : ", Day " + day), MAX_HEADER)))));
+            for (Map.Entry<String, List<Talk>> dayTalks : conference.getValue().entrySet()) {
+                StringBuilder text = new StringBuilder(dayTalks.getKey().isEmpty() ? "" : "*" + escape(dayTalks.getKey()) + "*\n");
+                for (Talk talk : dayTalks.getValue()) {
+                    if (shown == MAX_AGENDA_TALKS) {
+                        break;
+                    }
+                    String line = agendaLine(talk);
+                    if (text.length() + line.length() + 1 > MAX_SECTION) {
+                        String done = text.toString();
+                        blocks.add(section(s -> s.text(markdownText(done))));
+                        text.setLength(0);
+                        if (blocks.size() >= MAX_BLOCKS - 4) {
+                            break outer;
+                        }
+                    }
+                    text.append(line).append('\n');
+                    shown++;
+                }
+                String done = text.toString();
+                blocks.add(section(s -> s.text(markdownText(done))));
+                if (shown >= MAX_AGENDA_TALKS || blocks.size() >= MAX_BLOCKS - 4) {
+                    break outer;
+                }
+            }
+        }
+        String hint = total > shown
+                ? "…and " + (total - shown) + " more talks. `/qcon talks day 2` shows one day."
+                : "`/qcon <words from a title>` shows a talk's summary.";
+        blocks.add(context(c -> c.elements(List.of(markdownText(hint)))));
+        return new Reply("Agenda: " + total + " talks", blocks);
+    }
+
+    public static Reply error(String sentence) {
+        return new Reply(sentence, List.of(section(s -> s.text(markdownText(escape(sentence))))));
+    }
+
+    private static List<LayoutBlock> summary(Talk talk) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(header(h -> h.text(plainText(clip(escape(talk.title()), MAX_HEADER)))));
+        blocks.add(context(c -> c.elements(List.of(markdownText(escape(details(talk)))))));
+        List<String> sections = keyPoints(talk.bullets());
+        int room = MAX_BLOCKS - RESERVED_BLOCKS;
+        for (int i = 0; i < sections.size() && i < room; i++) {
+            String text = sections.get(i);
+            blocks.add(section(s -> s.text(markdownText(text))));
+        }
+        String source = "Source: " + talk.source() + ", lines " + talk.firstLine() + "–" + talk.lastLine();
+        if (sections.size() > room) {
+            source = "Trimmed to fit Slack; the rest is in " + talk.source() + ", lines " + talk.firstLine() + "–" + talk.lastLine();
+        }
+        String sourceText = escape(source);
+        blocks.add(context(c -> c.elements(List.of(markdownText(sourceText)))));
+        return blocks;
+    }
+
+    /** "Day 3 · 16:10 · Sam Newman · QCON 2020 NOTES", skipping what the notes do not say. */
+    private static String details(Talk talk) {
+        List<String> parts = new ArrayList<>();
+        if (!talk.day().isEmpty()) {
+            parts.add(talk.day());
+        }
+        if (talk.time() != null) {
+            parts.add(talk.time());
+        }
+        if (talk.speaker() != null) {
+            parts.add(talk.speaker());
+        }
+        if (talk.isKeynote()) {
+            parts.add("keynote");
+        }
+        parts.add(talk.conference());
+        return String.join(" · ", parts);
+    }
+
+    /** Bullets as mrkdwn lines, nesting kept, packed into sections of at most 3000 characters. */
+    private static List<String> keyPoints(List<Bullet> bullets) {
+        List<String> sections = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (Bullet bullet : bullets) {
+            String line = clip(bulletLine(bullet), MAX_SECTION - 1);
+            if (current.length() + line.length() + 1 > MAX_SECTION) {
+                sections.add(current.toString());
+                current.setLength(0);
+            }
+            current.append(line).append('\n');
+        }
+        if (!current.isEmpty()) {
+            sections.add(current.toString());
+        }
+        if (sections.isEmpty()) {
+            sections.add("_No key points written down for this talk._");
+        }
+        return sections;
+    }
+
+    private static String bulletLine(Bullet bullet) {
+        String indent = bullet.depth() > 1 ? "        ◦ " : "• ";
+        String text = escape(bullet.text());
+        return indent + switch (bullet.kind()) {
+            case HIGHLIGHT -> ":bangbang: *" + text.replace("*", "") + "*";
+            case QUESTION -> ":grey_question: " + text;
+            case INTERNAL -> ":pushpin: *[INTERNAL]* " + text;
+            case POINT -> text;
+        };
+    }
+
+    private static String agendaLine(Talk talk) {
+        String time = talk.time() == null ? "—" : "`" + talk.time() + "`";
+        String speaker = talk.speaker() == null ? "" : " · " + escape(talk.speaker());
+        return clip(time + "  " + escape(talk.title()) + speaker, 300);
+    }
+
+    private static String oneLine(Talk talk) {
+        String when = talk.day() + (talk.time() == null ? "" : ", " + talk.time());
+        return clip("*" + escape(talk.title()) + "*" + (when.isBlank() ? "" : " · " + escape(when)), MAX_SECTION);
+    }
+
+    private static String fallback(Talk talk) {
+        return escape(talk.title() + " — " + details(talk));
+    }
+
+    /** Cuts text to a length, with an ellipsis, never inside an escape such as "&amp;". */
+    static String clip(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        String cut = text.substring(0, max - 1);
+        int amp = cut.lastIndexOf('&');
+        if (amp >= 0 && cut.indexOf(';', amp) < 0) {
+            cut = cut.substring(0, amp);
+        }
+        return cut + "…";
+    }
+}

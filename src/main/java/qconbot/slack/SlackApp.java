@@ -1,0 +1,184 @@
+package qconbot.slack;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.app_backend.SlackSignature;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.AppConfig;
+import com.slack.api.bolt.middleware.Middleware;
+import com.slack.api.bolt.middleware.MiddlewareChain;
+import com.slack.api.bolt.middleware.builtin.IgnoringSelfEvents;
+import com.slack.api.bolt.middleware.builtin.RequestVerification;
+import com.slack.api.bolt.request.Request;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.methods.response.auth.AuthTestResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import qconbot.Config;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static com.slack.api.bolt.middleware.MiddlewareOps.isNoAuthRequiredRequest;
+
+/**
+ * Builds the Bolt app. Two of Bolt's defaults are replaced, for reasons found by testing:
+ * <ul>
+ * <li>Bolt's signature check hashes the body in the platform charset, so under LANG=C every non-ASCII request is
+ * refused. {@link Utf8Signature} hashes UTF-8, as Slack does; verification itself stays on, always.</li>
+ * <li>Bolt's default authorization calls auth.test while building the app (so Slack must be up to start) and again
+ * on requests until the first answer lands. {@link BotIdentity} calls it once in the background and retries.</li>
+ * </ul>
+ */
+public final class SlackApp {
+
+    private static final Logger log = LoggerFactory.getLogger(SlackApp.class);
+
+    private SlackApp() {
+    }
+
+    /** A Web API client for SLACK_API_URL; no proxy for a Slack API on this machine (tests, fakes). */
+    public static Slack slack(Config config) {
+        SlackConfig slackConfig = new SlackConfig();
+        slackConfig.setMethodsEndpointUrlPrefix(config.slackApiUrl());
+        String host = URI.create(config.slackApiUrl()).getHost();
+        if ("localhost".equals(host) || host.startsWith("127.") || "[::1]".equals(host)) {
+            slackConfig.setProxyUrl(null);
+        }
+        // The SDK's own call statistics resolve the team with an extra auth.test before the first call; we don't use them.
+        slackConfig.setStatsEnabled(false);
+        return Slack.getInstance(slackConfig);
+    }
+
+    public static App create(Config config, Slack slack, BotIdentity identity) {
+        AppConfig appConfig = AppConfig.builder()
+                .singleTeamBotToken(config.botToken())
+                .signingSecret(config.signingSecret())
+                .slack(slack)
+                .build();
+        List<Middleware> middleware = new ArrayList<>();
+        if (config.signingSecret() != null) {
+            middleware.add(new RequestVerification(new SlackSignature.Verifier(new Utf8Signature(config.signingSecret()))));
+        } else {
+            // Socket Mode only: requests come over the app's own WebSocket, and Bolt skips the check for them;
+            // a random secret makes any HTTP request to /slack/events fail verification.
+            middleware.add(new RequestVerification(new SlackSignature.Verifier(new Utf8Signature(java.util.UUID.randomUUID().toString()))));
+        }
+        middleware.add(identity);
+        middleware.add(new IgnoringSelfEvents(slack.getConfig(), false));
+        App app = new App(appConfig, slack, middleware);
+        app.asOAuthApp(false);
+        return app;
+    }
+
+    /** Slack's v0 request signature over the UTF-8 bytes of the body, whatever the JVM's default charset. */
+    public static final class Utf8Signature extends SlackSignature.Generator {
+
+        private final byte[] secret;
+
+        public Utf8Signature(String signingSecret) {
+            super(signingSecret);
+            this.secret = signingSecret.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String generate(String timestamp, String body) {
+            if (timestamp == null) {
+                return null;
+            }
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+                byte[] hash = mac.doFinal(("v0:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8));
+                return "v0=" + HexFormat.of().formatHex(hash);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+            }
+        }
+    }
+
+    /**
+     * Gives every request the bot token, and the bot's user id once auth.test has answered. auth.test runs in the
+     * background from {@link #warmUp}, retried with backoff, so start-up needs no Slack call and a Slack outage
+     * never turns into errors for people typing /qcon.
+     */
+    public static final class BotIdentity implements Middleware {
+
+        private final String token;
+        private final Slack slack;
+        private volatile AuthTestResponse auth;
+        private volatile String status = "not checked yet";
+
+        public BotIdentity(String token, Slack slack) {
+            this.token = token;
+            this.slack = slack;
+        }
+
+        @Override
+        public Response apply(Request request, Response response, MiddlewareChain chain) throws Exception {
+            if (!isNoAuthRequiredRequest(request.getRequestType())) {
+                request.getContext().setBotToken(token);
+                AuthTestResponse known = auth;
+                if (known != null) {
+                    request.getContext().setAuthTestResponse(known);
+                    request.getContext().setBotUserId(known.getUserId());
+                }
+            }
+            return chain.next(request);
+        }
+
+        /** "ok as @name in team", or what went wrong; shown on /health. */
+        public String status() {
+            return status;
+        }
+
+        public String botUserId() {
+            AuthTestResponse known = auth;
+            return known == null ? null : known.getUserId();
+        }
+
+        /** Calls auth.test until it answers ok or says the token is bad; waits 1 s, 2 s ... up to 5 minutes between tries. */
+        public void warmUp(ExecutorService executor) {
+            executor.execute(() -> {
+                long delay = 1000;
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        AuthTestResponse answer = slack.methods(token).authTest(r -> r);
+                        if (answer.isOk()) {
+                            auth = answer;
+                            status = "ok";
+                            log.info("Slack auth.test ok: bot user {} in team {}", answer.getUserId(), answer.getTeamId());
+                            return;
+                        }
+                        status = "auth.test said " + answer.getError();
+                        if ("invalid_auth".equals(answer.getError()) || "not_authed".equals(answer.getError())
+                                || "account_inactive".equals(answer.getError()) || "token_revoked".equals(answer.getError())) {
+                            log.error("Slack refused SLACK_BOT_TOKEN ({}). Copy the Bot User OAuth Token again from"
+                                    + " OAuth & Permissions and restart.", answer.getError());
+                            return;
+                        }
+                    } catch (Exception e) {
+                        status = "Slack unreachable: " + e.getClass().getSimpleName();
+                        log.debug("auth.test failed", e);
+                    }
+                    log.warn("Slack auth.test not ok yet ({}); trying again in {} s", status, delay / 1000);
+                    try {
+                        TimeUnit.MILLISECONDS.sleep(delay);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    delay = Math.min(delay * 2, 300_000);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package qconbot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real bot on a free port, a fake Slack Web API on 127.0.0.1, and requests signed as Slack signs them. */
+class BotEndToEndTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static FakeSlackApi slack;
+    static Main.Bot bot;
+    static SlackRequests requests;
+
+    @BeforeAll
+    static void start() throws Exception {
+        slack = new FakeSlackApi();
+        bot = Main.start(testConfig(slack.apiUrl(), dir.resolve("qcon.db")));
+        requests = new SlackRequests(bot.port());
+    }
+
+    static Config testConfig(String apiUrl, Path db) {
+        return new Config("xoxb-test-token", SlackRequests.SECRET, null, apiUrl, 0, db, Path.of("config/notes"));
+    }
+
+    @AfterAll
+    static void stop() {
+        requests.close();
+        bot.close();
+        slack.close();
+    }
+
+    @Test
+    void qcon_monzo_answers_with_the_monzo_talk_summary_as_an_ephemeral_message() throws Exception {
+        HttpResponse<String> response = requests.command("monzo");
+
+        assertEquals(200, response.statusCode());
+        JsonNode reply = JSON.readTree(response.body());
+        assertEquals("ephemeral", reply.path("response_type").asText());
+        assertTrue(reply.path("text").asText().startsWith("microservices at Monzo"), reply.path("text").asText());
+        JsonNode first = reply.path("blocks").get(0);
+        assertEquals("header", first.path("type").asText());
+        assertEquals("microservices at Monzo", first.path("text").path("text").asText());
+        assertTrue(response.body().contains("they use golang"));
+        assertTrue(response.body().contains("qcon-2020.txt, lines 5"), "names the source lines");
+        assertTrue(response.body().contains("\"action_id\":\"share_talk\""), "has a Share in channel button");
+    }
+
+    @Test
+    void a_typo_still_finds_the_talk_and_says_what_it_searched_for() throws Exception {
+        JsonNode reply = JSON.readTree(requests.command("quarkas").body());
+
+        assertEquals("quarkus", reply.path("blocks").get(0).path("text").path("text").asText());
+        assertTrue(reply.toString().contains("Showing results for *quarkus*"));
+    }
+
+    @Test
+    void empty_command_and_help_show_usage() throws Exception {
+        for (String text : List.of("", "help", "  HELP ")) {
+            HttpResponse<String> response = requests.command(text);
+            assertEquals(200, response.statusCode());
+            assertTrue(response.body().contains("/qcon talks day 2"), "usage for \"" + text + "\": " + response.body());
+        }
+    }
+
+    @Test
+    void talks_day_2_lists_that_day_in_time_order() throws Exception {
+        String body = requests.command("talks day 2").body();
+
+        assertTrue(body.contains("quarkus") && body.contains("optimising time"), body);
+        assertFalse(body.contains("Monzo"), "Day 3 talks are left out");
+        assertTrue(body.indexOf("10:35") < body.indexOf("17:25"), "earlier talks first");
+    }
+
+    @Test
+    void talks_for_a_day_that_does_not_exist_says_which_days_there_are() throws Exception {
+        String body = requests.command("talks day 9").body();
+
+        assertTrue(body.contains("There is no Day 9") && body.contains("1, 2, 3"), body);
+    }
+
+    @Test
+    void no_match_gets_a_helpful_reply_with_suggestions_not_an_error() throws Exception {
+        HttpResponse<String> response = requests.command("xyzzy plugh");
+
+        assertEquals(200, response.statusCode());
+        assertTrue(response.body().contains("No talk in the notes matches *xyzzy plugh*"), response.body());
+        assertTrue(response.body().contains("Try one of: `/qcon "), response.body());
+    }
+
+    @Test
+    void hostile_text_is_escaped_and_never_pings_or_links() throws Exception {
+        String hostile = "<!channel> <!here> <@U0BOSS> <#C0SECRET|x> <http://evil.example|click> & \"AND\" NEAR( * ; DROP TABLE talks;--";
+        HttpResponse<String> response = requests.command(hostile);
+
+        assertEquals(200, response.statusCode());
+        for (String live : List.of("<!channel>", "<!here>", "<@U0BOSS>", "<#C0SECRET", "<http://evil")) {
+            assertFalse(response.body().contains(live), "echoed live: " + live + " in " + response.body());
+        }
+        assertEquals(200, requests.get("/health").statusCode(), "still healthy");
+        assertTrue(requests.command("monzo").body().contains("microservices at Monzo"), "talks table intact");
+    }
+
+    @Test
+    void non_ascii_text_is_verified_and_searched() throws Exception {
+        HttpResponse<String> response = requests.command("café monzo's");
+
+        assertEquals(200, response.statusCode());
+        assertTrue(response.body().contains("microservices at Monzo"), response.body());
+    }
+
+    @Test
+    void unsigned_wrongly_signed_and_stale_requests_get_401() throws Exception {
+        String body = SlackRequests.commandBody("monzo");
+        long now = SlackRequests.now();
+
+        assertEquals(401, requests.post(body, "application/x-www-form-urlencoded", now, false).statusCode());
+        assertEquals(401, requests.postWith(body, "application/x-www-form-urlencoded", String.valueOf(now),
+                SlackRequests.signature("not-the-secret", now, body)).statusCode());
+        long sixMinutesAgo = now - 6 * 60;
+        assertEquals(401, requests.postWith(body, "application/x-www-form-urlencoded", String.valueOf(sixMinutesAgo),
+                SlackRequests.signature(SlackRequests.SECRET, sixMinutesAgo, body)).statusCode());
+        String tampered = SlackRequests.commandBody("monzo").replace("monzo", "quarkus");
+        assertEquals(401, requests.postWith(tampered, "application/x-www-form-urlencoded", String.valueOf(now),
+                SlackRequests.signature(SlackRequests.SECRET, now, body)).statusCode());
+    }
+
+    @Test
+    void url_verification_echoes_the_challenge_when_signed() throws Exception {
+        String body = "{\"token\":\"x\",\"challenge\":\"chällenge-123\",\"type\":\"url_verification\"}";
+
+        HttpResponse<String> response = requests.json(body);
+
+        assertEquals(200, response.statusCode());
+        assertTrue(response.body().contains("chällenge-123"), response.body());
+        assertEquals(401, requests.post(body, "application/json", SlackRequests.now(), false).statusCode());
+    }
+
+    @Test
+    void share_in_channel_posts_the_summary_for_everyone_through_the_response_url() throws Exception {
+        String key = "qcon-2020.txt/day-3/microservices-at-monzo";
+        HttpResponse<String> ack = requests.click("share_talk", key, slack.responseUrl("share-1"));
+
+        assertEquals(200, ack.statusCode());
+        List<FakeSlackApi.Call> posted = slack.await("respond/share-1", 1, FakeSlackApi.seconds(5));
+        assertEquals(1, posted.size());
+        JsonNode message = posted.get(0).json();
+        assertEquals("in_channel", message.path("response_type").asText());
+        assertEquals("microservices at Monzo", message.path("blocks").get(0).path("text").path("text").asText());
+        assertTrue(message.toString().contains("Shared by <@U0ALICE>"));
+        assertFalse(message.toString().contains("share_talk"), "no buttons in the shared copy");
+    }
+
+    @Test
+    void show_button_replaces_the_message_with_that_talk() throws Exception {
+        HttpResponse<String> ack = requests.click("show_talk", "qcon-2020.txt/day-2/quarkus", slack.responseUrl("show-1"));
+
+        assertEquals(200, ack.statusCode());
+        JsonNode message = slack.await("respond/show-1", 1, FakeSlackApi.seconds(5)).get(0).json();
+        assertTrue(message.path("replace_original").asBoolean());
+        assertEquals("quarkus", message.path("blocks").get(0).path("text").path("text").asText());
+    }
+
+    @Test
+    void health_is_ok_with_the_talk_count() throws Exception {
+        HttpResponse<String> response = requests.get("/health");
+
+        assertEquals(200, response.statusCode());
+        JsonNode health = JSON.readTree(response.body());
+        assertEquals("ok", health.path("status").asText());
+        assertEquals(20, health.path("talks").asInt());
+    }
+
+    @Test
+    void garbage_and_wrong_methods_get_clear_client_errors_not_500() throws Exception {
+        assertEquals(400, requests.json("{not json").statusCode());
+        assertEquals(405, requests.get("/slack/events").statusCode());
+        assertEquals(404, requests.get("/nope").statusCode());
+    }
+
+    @Test
+    void auth_test_is_called_once_in_the_background_not_per_request() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            requests.command("monzo");
+        }
+        List<FakeSlackApi.Call> authTests = slack.await("auth.test", 1, FakeSlackApi.seconds(5));
+        assertEquals(1, authTests.size(), slack.methodsCalled().toString());
+        assertEquals("Bearer xoxb-test-token", authTests.get(0).authorization());
+    }
+
+    @Test
+    void starts_and_answers_while_slack_is_unreachable() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String deadApi = "http://127.0.0.1:" + closedPort + "/api/";
+        try (Main.Bot offline = Main.start(testConfig(deadApi, dir.resolve("offline.db")));
+             SlackRequests client = new SlackRequests(offline.port())) {
+            HttpResponse<String> response = client.command("monzo");
+
+            assertEquals(200, response.statusCode());
+            assertTrue(response.body().contains("microservices at Monzo"));
+            HttpResponse<String> health = client.get("/health");
+            assertEquals(200, health.statusCode(), "the notes and database are what make the bot ready");
+        }
+    }
+}

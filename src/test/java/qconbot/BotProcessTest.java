@@ -1,0 +1,112 @@
+package qconbot;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The bot as its own process, for what only a process shows: the locale, start-up failures, exit codes. */
+class BotProcessTest {
+
+    @TempDir
+    Path dir;
+
+    private ProcessBuilder bot(Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "qconbot.Main"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile());
+        builder.environment().clear();
+        builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        Path emptyConfig = Files.writeString(dir.resolve("empty.env"), "");
+        builder.environment().put(Config.QCON_CONFIG, emptyConfig.toString());
+        builder.environment().putAll(env);
+        return builder;
+    }
+
+    @Test
+    void missing_configuration_exits_non_zero_with_one_line_saying_what_to_set() throws Exception {
+        Process process = bot(Map.of()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "exits by itself");
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+
+        assertEquals(2, process.exitValue());
+        assertTrue(stderr.startsWith("qcon-bot: Set SLACK_BOT_TOKEN"), stderr);
+        assertEquals(1, stderr.lines().count(), "one line, no stack trace: " + stderr);
+    }
+
+    @Test
+    void notes_that_do_not_exist_stop_start_up_with_a_clear_message() throws Exception {
+        Process process = bot(Map.of("QCON_NOTES", dir.resolve("nowhere").toString(), "QCON_DB", dir.resolve("x.db").toString()),
+                "console").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        process.getOutputStream().close();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+
+        assertEquals(2, process.exitValue());
+        assertTrue(stderr.contains("QCON_NOTES") && stderr.contains("nowhere"), stderr);
+    }
+
+    @Test
+    void non_ascii_requests_pass_signature_checks_under_a_c_locale() throws Exception {
+        assumeTrue(!System.getProperty("os.name").startsWith("Windows"));
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        try (FakeSlackApi slack = new FakeSlackApi()) {
+            ProcessBuilder builder = bot(Map.of(
+                    "LANG", "C", "LC_ALL", "C",
+                    "SLACK_BOT_TOKEN", "xoxb-test", "SLACK_SIGNING_SECRET", SlackRequests.SECRET,
+                    "SLACK_API_URL", slack.apiUrl(), "PORT", String.valueOf(port),
+                    "QCON_DB", dir.resolve("lang-c.db").toString()));
+            Process process = builder.redirectErrorStream(true).redirectOutput(dir.resolve("bot.log").toFile()).start();
+            try (SlackRequests requests = new SlackRequests(port)) {
+                awaitHealthy(requests, process);
+                // Slack sends events as raw UTF-8 JSON; Bolt's own check would hash it as ASCII under LANG=C.
+                HttpResponse<String> event = requests.json("{\"type\":\"url_verification\",\"challenge\":\"café-☕\"}");
+                assertEquals(200, event.statusCode(), Files.readString(dir.resolve("bot.log")));
+                assertTrue(event.body().contains("caf"), event.body());
+
+                HttpResponse<String> command = requests.command("café monzo");
+                assertEquals(200, command.statusCode());
+                assertTrue(command.body().contains("microservices at Monzo"), command.body());
+            } finally {
+                process.destroy();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void awaitHealthy(SlackRequests requests, Process process) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                fail("the bot exited with " + process.exitValue());
+            }
+            try {
+                if (requests.get("/health").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        fail("no healthy bot within 60 s");
+    }
+}

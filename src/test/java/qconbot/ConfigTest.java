@@ -1,0 +1,109 @@
+package qconbot;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void emptyConfigFile() throws Exception {
+        Files.writeString(dir.resolve("qcon.env"), "");
+    }
+
+    /** The given variables, and a config file of our own so a developer's config/qcon.env never leaks in. */
+    private Map<String, String> env(String... pairs) {
+        Map<String, String> env = new HashMap<>();
+        env.put(Config.QCON_CONFIG, dir.resolve("qcon.env").toString());
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
+    @Test
+    void defaults_apply_when_only_the_slack_secrets_are_set() throws Exception {
+        Config config = Config.load(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s"));
+
+        assertEquals(3000, config.port());
+        assertEquals("https://slack.com/api/", config.slackApiUrl());
+        assertEquals(Path.of("data/qcon.db"), config.db());
+        assertEquals(Path.of("config/notes"), config.notes());
+        assertFalse(config.socketMode());
+    }
+
+    @Test
+    void a_missing_token_names_the_variable_and_the_console_alternative() {
+        Config.Invalid error = assertThrows(Config.Invalid.class, () -> Config.load(env()));
+        assertTrue(error.getMessage().startsWith("Set SLACK_BOT_TOKEN"), error.getMessage());
+        assertTrue(error.getMessage().contains("console"));
+    }
+
+    @Test
+    void http_mode_needs_a_signing_secret_socket_mode_does_not() {
+        Config.Invalid error = assertThrows(Config.Invalid.class, () -> Config.load(env("SLACK_BOT_TOKEN", "xoxb-1")));
+        assertTrue(error.getMessage().contains("SLACK_SIGNING_SECRET") && error.getMessage().contains("SLACK_APP_TOKEN"));
+
+        assertTrue(Config.load(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_APP_TOKEN", "xapp-1")).socketMode());
+    }
+
+    @Test
+    void wrong_values_are_refused_with_what_to_set() {
+        assertTrue(assertThrows(Config.Invalid.class, () -> Config.load(env("SLACK_BOT_TOKEN", "xoxp-user", "SLACK_SIGNING_SECRET", "s")))
+                .getMessage().contains("xoxb-"));
+        assertTrue(assertThrows(Config.Invalid.class, () -> Config.load(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s", "PORT", "http")))
+                .getMessage().startsWith("PORT must be a port number"));
+        assertTrue(assertThrows(Config.Invalid.class, () -> Config.load(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s", "PORT", "70000")))
+                .getMessage().startsWith("PORT"));
+        assertTrue(assertThrows(Config.Invalid.class, () -> Config.load(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s", "SLACK_API_URL", "ftp://x")))
+                .getMessage().startsWith("SLACK_API_URL"));
+        assertTrue(assertThrows(Config.Invalid.class, () -> Config.load(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_APP_TOKEN", "xoxb-2")))
+                .getMessage().startsWith("SLACK_APP_TOKEN"));
+    }
+
+    @Test
+    void the_config_file_sets_keys_and_the_environment_wins() throws Exception {
+        Files.writeString(dir.resolve("qcon.env"), """
+                # comment
+                SLACK_BOT_TOKEN=xoxb-from-file
+                export SLACK_SIGNING_SECRET="from-file"
+                PORT=4000
+                QCON_DB='/tmp/file.db'
+                """);
+        Config config = Config.load(env("PORT", "5000", "SLACK_API_URL", "http://127.0.0.1:9/api"));
+
+        assertEquals("xoxb-from-file", config.botToken());
+        assertEquals("from-file", config.signingSecret());
+        assertEquals(5000, config.port());
+        assertEquals(Path.of("/tmp/file.db"), config.db());
+        assertEquals("http://127.0.0.1:9/api/", config.slackApiUrl(), "a trailing slash is added");
+    }
+
+    @Test
+    void a_named_config_file_that_does_not_exist_is_an_error() {
+        Map<String, String> env = env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s");
+        env.put(Config.QCON_CONFIG, dir.resolve("missing.env").toString());
+        assertTrue(assertThrows(Config.Invalid.class, () -> Config.load(env)).getMessage().startsWith("QCON_CONFIG names"));
+    }
+
+    @Test
+    void secrets_never_appear_in_the_printed_config() throws Exception {
+        Config config = Config.load(env("SLACK_BOT_TOKEN", "xoxb-secret-1", "SLACK_SIGNING_SECRET", "signing-secret-2",
+                "SLACK_APP_TOKEN", "xapp-secret-3"));
+        String printed = config.toString();
+        assertFalse(printed.contains("secret-1") || printed.contains("secret-2") || printed.contains("secret-3"), printed);
+    }
+}

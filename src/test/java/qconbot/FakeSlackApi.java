@@ -1,0 +1,140 @@
+package qconbot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Slack's Web API as far as the bot uses it, served over HTTP on 127.0.0.1: methods under /api/, response_urls
+ * under /respond/. Records every call; answers ok unless a test scripted something else.
+ */
+public final class FakeSlackApi implements AutoCloseable {
+
+    /** One call the bot made: the method ("chat.postMessage" or "respond/1"), its form fields or JSON body. */
+    public record Call(String method, Map<String, String> form, JsonNode json, String authorization) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final AtomicInteger timestamps = new AtomicInteger();
+
+    public FakeSlackApi() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.setExecutor(executor);
+        server.createContext("/api/", this::method);
+        server.createContext("/respond/", this::respond);
+        server.start();
+    }
+
+    /** What SLACK_API_URL should be. */
+    public String apiUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/";
+    }
+
+    public String responseUrl(String id) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/respond/" + id;
+    }
+
+    public List<Call> calls(String method) {
+        return calls.stream().filter(call -> call.method().equals(method)).toList();
+    }
+
+    /** Waits, at most the given time, until the method has been called at least n times; returns its calls. */
+    public List<Call> await(String method, int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (calls(method).size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return calls(method);
+    }
+
+    private void method(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestURI().getPath().substring("/api/".length());
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String contentType = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
+            Map<String, String> form = contentType.startsWith("application/json") ? Map.of() : form(body);
+            JsonNode json = contentType.startsWith("application/json") ? JSON.readTree(body) : null;
+            calls.add(new Call(method, form, json, exchange.getRequestHeaders().getFirst("Authorization")));
+            send(exchange, 200, answer(method, form));
+        }
+    }
+
+    private void respond(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String id = exchange.getRequestURI().getPath().substring("/respond/".length());
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            calls.add(new Call("respond/" + id, Map.of(), JSON.readTree(body), null));
+            send(exchange, 200, "ok");
+        }
+    }
+
+    private String answer(String method, Map<String, String> form) {
+        return switch (method) {
+            case "auth.test" -> "{\"ok\":true,\"url\":\"https://qcon-test.slack.com/\",\"team\":\"QCon test\","
+                    + "\"user\":\"qcon\",\"team_id\":\"T0TEST\",\"user_id\":\"UBOT\",\"bot_id\":\"BBOT\"}";
+            case "chat.postMessage" -> "{\"ok\":true,\"channel\":\"" + form.getOrDefault("channel", "C1")
+                    + "\",\"ts\":\"1700000000." + String.format("%06d", timestamps.incrementAndGet()) + "\"}";
+            default -> "{\"ok\":true}";
+        };
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        if (body.isEmpty()) {
+            return form;
+        }
+        for (String pair : body.split("&")) {
+            String[] parts = pair.split("=", 2);
+            form.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
+                    parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "");
+        }
+        return form;
+    }
+
+    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    /** Duration helper so tests read well: FakeSlackApi.seconds(5). */
+    public static Duration seconds(long seconds) {
+        return Duration.ofSeconds(seconds);
+    }
+
+    public List<String> methodsCalled() {
+        List<String> names = new ArrayList<>();
+        calls.forEach(call -> names.add(call.method()));
+        return names;
+    }
+}

@@ -1,0 +1,137 @@
+package qconbot;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/** Sends requests to the bot the way Slack does: form or JSON bodies signed with the app's signing secret. */
+public final class SlackRequests implements AutoCloseable {
+
+    public static final String SECRET = "test-signing-secret";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final HttpClient http = HttpClient.newBuilder()
+            .proxy(HttpClient.Builder.NO_PROXY)
+            .executor(executor)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    public SlackRequests(int port) {
+        this.baseUrl = "http://127.0.0.1:" + port;
+    }
+
+    /** A signed /qcon request, as Slack sends it when someone types "/qcon {text}". */
+    public HttpResponse<String> command(String text) throws IOException, InterruptedException {
+        return post(commandBody(text), "application/x-www-form-urlencoded", now(), true);
+    }
+
+    public static String commandBody(String text) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("token", "unused-legacy-token");
+        form.put("team_id", "T0TEST");
+        form.put("team_domain", "qcon-test");
+        form.put("channel_id", "C0GENERAL");
+        form.put("channel_name", "general");
+        form.put("user_id", "U0ALICE");
+        form.put("user_name", "alice");
+        form.put("command", "/qcon");
+        form.put("text", text);
+        form.put("api_app_id", "A0QCON");
+        form.put("response_url", "http://127.0.0.1:9/unused");
+        form.put("trigger_id", "1.2.3");
+        return form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    /** A signed block_actions request for a button click, answered through {@code responseUrl}. */
+    public HttpResponse<String> click(String actionId, String value, String responseUrl) throws IOException, InterruptedException {
+        Map<String, Object> payload = Map.of(
+                "type", "block_actions",
+                "team", Map.of("id", "T0TEST", "domain", "qcon-test"),
+                "user", Map.of("id", "U0ALICE", "username", "alice", "team_id", "T0TEST"),
+                "api_app_id", "A0QCON",
+                "token", "unused-legacy-token",
+                "trigger_id", "1.2.3",
+                "channel", Map.of("id", "C0GENERAL", "name", "general"),
+                "response_url", responseUrl,
+                "actions", java.util.List.of(Map.of("type", "button", "action_id", actionId, "block_id", "b1",
+                        "value", value, "action_ts", "1700000000.000001")));
+        String body = "payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8);
+        return post(body, "application/x-www-form-urlencoded", now(), true);
+    }
+
+    public HttpResponse<String> json(String body) throws IOException, InterruptedException {
+        return post(body, "application/json", now(), true);
+    }
+
+    /** Posts a body to /slack/events; signed with the right secret when {@code sign}, else with no signature at all. */
+    public HttpResponse<String> post(String body, String contentType, long timestamp, boolean sign)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/slack/events"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (sign) {
+            request.header("X-Slack-Request-Timestamp", String.valueOf(timestamp))
+                    .header("X-Slack-Signature", signature(SECRET, timestamp, body));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** Posts with explicit signature headers, for forged-signature tests. */
+    public HttpResponse<String> postWith(String body, String contentType, String timestamp, String signature)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/slack/events"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", contentType)
+                .header("X-Slack-Request-Timestamp", timestamp)
+                .header("X-Slack-Signature", signature)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10)).GET().build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** Slack's v0 signature, computed here independently of the bot's own code. */
+    public static String signature(String secret, long timestamp, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return "v0=" + HexFormat.of().formatHex(
+                    mac.doFinal(("v0:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
