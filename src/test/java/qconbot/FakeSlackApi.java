@@ -37,6 +37,21 @@ public final class FakeSlackApi implements AutoCloseable {
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger timestamps = new AtomicInteger();
+    /** Scripted answers per method, used in order before the default ok answer. */
+    private final Map<String, java.util.Deque<Answer>> scripted = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** An HTTP answer: status, JSON body, extra headers (e.g. Retry-After). */
+    public record Answer(int status, String body, Map<String, String> headers) {
+        public static Answer ok(String json) {
+            return new Answer(200, json, Map.of());
+        }
+    }
+
+    /** The next calls of {@code method} get these answers, in order; then the default ok answer again. */
+    public FakeSlackApi script(String method, Answer... answers) {
+        scripted.computeIfAbsent(method, m -> new java.util.concurrent.ConcurrentLinkedDeque<>()).addAll(List.of(answers));
+        return this;
+    }
 
     public FakeSlackApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -76,7 +91,14 @@ public final class FakeSlackApi implements AutoCloseable {
             Map<String, String> form = contentType.startsWith("application/json") ? Map.of() : form(body);
             JsonNode json = contentType.startsWith("application/json") ? JSON.readTree(body) : null;
             calls.add(new Call(method, form, json, exchange.getRequestHeaders().getFirst("Authorization")));
-            send(exchange, 200, answer(method, form));
+            java.util.Deque<Answer> queue = scripted.get(method);
+            Answer next = queue == null ? null : queue.pollFirst();
+            if (next != null) {
+                next.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+                send(exchange, next.status(), next.body());
+            } else {
+                send(exchange, 200, answer(method, form));
+            }
         }
     }
 
