@@ -9,11 +9,13 @@ import org.slf4j.LoggerFactory;
 import qconbot.notes.Notes;
 import qconbot.notes.NotesParser;
 import qconbot.search.TalkSearch;
+import qconbot.slack.Announcer;
 import qconbot.slack.BoltHttpServer;
 import qconbot.slack.Commands;
 import qconbot.slack.Console;
 import qconbot.slack.SlackApp;
 import qconbot.slack.SlackHandlers;
+import qconbot.store.ActionItems;
 import qconbot.store.Db;
 import qconbot.store.Talks;
 
@@ -23,6 +25,9 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -84,8 +89,14 @@ public final class Main {
         public void close() {
             http.close();
             if (socketMode != null) {
+                SocketModeClient client = socketMode.getClient();
                 try {
                     socketMode.close();
+                    if (client != null) {
+                        // SocketModeApp.close() leaves the client's reconnect monitor running: it would keep
+                        // calling apps.connections.open after we are gone.
+                        client.close();
+                    }
                 } catch (Exception e) {
                     log.warn("Socket Mode did not close cleanly: {}", e.toString());
                 }
@@ -118,10 +129,13 @@ public final class Main {
         ExecutorService afterAck = Executors.newFixedThreadPool(4, named("after-ack"));
         ExecutorService background = Executors.newSingleThreadExecutor(named("background"));
 
+        ActionItems items = new ActionItems(db, Clock.systemUTC(), config.admins());
+        forgetOldRequests(items);
         Slack slack = SlackApp.slack(config);
         SlackApp.BotIdentity identity = new SlackApp.BotIdentity(config.botToken(), slack);
         App app = SlackApp.create(config, slack, identity);
-        new SlackHandlers(new Commands(talks, search), afterAck).register(app);
+        Announcer announcer = new Announcer(slack.methods(config.botToken()), items);
+        new SlackHandlers(new Commands(talks, search, items), items, announcer, afterAck).register(app);
         app.start();
         identity.warmUp(background);
 
@@ -145,6 +159,15 @@ public final class Main {
         log.info("qcon-bot is up: {} on port {}", config.socketMode() ? "Socket Mode, /health" : "POST /slack/events",
                 server.port());
         return new Bot(server, socketMode, db, List.of(http, afterAck), background);
+    }
+
+    /** Slack retries an event for minutes at most; two days of handled ids is plenty, and keeps the table small. */
+    private static void forgetOldRequests(ActionItems items) throws StartupFailure {
+        try {
+            items.forgetHandledBefore(Instant.now().minus(Duration.ofDays(2)));
+        } catch (SQLException e) {
+            throw new StartupFailure("Cannot clean up the database: " + e.getMessage(), e);
+        }
     }
 
     private static Db openDb(Config config) throws StartupFailure {
@@ -185,7 +208,7 @@ public final class Main {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     socketMode.startAsync();
-                    log.info("Socket Mode connected");
+                    log.info("Socket Mode connecting (the SDK reconnects by itself from here on)");
                     return;
                 } catch (Exception e) {
                     log.warn("Socket Mode could not connect ({}); trying again in {} s", e.getMessage(), delay / 1000);
@@ -205,7 +228,8 @@ public final class Main {
             Talks talks = new Talks(db);
             TalkSearch search = loadNotes(config, db, talks);
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-            new Console(new Commands(talks, search)).run(
+            ActionItems items = new ActionItems(db, Clock.systemUTC(), config.admins());
+            new Console(new Commands(talks, search, items)).run(
                     new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
         } catch (IOException | SQLException e) {
             throw new StartupFailure("Console failed: " + e.getMessage(), e);

@@ -160,6 +160,6 @@ public final class BoltHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(2);
+        server.stop(1);
     }
 }
