@@ -6,14 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Settings from the environment. A file (config/qcon.env, or QCON_CONFIG) may set the same keys in KEY=value
  * lines; the environment wins. {@link #load} fails with one sentence naming the variable to set.
  */
 public record Config(String botToken, String signingSecret, String appToken, String slackApiUrl,
-                     int port, Path db, Path notes) {
+                     int port, Path db, Path notes, Set<String> admins) {
 
     public static final String SLACK_BOT_TOKEN = "SLACK_BOT_TOKEN";
     public static final String SLACK_SIGNING_SECRET = "SLACK_SIGNING_SECRET";
@@ -23,6 +25,7 @@ public record Config(String botToken, String signingSecret, String appToken, Str
     public static final String QCON_DB = "QCON_DB";
     public static final String QCON_NOTES = "QCON_NOTES";
     public static final String QCON_CONFIG = "QCON_CONFIG";
+    public static final String QCON_ADMINS = "QCON_ADMINS";
 
     public static final String DEFAULT_CONFIG_FILE = "config/qcon.env";
     public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
@@ -60,7 +63,7 @@ public record Config(String botToken, String signingSecret, String appToken, Str
         }
         return new Config(botToken, signingSecret, appToken, slackApiUrl(settings), port(settings),
                 Path.of(settings.getOrDefault(QCON_DB, "data/qcon.db")),
-                Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")));
+                Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings));
     }
 
     /** Settings for the local console: no Slack at all. */
@@ -68,7 +71,7 @@ public record Config(String botToken, String signingSecret, String appToken, Str
         Map<String, String> settings = merged(env);
         return new Config(null, null, null, DEFAULT_SLACK_API_URL, 0,
                 Path.of(settings.getOrDefault(QCON_DB, "data/qcon.db")),
-                Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")));
+                Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings));
     }
 
     private static Map<String, String> merged(Map<String, String> env) {
@@ -109,6 +112,21 @@ public record Config(String botToken, String signingSecret, String appToken, Str
         return values;
     }
 
+    /** Slack user ids, separated by commas or spaces: "U012ABC,U034DEF". */
+    private static Set<String> admins(Map<String, String> settings) {
+        Set<String> admins = new LinkedHashSet<>();
+        for (String id : settings.getOrDefault(QCON_ADMINS, "").split("[,\\s]+")) {
+            if (id.isEmpty()) {
+                continue;
+            }
+            if (!id.matches("[UW][A-Z0-9]{2,}")) {
+                throw new Invalid(QCON_ADMINS + " takes Slack user ids such as U012ABCDEF (in a profile: More, Copy member ID), not \"" + id + "\".");
+            }
+            admins.add(id);
+        }
+        return Set.copyOf(admins);
+    }
+
     private static int port(Map<String, String> settings) {
         String value = settings.getOrDefault(PORT, "3000");
         try {
@@ -139,6 +157,6 @@ public record Config(String botToken, String signingSecret, String appToken, Str
     public String toString() {
         // Never print secrets, whoever logs this record.
         return "Config[slackApiUrl=" + slackApiUrl + ", port=" + port + ", db=" + db + ", notes=" + notes
-                + ", socketMode=" + socketMode() + "]";
+                + ", socketMode=" + socketMode() + ", admins=" + admins + "]";
     }
 }

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BotEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String ADMIN = "U0ADMIN";
 
     @TempDir
     static Path dir;
@@ -34,7 +35,8 @@ class BotEndToEndTest {
     }
 
     static Config testConfig(String apiUrl, Path db) {
-        return new Config("xoxb-test-token", SlackRequests.SECRET, null, apiUrl, 0, db, Path.of("config/notes"));
+        return new Config("xoxb-test-token", SlackRequests.SECRET, null, apiUrl, 0, db, Path.of("config/notes"),
+                java.util.Set.of(ADMIN));
     }
 
     @AfterAll
@@ -108,9 +110,15 @@ class BotEndToEndTest {
         HttpResponse<String> response = requests.command(hostile);
 
         assertEquals(200, response.statusCode());
+        String reply = SlackRequests.decoded(response);
         for (String live : List.of("<!channel>", "<!here>", "<@U0BOSS>", "<#C0SECRET", "<http://evil")) {
-            assertFalse(response.body().contains(live), "echoed live: " + live + " in " + response.body());
+            assertFalse(reply.contains(live), "echoed live: " + live + " in " + reply);
         }
+        // Words that match nothing are echoed back in the no-match reply: shown, never acted on.
+        String echoed = SlackRequests.decoded(requests.command("<!channel> <@U0ZZZQ> <#C0QQQZ|zzz> <ftp://zzz.invalid|zzzz> & *;"));
+        assertTrue(echoed.contains("No talk in the notes matches *&lt;!channel&gt; &lt;@U0ZZZQ&gt; &lt;#C0QQQZ|zzz&gt; "
+                + "&lt;ftp://zzz.invalid|zzzz&gt; &amp; *;*"), echoed);
+        assertFalse(echoed.contains("<!channel>") || echoed.contains("<@U0ZZZQ>") || echoed.contains("<#C0QQQZ") || echoed.contains("<ftp"), echoed);
         assertEquals(200, requests.get("/health").statusCode(), "still healthy");
         assertTrue(requests.command("monzo").body().contains("microservices at Monzo"), "talks table intact");
     }

@@ -117,6 +117,9 @@ public final class FakeSlackApi implements AutoCloseable {
                     + "\"user\":\"qcon\",\"team_id\":\"T0TEST\",\"user_id\":\"UBOT\",\"bot_id\":\"BBOT\"}";
             case "chat.postMessage" -> "{\"ok\":true,\"channel\":\"" + form.getOrDefault("channel", "C1")
                     + "\",\"ts\":\"1700000000." + String.format("%06d", timestamps.incrementAndGet()) + "\"}";
+            case "chat.getPermalink" -> "{\"ok\":true,\"channel\":\"" + form.getOrDefault("channel", "C1")
+                    + "\",\"permalink\":\"https://qcon-test.slack.com/archives/" + form.getOrDefault("channel", "C1")
+                    + "/p" + form.getOrDefault("message_ts", "1").replace(".", "") + "\"}";
             default -> "{\"ok\":true}";
         };
     }

@@ -42,6 +42,67 @@ public final class SlackRequests implements AutoCloseable {
         return post(commandBody(text), "application/x-www-form-urlencoded", now(), true);
     }
 
+    /** "/qcon {text}" typed by {@code user} in #general, with replies to {@code responseUrl}. */
+    public HttpResponse<String> command(String text, String user, String responseUrl) throws IOException, InterruptedException {
+        String body = commandBody(text).replace("user_id=U0ALICE", "user_id=" + user)
+                .replace("response_url=" + URLEncoder.encode("http://127.0.0.1:9/unused", StandardCharsets.UTF_8),
+                        "response_url=" + URLEncoder.encode(responseUrl, StandardCharsets.UTF_8))
+                .replace("trigger_id=1.2.3", "trigger_id=" + System.nanoTime());
+        return post(body, "application/x-www-form-urlencoded", now(), true);
+    }
+
+    /** A click on an action item's button (or a pick in its user select) in #general. */
+    public HttpResponse<String> itemClick(String actionId, String blockId, String user, String responseUrl,
+                                          String actionTs, String selectedUser) throws IOException, InterruptedException {
+        Map<String, Object> action = new LinkedHashMap<>();
+        action.put("type", selectedUser == null ? "button" : "users_select");
+        action.put("action_id", actionId);
+        action.put("block_id", blockId);
+        action.put("action_ts", actionTs);
+        if (selectedUser == null) {
+            action.put("value", blockId.split(":")[1]);
+        } else {
+            action.put("selected_user", selectedUser);
+        }
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("type", "block_actions");
+        payload.put("team", Map.of("id", "T0TEST", "domain", "qcon-test"));
+        payload.put("user", Map.of("id", user, "username", user.toLowerCase(), "team_id", "T0TEST"));
+        payload.put("api_app_id", "A0QCON");
+        payload.put("token", "unused-legacy-token");
+        payload.put("trigger_id", "1.2.3");
+        payload.put("container", Map.of("type", "message", "message_ts", "1700000000.000009", "channel_id", "C0GENERAL", "is_ephemeral", true));
+        payload.put("channel", Map.of("id", "C0GENERAL", "name", "general"));
+        payload.put("response_url", responseUrl);
+        payload.put("actions", java.util.List.of(action));
+        return post("payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8),
+                "application/x-www-form-urlencoded", now(), true);
+    }
+
+    /** An Events API delivery; {@code retryNum} > 0 marks it as Slack's retry of an earlier one. */
+    public HttpResponse<String> event(Map<String, Object> event, String eventId, int retryNum) throws IOException, InterruptedException {
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("token", "unused-legacy-token");
+        envelope.put("team_id", "T0TEST");
+        envelope.put("api_app_id", "A0QCON");
+        envelope.put("event", event);
+        envelope.put("type", "event_callback");
+        envelope.put("event_id", eventId);
+        envelope.put("event_time", now());
+        String body = JSON.writeValueAsString(envelope);
+        long timestamp = now();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/slack/events"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .header("X-Slack-Request-Timestamp", String.valueOf(timestamp))
+                .header("X-Slack-Signature", signature(SECRET, timestamp, body))
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (retryNum > 0) {
+            request.header("X-Slack-Retry-Num", String.valueOf(retryNum)).header("X-Slack-Retry-Reason", "http_timeout");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
     public static String commandBody(String text) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("token", "unused-legacy-token");
@@ -112,6 +173,14 @@ public final class SlackRequests implements AutoCloseable {
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10)).GET().build();
         return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The JSON body with its escapes decoded: Bolt writes "<" as "\\u003c", so a raw-body check for "<!channel>"
+     * would pass whatever the bot did. Assert on this instead.
+     */
+    public static String decoded(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body()).toString();
     }
 
     /** Slack's v0 signature, computed here independently of the bot's own code. */

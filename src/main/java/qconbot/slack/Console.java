@@ -11,6 +11,7 @@ import com.slack.api.model.block.composition.PlainTextObject;
 import com.slack.api.model.block.composition.TextObject;
 import com.slack.api.model.block.element.BlockElement;
 import com.slack.api.model.block.element.ButtonElement;
+import com.slack.api.model.block.element.UsersSelectElement;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,6 +22,13 @@ import java.util.Locale;
  * A local stand-in for Slack, like Hubot's shell: type "/qcon monzo", read the reply as text. No tokens needed.
  */
 public final class Console {
+
+    /** Who acts in the console: claims and changes are recorded under this name. */
+    public static final String USER = "console";
+
+    /** Slack's "<!date^...|fallback>" and "<@U123>": the console shows the fallback and "@U123". */
+    private static final java.util.regex.Pattern SLACK_DATE = java.util.regex.Pattern.compile("<!date\\^[^|>]*\\|([^>]*)>");
+    private static final java.util.regex.Pattern SLACK_MENTION = java.util.regex.Pattern.compile("<@([A-Z0-9]+)>");
 
     private final Commands commands;
 
@@ -43,7 +51,12 @@ public final class Console {
                     text = text.substring("/qcon".length());
                 }
                 try {
-                    out.println(render(commands.run(text)));
+                    Commands.Answer answer = commands.run(text, USER, null);
+                    out.println(render(answer.reply()));
+                    if (answer.discuss() != null) {
+                        out.println("(In Slack this posts " + answer.discuss().ref()
+                                + " to the channel, and its thread becomes the discussion; the console has no channel.)");
+                    }
                 } catch (Exception e) {
                     out.println("Sorry, that failed: " + e.getMessage());
                 }
@@ -85,12 +98,17 @@ public final class Console {
     }
 
     private static String button(BlockElement element) {
+        if (element instanceof UsersSelectElement select) {
+            return "[" + text(select.getPlaceholder()) + "]";
+        }
         return element instanceof ButtonElement button ? "[" + text(button.getText()) + "]" : "";
     }
 
     private static String text(TextObject text) {
         String raw = text instanceof MarkdownTextObject markdown ? markdown.getText()
                 : text instanceof PlainTextObject plain ? plain.getText() : "";
-        return raw.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+        String readable = SLACK_DATE.matcher(raw).replaceAll("$1");
+        readable = SLACK_MENTION.matcher(readable).replaceAll("@$1");
+        return readable.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
     }
 }

@@ -57,6 +57,11 @@ public final class Messages {
                 "• `/qcon <words>`: the best-matching talk, e.g. `/qcon monzo` or `/qcon java containers`."
                         + " Typos, plurals and partial words are fine.",
                 "• `/qcon talks`: the agenda, by day and time. `/qcon talks day 2`: one day.",
+                "• `/qcon actions`: the [INTERNAL] action items still to do; `/qcon actions mine`, `/qcon actions all`,"
+                        + " `/qcon actions A3` (one item and its history).",
+                "• `/qcon claim A3`, `/qcon unclaim A3`, `/qcon assign A3 @someone`, `/qcon done A3`, `/qcon reopen A3`,"
+                        + " `/qcon discuss A3` (posts it here; its thread is the discussion).",
+                "• In an item's thread, mention me: `@qcon claim`, `@qcon done`, `@qcon assign @someone`, `@qcon status`.",
                 "• `/qcon help`: this message.");
         return new Reply("qcon-bot: /qcon <words> finds a talk; /qcon talks lists the agenda.",
                 List.of(section(s -> s.text(markdownText(text)))));
@@ -171,8 +176,14 @@ public final class Messages {
         return new Reply("Agenda: " + total + " talks", blocks);
     }
 
+    /** A sentence that may contain text from a user: escaped. */
     public static Reply error(String sentence) {
-        return new Reply(sentence, List.of(section(s -> s.text(markdownText(escape(sentence))))));
+        return new Reply(escape(sentence), List.of(section(s -> s.text(markdownText(escape(sentence))))));
+    }
+
+    /** A sentence the bot wrote in mrkdwn, with anything from users already escaped (e.g. by ItemMessages). */
+    public static Reply note(String mrkdwn) {
+        return new Reply(mrkdwn, List.of(section(s -> s.text(markdownText(clip(mrkdwn, MAX_SECTION))))));
     }
 
     private static List<LayoutBlock> summary(Talk talk) {

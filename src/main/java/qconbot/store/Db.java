@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.sqlite.SQLiteConfig;
+
 /**
  * The one SQLite file that holds all state. A single connection, used by one thread at a time: SQLite serialises
  * writers anyway, and our queries take microseconds. Other processes on the same file wait up to the busy timeout.
@@ -22,7 +24,11 @@ public final class Db implements AutoCloseable {
 
     /** Applied in order, each once, each in its own transaction. Add new files at the end; never edit old ones. */
     private static final List<String> MIGRATIONS = List.of(
-            "V1__notes.sql");
+            "V1__notes.sql",
+            "V2__action_items.sql");
+
+    /** The schema version a database has once opened by this build. */
+    public static final int LATEST_VERSION = MIGRATIONS.size();
 
     @FunctionalInterface
     public interface SqlFunction<T> {
@@ -53,17 +59,16 @@ public final class Db implements AutoCloseable {
         } catch (IOException e) {
             throw new SQLException("Cannot create the folder for the database " + file + ": " + e.getMessage(), e);
         }
-        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA busy_timeout = 10000");
-            statement.execute("PRAGMA journal_mode = WAL");
-            // NORMAL in WAL mode survives a killed process; only a power cut can lose the last commits.
-            statement.execute("PRAGMA synchronous = NORMAL");
-            statement.execute("PRAGMA foreign_keys = ON");
-        } catch (SQLException e) {
-            connection.close();
-            throw e;
-        }
+        SQLiteConfig settings = new SQLiteConfig();
+        settings.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // NORMAL in WAL mode survives a killed process; only a power cut can lose the last commits.
+        settings.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        settings.enforceForeignKeys(true);
+        settings.setBusyTimeout(10_000);
+        // Every transaction takes the write lock when it begins, so a read-then-update in one transaction can
+        // never be overtaken by another process (a deferred one would fail with SQLITE_BUSY instead of waiting).
+        settings.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, settings.toProperties());
         Db db = new Db(file, connection);
         db.migrate();
         return db;
@@ -115,17 +120,11 @@ public final class Db implements AutoCloseable {
         return read(Db::schemaVersion);
     }
 
+    /** Applies the missing migrations in one immediate transaction, so a second process starting too waits. */
     private void migrate() throws SQLException {
         run(connection -> {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-            }
-        });
-        // BEGIN IMMEDIATE makes a second process starting at the same moment wait instead of migrating twice.
-        lock.lock();
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("BEGIN IMMEDIATE");
-            try {
                 int current = schemaVersion(connection);
                 if (current > MIGRATIONS.size()) {
                     throw new SQLException("The database " + file + " has schema version " + current
@@ -138,14 +137,8 @@ public final class Db implements AutoCloseable {
                     statement.executeUpdate("DELETE FROM schema_version");
                     statement.executeUpdate("INSERT INTO schema_version (version) VALUES (" + version + ")");
                 }
-                statement.execute("COMMIT");
-            } catch (SQLException | RuntimeException e) {
-                statement.execute("ROLLBACK");
-                throw e;
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private static int schemaVersion(Connection connection) throws SQLException {

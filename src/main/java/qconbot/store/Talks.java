@@ -36,9 +36,9 @@ public final class Talks {
     public SyncReport sync(List<Notes> allNotes) throws SQLException {
         return db.inTransaction(connection -> {
             int talksBefore = count(connection, "SELECT count(*) FROM talks WHERE in_notes = 1");
-            int linesBefore = count(connection, "SELECT count(*) FROM internal_lines WHERE in_notes = 1");
+            int linesBefore = count(connection, "SELECT count(*) FROM action_items WHERE in_notes = 1");
             update(connection, "UPDATE talks SET in_notes = 0");
-            update(connection, "UPDATE internal_lines SET in_notes = 0");
+            update(connection, "UPDATE action_items SET in_notes = 0");
             update(connection, "DELETE FROM talk_search");
             int talkCount = 0;
             int lineCount = 0;
@@ -55,7 +55,7 @@ public final class Talks {
                     talksKept += existed ? 1 : 0;
                     for (Bullet line : talk.internalLines()) {
                         String key = internalLineKey(talk, line);
-                        linesKept += exists(connection, "SELECT 1 FROM internal_lines WHERE key = ?", key) ? 1 : 0;
+                        linesKept += exists(connection, "SELECT 1 FROM action_items WHERE key = ?", key) ? 1 : 0;
                         upsertInternalLine(connection, id, key, line);
                         lineCount++;
                     }
@@ -205,7 +205,7 @@ public final class Talks {
 
     private static void upsertInternalLine(Connection connection, long talkId, String key, Bullet line) throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement("""
-                INSERT INTO internal_lines (key, talk_id, text, line, in_notes) VALUES (?, ?, ?, ?, 1)
+                INSERT INTO action_items (key, talk_id, text, line, in_notes) VALUES (?, ?, ?, ?, 1)
                 ON CONFLICT (key) DO UPDATE SET text = excluded.text, line = excluded.line, in_notes = 1""")) {
             upsert.setString(1, key);
             upsert.setLong(2, talkId);

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qconbot.notes.NotesParser;
 import qconbot.search.TalkSearch;
+import qconbot.store.ActionItems;
 import qconbot.store.Db;
 import qconbot.store.Talks;
 
@@ -31,7 +32,8 @@ class ConsoleTest {
         db = Db.open(dir.resolve("console.db"));
         Talks talks = new Talks(db);
         talks.sync(NotesParser.readAll(Path.of("config/notes")));
-        console = new Console(new Commands(talks, new TalkSearch(db, talks)));
+        console = new Console(new Commands(talks, new TalkSearch(db, talks),
+                new ActionItems(db, java.time.Clock.systemUTC(), java.util.Set.of())));
     }
 
     @AfterAll

@@ -47,7 +47,7 @@ class TalksTest {
         assertTrue(Files.exists(dir.resolve("data/qcon.db")), "parent folder and file created");
         assertEquals("wal", pragma("journal_mode"));
         assertEquals("1", pragma("foreign_keys"));
-        assertEquals(1, db.schemaVersion());
+        assertEquals(Db.LATEST_VERSION, db.schemaVersion());
     }
 
     @Test
@@ -55,17 +55,17 @@ class TalksTest {
         talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped)));
         db.close();
         db = Db.open(dir.resolve("data/qcon.db"));
-        assertEquals(1, db.schemaVersion());
+        assertEquals(Db.LATEST_VERSION, db.schemaVersion());
         assertEquals(20, new Talks(db).count());
     }
 
     @Test
-    void sync_stores_talks_bullets_and_internal_lines() throws Exception {
+    void sync_stores_talks_bullets_and_action_items() throws Exception {
         Talks.SyncReport report = talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped)));
 
         assertEquals(20, report.talks());
         assertEquals(7, report.internalLines());
-        assertEquals(7, count("SELECT count(*) FROM internal_lines WHERE in_notes = 1"));
+        assertEquals(7, count("SELECT count(*) FROM action_items WHERE in_notes = 1"));
         Talk monzo = talks.byKey("qcon-2020.txt/day-3/microservices-at-monzo").orElseThrow();
         Talk parsed = NotesParser.parse("qcon-2020.txt", shipped).talks().get(0);
         assertEquals(parsed, monzo, "a stored talk reads back exactly as parsed");
@@ -75,7 +75,7 @@ class TalksTest {
     void ids_survive_rereading_an_edited_file() throws Exception {
         talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped)));
         Map<String, Long> talkIds = ids("SELECT key, id FROM talks");
-        Map<String, Long> lineIds = ids("SELECT key, id FROM internal_lines");
+        Map<String, Long> lineIds = ids("SELECT key, id FROM action_items");
 
         // A new talk at the top shifts every line; a bullet is re-spaced; one internal line is removed.
         String edited = shipped
@@ -87,11 +87,11 @@ class TalksTest {
         assertEquals(21, report.talks());
         assertEquals(1, report.internalLinesGone());
         Map<String, Long> talkIdsAfter = ids("SELECT key, id FROM talks");
-        Map<String, Long> lineIdsAfter = ids("SELECT key, id FROM internal_lines");
+        Map<String, Long> lineIdsAfter = ids("SELECT key, id FROM action_items");
         talkIds.forEach((key, id) -> assertEquals(id, talkIdsAfter.get(key), "talk " + key));
         lineIds.forEach((key, id) -> assertEquals(id, lineIdsAfter.get(key), "internal line " + key));
-        assertEquals(1, count("SELECT count(*) FROM internal_lines WHERE in_notes = 0"), "kept, marked gone");
-        assertEquals(8, count("SELECT count(*) FROM internal_lines"));
+        assertEquals(1, count("SELECT count(*) FROM action_items WHERE in_notes = 0"), "kept, marked gone");
+        assertEquals(8, count("SELECT count(*) FROM action_items"));
     }
 
     @Test

@@ -1,0 +1,313 @@
+package qconbot.slack;
+
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.element.BlockElement;
+import com.slack.api.model.view.View;
+import qconbot.store.ActionItems;
+import qconbot.store.ActionItems.ActionItem;
+import qconbot.store.ActionItems.Change;
+import qconbot.store.ActionItems.Result;
+import qconbot.store.ActionItems.State;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static com.slack.api.model.block.Blocks.actions;
+import static com.slack.api.model.block.Blocks.context;
+import static com.slack.api.model.block.Blocks.divider;
+import static com.slack.api.model.block.Blocks.header;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.button;
+import static com.slack.api.model.block.element.BlockElements.usersSelect;
+import static qconbot.slack.Messages.clip;
+import static qconbot.slack.Messages.escape;
+
+/**
+ * Messages about action items: lists, one item with its history, confirmations, thread announcements, the
+ * assignment DM, the discussion post and the App Home. Text from notes and users is escaped with
+ * {@link Messages#escape}; mentions are built only from Slack user ids.
+ *
+ * <p>Each item's buttons sit in an actions block whose block_id says which item and which surface they are on
+ * ("item:3:mine"), so a click can act on the item and redraw the surface it came from.
+ */
+public final class ItemMessages {
+
+    /** Where an item's buttons were shown, so a click redraws the same thing. */
+    public enum Surface { OUTSTANDING, MINE, OPEN, ALL, ITEM, POST, DM, HOME }
+
+    public static final String CLAIM = "item_claim";
+    public static final String UNCLAIM = "item_unclaim";
+    public static final String DONE = "item_done";
+    public static final String REOPEN = "item_reopen";
+    public static final String ASSIGN = "item_assign";
+    public static final String DISCUSS = "item_discuss";
+
+    /** Items in one list message: each takes two blocks, and a message holds 50. */
+    static final int MAX_LISTED = 20;
+
+    private ItemMessages() {
+    }
+
+    /** "item:3:mine" to the item id and surface; null for anything else. */
+    public record Target(long itemId, Surface surface) {
+        public static Target parse(String blockId) {
+            if (blockId == null) {
+                return null;
+            }
+            String[] parts = blockId.split(":");
+            try {
+                return parts.length == 3 && parts[0].equals("item")
+                        ? new Target(Long.parseLong(parts[1]), Surface.valueOf(parts[2].toUpperCase(Locale.ROOT))) : null;
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+    }
+
+    public static Reply list(List<ActionItem> items, Surface surface, String user) {
+        String title = switch (surface) {
+            case MINE -> "Your action items";
+            case ALL -> "All action items";
+            case OPEN -> "Open action items";
+            default -> "Action items still to do";
+        };
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(header(h -> h.text(plainText(title + " (" + items.size() + ")"))));
+        if (items.isEmpty()) {
+            String none = surface == Surface.MINE ? "Nothing is yours right now. `/qcon actions` shows what is open."
+                    : "Nothing here. `/qcon actions all` shows every item, done ones too.";
+            blocks.add(section(s -> s.text(markdownText(none))));
+        }
+        for (ActionItem item : items.subList(0, Math.min(items.size(), MAX_LISTED))) {
+            blocks.addAll(itemBlocks(item, surface, user));
+        }
+        String hint = items.size() > MAX_LISTED
+                ? "…and " + (items.size() - MAX_LISTED) + " more. `/qcon actions A7` shows one item."
+                : "`/qcon claim A3`, `/qcon assign A3 @someone`, `/qcon done A3` work too; `/qcon actions A3` shows an item's history.";
+        blocks.add(context(c -> c.elements(List.of(markdownText(hint)))));
+        return new Reply(title + ": " + items.size(), blocks);
+    }
+
+    /** One item with its buttons and its history. */
+    public static Reply item(ActionItem item, List<Change> history, String user) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(header(h -> h.text(plainText("Action item " + item.ref()))));
+        blocks.addAll(itemBlocks(item, Surface.ITEM, user));
+        if (!history.isEmpty()) {
+            StringBuilder text = new StringBuilder("*History*\n");
+            List<Change> shown = history.subList(Math.max(0, history.size() - 15), history.size());
+            if (shown.size() < history.size()) {
+                text.append("… ").append(history.size() - shown.size()).append(" earlier changes\n");
+            }
+            for (Change change : shown) {
+                text.append(date(change.at())).append("  ").append(who(change.actor())).append(' ')
+                        .append(verb(change.action(), change.toOwner()))
+                        .append(" (").append(state(change.from())).append(" → ").append(state(change.to())).append(")\n");
+            }
+            String done = clip(text.toString(), Messages.MAX_SECTION);
+            blocks.add(section(s -> s.text(markdownText(done))));
+        }
+        return new Reply(item.ref() + ": " + escape(clip(item.text(), 200)), blocks);
+    }
+
+    /** The two blocks of an item: what it is and where it stands, then the buttons its state allows. */
+    static List<LayoutBlock> itemBlocks(ActionItem item, Surface surface, String user) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(section(s -> s.text(markdownText(clip(describe(item), Messages.MAX_SECTION)))));
+        List<BlockElement> buttons = new ArrayList<>();
+        String value = String.valueOf(item.id());
+        switch (item.state()) {
+            case OPEN -> buttons.add(button(b -> b.actionId(CLAIM).text(plainText("Claim")).style("primary").value(value)));
+            case CLAIMED -> buttons.add(button(b -> b.actionId(UNCLAIM).text(plainText("Unclaim")).value(value)));
+            case DONE -> buttons.add(button(b -> b.actionId(REOPEN).text(plainText("Reopen")).value(value)));
+        }
+        if (item.state() != State.DONE) {
+            buttons.add(button(b -> b.actionId(DONE).text(plainText("Done")).value(value)));
+            buttons.add(usersSelect(u -> u.actionId(ASSIGN).placeholder(plainText("Assign to…"))));
+        }
+        if (surface != Surface.HOME && surface != Surface.POST) {
+            buttons.add(button(b -> b.actionId(DISCUSS).text(plainText("Discuss")).value(value)));
+        }
+        String blockId = "item:" + item.id() + ":" + surface.name().toLowerCase(Locale.ROOT);
+        blocks.add(actions(a -> a.blockId(blockId).elements(buttons)));
+        return blocks;
+    }
+
+    /** "*A3* · claimed by @ann · we should look for dead code / from Java in containers, Day 3 · 2 replies". */
+    static String describe(ActionItem item) {
+        StringBuilder text = new StringBuilder("*").append(item.ref()).append("* · ").append(standing(item))
+                .append("\n").append(escape(clip(item.text(), 1500)))
+                .append("\n_from_ ").append(escape(item.talkTitle()));
+        if (!item.day().isEmpty()) {
+            text.append(", ").append(escape(item.day()));
+        }
+        if (!item.inNotes()) {
+            text.append(" · _no longer in the notes_");
+        }
+        for (ActionItems.Thread thread : item.threads()) {
+            text.append("\n:speech_balloon: ");
+            if (thread.replies() == 0) {
+                text.append("no replies yet");
+            } else {
+                text.append(thread.replies()).append(thread.replies() == 1 ? " reply" : " replies").append(" from ")
+                        .append(String.join(", ", thread.participants().stream().map(ItemMessages::who).toList()))
+                        .append(", last ").append(date(thread.lastReplyAt()));
+            }
+            if (thread.permalink() != null && thread.permalink().startsWith("https://")) {
+                text.append(" · <").append(escape(thread.permalink()).replace("|", "%7C")).append("|open the thread>");
+            } else {
+                text.append(" · in <#").append(channelId(thread.channel())).append(">");
+            }
+        }
+        return text.toString();
+    }
+
+    private static String standing(ActionItem item) {
+        return switch (item.state()) {
+            case OPEN -> "open";
+            case CLAIMED -> "claimed by " + who(item.owner())
+                    + (item.assignedBy() != null && !item.assignedBy().equals(item.owner()) ? " (assigned by " + who(item.assignedBy()) + ")" : "");
+            case DONE -> ":white_check_mark: done" + (item.owner() != null ? " by " + who(item.owner()) : "");
+        };
+    }
+
+    /** The answer to whoever acted, for every outcome. */
+    public static String outcome(Result result) {
+        ActionItem item = result.item();
+        String ref = item == null ? "That item" : item.ref();
+        return switch (result.outcome()) {
+            case CHANGED -> switch (result.action()) {
+                case CLAIM -> "You claimed " + ref + ". It's yours.";
+                case UNCLAIM -> "You unclaimed " + ref + "; it is open again.";
+                case ASSIGN -> "You assigned " + ref + " to " + who(item.owner()) + ". I'll let them know.";
+                case DONE -> "Marked " + ref + " done. :tada:";
+                case REOPEN -> "Reopened " + ref + ".";
+            };
+            case ALREADY -> switch (result.action()) {
+                case CLAIM -> ref + " is already yours.";
+                case UNCLAIM -> ref + " is not claimed by anyone.";
+                case ASSIGN -> ref + " is already " + who(item.owner()) + "'s.";
+                case DONE -> ref + " is already done.";
+                case REOPEN -> ref + " is already open.";
+            };
+            case TAKEN -> ref + " is claimed by " + who(item.owner()) + ". Ask them, or pick another item.";
+            case NOT_ALLOWED -> "Only " + who(item.owner()) + (item.assignedBy() != null ? ", " + who(item.assignedBy()) + " (who assigned it)" : "")
+                    + " or an admin can " + verbBase(result.action()) + " " + ref + ". Nothing changed.";
+            case IS_DONE -> ref + " is done. Reopen it first.";
+            case NOT_DONE -> ref + " is not done; to give it back, unclaim it.";
+            case NOT_FOUND -> "There is no action item with that id. `/qcon actions all` lists them all.";
+            case DUPLICATE -> "Already handled.";
+        };
+    }
+
+    /** The line posted in an item's thread when it changes. */
+    public static String announcement(Result result) {
+        ActionItem item = result.item();
+        String actor = who(result.actor());
+        return switch (result.action()) {
+            case CLAIM -> actor + " claimed " + item.ref() + ".";
+            case UNCLAIM -> actor + " unclaimed " + item.ref() + "; it is open again.";
+            case ASSIGN -> actor + " assigned " + item.ref() + " to " + who(item.owner()) + ".";
+            case DONE -> actor + " marked " + item.ref() + " done. :tada:";
+            case REOPEN -> actor + " reopened " + item.ref() + ".";
+        };
+    }
+
+    /** The direct message someone gets when an item is assigned to them. */
+    public static Reply assigned(ActionItem item, String by) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(section(s -> s.text(markdownText(who(by) + " assigned you an action item from the QCon notes."))));
+        blocks.addAll(itemBlocks(item, Surface.DM, item.owner()));
+        return new Reply(who(by) + " assigned you " + item.ref() + ": " + escape(clip(item.text(), 200)), blocks);
+    }
+
+    /** The message in a channel whose thread is the item's discussion. */
+    public static Reply discussionPost(ActionItem item, String startedBy) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(section(s -> s.text(markdownText(":speech_balloon: " + who(startedBy) + " started a discussion of "
+                + item.ref() + ". Reply in this thread; mention me here with `claim`, `done`, `assign @someone` or `status`."))));
+        blocks.addAll(itemBlocks(item, Surface.POST, startedBy));
+        return new Reply("Discussion of " + item.ref() + ": " + escape(clip(item.text(), 200)), blocks);
+    }
+
+    /** A DM or discussion post drawn again after a click: its first block as it was, then the item as it is now. */
+    public static Reply refreshed(LayoutBlock intro, ActionItem item, Surface surface, String user) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(intro);
+        blocks.addAll(itemBlocks(item, surface, user));
+        return new Reply(item.ref() + ": " + escape(clip(item.text(), 200)), blocks);
+    }
+
+    public static View home(List<ActionItem> mine, List<ActionItem> open, String user) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(header(h -> h.text(plainText("Your follow-ups"))));
+        if (mine.isEmpty()) {
+            blocks.add(section(s -> s.text(markdownText("Nothing claimed by you. Pick an open item below."))));
+        }
+        int room = (Messages.MAX_BLOCKS - 6) / 2;
+        for (ActionItem item : mine.subList(0, Math.min(mine.size(), room / 2))) {
+            blocks.addAll(itemBlocks(item, Surface.HOME, user));
+        }
+        blocks.add(divider());
+        blocks.add(header(h -> h.text(plainText("Open items"))));
+        if (open.isEmpty()) {
+            blocks.add(section(s -> s.text(markdownText("No open items. :tada:"))));
+        }
+        int left = (Messages.MAX_BLOCKS - 2 - blocks.size()) / 2;
+        for (ActionItem item : open.subList(0, Math.min(open.size(), left))) {
+            blocks.addAll(itemBlocks(item, Surface.HOME, user));
+        }
+        blocks.add(context(c -> c.elements(List.of(markdownText(
+                "Start a discussion with `/qcon discuss A3` in a channel; `/qcon actions all` lists every item.")))));
+        return View.builder().type("home").blocks(blocks).build();
+    }
+
+    /** A mention built from a Slack id only; anything else is shown as escaped text. */
+    static String who(String user) {
+        if (user == null) {
+            return "nobody";
+        }
+        return user.matches("[UW][A-Z0-9]{2,}") ? "<@" + user + ">" : escape(user);
+    }
+
+    private static String channelId(String channel) {
+        return channel.matches("[CGD][A-Z0-9]{2,}") ? channel : "unknown";
+    }
+
+    /** Slack shows this in each reader's own time zone; the fallback is UTC. */
+    static String date(Instant at) {
+        if (at == null) {
+            return "never";
+        }
+        return "<!date^" + at.getEpochSecond() + "^{date_short_pretty} {time}|" + at.toString().substring(0, 16).replace('T', ' ') + " UTC>";
+    }
+
+    private static String state(State state) {
+        return state.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String verb(ActionItems.Action action, String owner) {
+        return switch (action) {
+            case CLAIM -> "claimed";
+            case UNCLAIM -> "unclaimed";
+            case ASSIGN -> "assigned to " + who(owner);
+            case DONE -> "marked done";
+            case REOPEN -> "reopened";
+        };
+    }
+
+    private static String verbBase(ActionItems.Action action) {
+        return switch (action) {
+            case CLAIM -> "claim";
+            case UNCLAIM -> "unclaim";
+            case ASSIGN -> "reassign";
+            case DONE -> "mark done";
+            case REOPEN -> "reopen";
+        };
+    }
+
+}

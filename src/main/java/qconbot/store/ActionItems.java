@@ -1,0 +1,392 @@
+package qconbot.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The [INTERNAL] lines as action items: who may claim, assign, unclaim, finish and reopen them, every change
+ * written with its audit row in one transaction, and the Slack threads where each is discussed.
+ */
+public final class ActionItems {
+
+    public enum State { OPEN, CLAIMED, DONE }
+
+    public enum Action { CLAIM, UNCLAIM, ASSIGN, DONE, REOPEN }
+
+    /** How an action ended. Only CHANGED wrote anything. */
+    public enum Outcome {
+        CHANGED,
+        /** The item already was as asked (claim your own item, reopen an open one). */
+        ALREADY,
+        /** Someone else owns it. */
+        TAKEN,
+        /** Only the owner, whoever assigned it, or an admin may do that. */
+        NOT_ALLOWED,
+        /** It is done: reopen it first. */
+        IS_DONE,
+        /** Reopen is for done items; a claimed one is unclaimed instead. */
+        NOT_DONE,
+        /** No item has that id. */
+        NOT_FOUND,
+        /** This very request (same event or click) was handled before. */
+        DUPLICATE
+    }
+
+    /** Where an item is discussed: the bot's message in a channel, and what happened in its thread. */
+    public record Thread(String channel, String ts, String permalink, int replies, List<String> participants,
+                         Instant lastReplyAt) {
+    }
+
+    public record ActionItem(long id, String text, String talkKey, String talkTitle, String day, String source,
+                             int line, boolean inNotes, State state, String owner, String assignedBy,
+                             Instant changedAt, List<Thread> threads) {
+
+        /** What people type: "A3". */
+        public String ref() {
+            return "A" + id;
+        }
+    }
+
+    /** One row of the audit trail. */
+    public record Change(long itemId, Instant at, String actor, Action action, State from, State to,
+                         String fromOwner, String toOwner) {
+    }
+
+    /** The result of an action: how it ended, and the item as it is now (null only when NOT_FOUND). */
+    public record Result(Outcome outcome, Action action, String actor, ActionItem item) {
+        public boolean changed() {
+            return outcome == Outcome.CHANGED;
+        }
+    }
+
+    /** Which items a list shows. */
+    public enum View { OUTSTANDING, MINE, OPEN, ALL }
+
+    private final Db db;
+    private final Clock clock;
+    private final Set<String> admins;
+
+    public ActionItems(Db db, Clock clock, Set<String> admins) {
+        this.db = db;
+        this.clock = clock;
+        this.admins = Set.copyOf(admins);
+    }
+
+    public boolean isAdmin(String user) {
+        return admins.contains(user);
+    }
+
+    /**
+     * Claims, assigns, unclaims, finishes or reopens an item for {@code actor}. Decides on the item as it is inside
+     * the transaction, then writes with a version check, so concurrent clicks end with exactly one winner.
+     *
+     * @param assignee   the new owner, for ASSIGN only
+     * @param requestKey the Slack event or click this comes from, so a replay changes nothing; null for none
+     */
+    public Result act(long id, Action action, String actor, String assignee, String requestKey) throws SQLException {
+        Objects.requireNonNull(actor, "actor");
+        if (action == Action.ASSIGN) {
+            Objects.requireNonNull(assignee, "assignee");
+        }
+        return db.inTransaction(connection -> {
+            if (requestKey != null && !markHandled(connection, requestKey)) {
+                return new Result(Outcome.DUPLICATE, action, actor, read(connection, id).orElse(null));
+            }
+            Optional<ActionItem> found = read(connection, id);
+            if (found.isEmpty()) {
+                return new Result(Outcome.NOT_FOUND, action, actor, null);
+            }
+            ActionItem item = found.get();
+            Decision decision = decide(item, action, actor, assignee);
+            if (decision.outcome() != Outcome.CHANGED) {
+                return new Result(decision.outcome(), action, actor, item);
+            }
+            Instant now = clock.instant();
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE action_items SET state = ?, owner = ?, assigned_by = ?, changed_at = ?, version = version + 1
+                    WHERE id = ? AND state = ? AND owner IS ?""")) {
+                update.setString(1, decision.state().name().toLowerCase(Locale.ROOT));
+                update.setString(2, decision.owner());
+                update.setString(3, decision.assignedBy());
+                update.setString(4, now.toString());
+                update.setLong(5, id);
+                update.setString(6, item.state().name().toLowerCase(Locale.ROOT));
+                update.setString(7, item.owner());
+                if (update.executeUpdate() != 1) {
+                    throw new SQLException("action item " + id + " changed under a write lock; refusing to guess");
+                }
+            }
+            try (PreparedStatement audit = connection.prepareStatement("""
+                    INSERT INTO action_item_changes (item_id, at, actor, action, from_state, to_state, from_owner, to_owner)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                audit.setLong(1, id);
+                audit.setString(2, now.toString());
+                audit.setString(3, actor);
+                audit.setString(4, action.name().toLowerCase(Locale.ROOT));
+                audit.setString(5, item.state().name().toLowerCase(Locale.ROOT));
+                audit.setString(6, decision.state().name().toLowerCase(Locale.ROOT));
+                audit.setString(7, item.owner());
+                audit.setString(8, decision.owner());
+                audit.executeUpdate();
+            }
+            return new Result(Outcome.CHANGED, action, actor, read(connection, id).orElseThrow());
+        });
+    }
+
+    private record Decision(Outcome outcome, State state, String owner, String assignedBy) {
+        static Decision refuse(Outcome outcome) {
+            return new Decision(outcome, null, null, null);
+        }
+    }
+
+    /** The rules, in one place. Unclaim, done and reassigning a claimed item: owner, assigner or admin. */
+    private Decision decide(ActionItem item, Action action, String actor, String assignee) {
+        boolean mayChange = actor.equals(item.owner()) || actor.equals(item.assignedBy()) || admins.contains(actor);
+        return switch (action) {
+            case CLAIM -> switch (item.state()) {
+                case OPEN -> new Decision(Outcome.CHANGED, State.CLAIMED, actor, null);
+                case CLAIMED -> Decision.refuse(actor.equals(item.owner()) ? Outcome.ALREADY : Outcome.TAKEN);
+                case DONE -> Decision.refuse(Outcome.IS_DONE);
+            };
+            case UNCLAIM -> switch (item.state()) {
+                case OPEN -> Decision.refuse(Outcome.ALREADY);
+                case CLAIMED -> mayChange ? new Decision(Outcome.CHANGED, State.OPEN, null, null)
+                        : Decision.refuse(Outcome.NOT_ALLOWED);
+                case DONE -> Decision.refuse(Outcome.IS_DONE);
+            };
+            case ASSIGN -> switch (item.state()) {
+                case OPEN -> new Decision(Outcome.CHANGED, State.CLAIMED, assignee, actor);
+                case CLAIMED -> assignee.equals(item.owner()) ? Decision.refuse(Outcome.ALREADY)
+                        : mayChange ? new Decision(Outcome.CHANGED, State.CLAIMED, assignee, actor)
+                        : Decision.refuse(Outcome.NOT_ALLOWED);
+                case DONE -> Decision.refuse(Outcome.IS_DONE);
+            };
+            // An unowned item may be finished by anyone: there is nobody's claim to protect.
+            case DONE -> switch (item.state()) {
+                case OPEN -> new Decision(Outcome.CHANGED, State.DONE, actor, null);
+                case CLAIMED -> mayChange ? new Decision(Outcome.CHANGED, State.DONE, item.owner(), item.assignedBy())
+                        : Decision.refuse(Outcome.NOT_ALLOWED);
+                case DONE -> Decision.refuse(Outcome.ALREADY);
+            };
+            case REOPEN -> switch (item.state()) {
+                case OPEN -> Decision.refuse(Outcome.ALREADY);
+                case CLAIMED -> Decision.refuse(Outcome.NOT_DONE);
+                case DONE -> new Decision(Outcome.CHANGED, State.OPEN, null, null);
+            };
+        };
+    }
+
+    public Optional<ActionItem> get(long id) throws SQLException {
+        return db.read(connection -> read(connection, id));
+    }
+
+    /** Items for a list, oldest first. Items gone from the notes show in ALL only, unless still claimed. */
+    public List<ActionItem> list(View view, String user) throws SQLException {
+        String where = switch (view) {
+            case OUTSTANDING -> "a.state <> 'done' AND (a.in_notes = 1 OR a.state = 'claimed')";
+            case MINE -> "a.state = 'claimed' AND a.owner = ?";
+            case OPEN -> "a.state = 'open' AND a.in_notes = 1";
+            case ALL -> "1 = 1";
+        };
+        return db.read(connection -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT a.id FROM action_items a WHERE " + where + " ORDER BY a.id")) {
+                if (view == View.MINE) {
+                    select.setString(1, user);
+                }
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        ids.add(rows.getLong(1));
+                    }
+                }
+            }
+            List<ActionItem> items = new ArrayList<>();
+            for (long id : ids) {
+                read(connection, id).ifPresent(items::add);
+            }
+            return items;
+        });
+    }
+
+    /** The audit trail of one item, oldest first. */
+    public List<Change> history(long id) throws SQLException {
+        return db.read(connection -> {
+            List<Change> changes = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT * FROM action_item_changes WHERE item_id = ? ORDER BY id")) {
+                select.setLong(1, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        changes.add(new Change(rows.getLong("item_id"), Instant.parse(rows.getString("at")),
+                                rows.getString("actor"), Action.valueOf(rows.getString("action").toUpperCase(Locale.ROOT)),
+                                state(rows.getString("from_state")), state(rows.getString("to_state")),
+                                rows.getString("from_owner"), rows.getString("to_owner")));
+                    }
+                }
+            }
+            return changes;
+        });
+    }
+
+    /** Remembers the message that holds an item's discussion in a channel; the first one recorded stays. */
+    public Thread recordThread(long itemId, String channel, String ts, String permalink) throws SQLException {
+        db.run(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT OR IGNORE INTO threads (item_id, channel, ts, permalink) VALUES (?, ?, ?, ?)")) {
+                insert.setLong(1, itemId);
+                insert.setString(2, channel);
+                insert.setString(3, ts);
+                insert.setString(4, permalink);
+                insert.executeUpdate();
+            }
+        });
+        return threadIn(itemId, channel).orElseThrow();
+    }
+
+    public Optional<Thread> threadIn(long itemId, String channel) throws SQLException {
+        return db.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT * FROM threads WHERE item_id = ? AND channel = ?")) {
+                select.setLong(1, itemId);
+                select.setString(2, channel);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(thread(connection, rows)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** The item whose discussion is the thread under {@code threadTs} in {@code channel}. */
+    public Optional<Long> itemForThread(String channel, String threadTs) throws SQLException {
+        return db.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT item_id FROM threads WHERE channel = ? AND ts = ?")) {
+                select.setString(1, channel);
+                select.setString(2, threadTs);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Counts a reply in an item's thread, once per event: false when the event was seen before or the thread is
+     * not an item's.
+     */
+    public boolean recordReply(String eventKey, String channel, String threadTs, String user, Instant at)
+            throws SQLException {
+        return db.inTransaction(connection -> {
+            if (!markHandled(connection, eventKey)) {
+                return false;
+            }
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE threads SET reply_count = reply_count + 1,
+                        last_reply_at = CASE WHEN last_reply_at IS NULL OR last_reply_at < ? THEN ? ELSE last_reply_at END
+                    WHERE channel = ? AND ts = ?""")) {
+                update.setString(1, at.toString());
+                update.setString(2, at.toString());
+                update.setString(3, channel);
+                update.setString(4, threadTs);
+                if (update.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT OR IGNORE INTO thread_participants (channel, ts, user) VALUES (?, ?, ?)")) {
+                insert.setString(1, channel);
+                insert.setString(2, threadTs);
+                insert.setString(3, user);
+                insert.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** Marks an event as handled; false when it already was (Slack retried it, or it was replayed). */
+    public boolean markHandled(String key) throws SQLException {
+        return db.inTransaction(connection -> markHandled(connection, key));
+    }
+
+    /** Forgets handled requests older than {@code before}; Slack stops retrying within minutes. */
+    public int forgetHandledBefore(Instant before) throws SQLException {
+        return db.inTransaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM handled_requests WHERE at < ?")) {
+                delete.setString(1, before.toString());
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    private boolean markHandled(Connection connection, String key) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT OR IGNORE INTO handled_requests (key, at) VALUES (?, ?)")) {
+            insert.setString(1, key);
+            insert.setString(2, clock.instant().toString());
+            return insert.executeUpdate() == 1;
+        }
+    }
+
+    private static Optional<ActionItem> read(Connection connection, long id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT a.*, t.key AS talk_key, t.title, t.day, t.source
+                FROM action_items a JOIN talks t ON t.id = a.talk_id WHERE a.id = ?""")) {
+            select.setLong(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(map(connection, rows)) : Optional.empty();
+            }
+        }
+    }
+
+    private static ActionItem map(Connection connection, ResultSet row) throws SQLException {
+        long id = row.getLong("id");
+        String changedAt = row.getString("changed_at");
+        List<Thread> threads = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT * FROM threads WHERE item_id = ? ORDER BY rowid")) {
+            select.setLong(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    threads.add(thread(connection, rows));
+                }
+            }
+        }
+        return new ActionItem(id, row.getString("text"), row.getString("talk_key"), row.getString("title"),
+                row.getString("day"), row.getString("source"), row.getInt("line"), row.getInt("in_notes") == 1,
+                state(row.getString("state")), row.getString("owner"), row.getString("assigned_by"),
+                changedAt == null ? null : Instant.parse(changedAt), threads);
+    }
+
+    private static Thread thread(Connection connection, ResultSet row) throws SQLException {
+        String channel = row.getString("channel");
+        String ts = row.getString("ts");
+        List<String> participants = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT user FROM thread_participants WHERE channel = ? AND ts = ? ORDER BY rowid")) {
+            select.setString(1, channel);
+            select.setString(2, ts);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    participants.add(rows.getString(1));
+                }
+            }
+        }
+        String last = row.getString("last_reply_at");
+        return new Thread(channel, ts, row.getString("permalink"), row.getInt("reply_count"), participants,
+                last == null ? null : Instant.parse(last));
+    }
+
+    private static State state(String value) {
+        return State.valueOf(value.toUpperCase(Locale.ROOT));
+    }
+}
