@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +79,7 @@ public final class Main {
 
     /** The running bot; {@link #close} stops taking requests, then closes the database. */
     public record Bot(BoltHttpServer http, SocketModeApp socketMode, Db db, List<ExecutorService> executors,
-                      ExecutorService background)
+                      ScheduledExecutorService background)
             implements AutoCloseable {
 
         public int port() {
@@ -127,10 +128,11 @@ public final class Main {
         TalkSearch search = loadNotes(config, db, talks);
         ExecutorService http = Executors.newFixedThreadPool(16, named("http"));
         ExecutorService afterAck = Executors.newFixedThreadPool(4, named("after-ack"));
-        ExecutorService background = Executors.newSingleThreadExecutor(named("background"));
+        // Retry loops (auth.test, Socket Mode) and housekeeping: one thread each, so none waits behind another.
+        ScheduledExecutorService background = Executors.newScheduledThreadPool(3, named("background"));
 
         ActionItems items = new ActionItems(db, Clock.systemUTC(), config.admins());
-        forgetOldRequests(items);
+        background.scheduleAtFixedRate(() -> forgetOldRequests(items), 0, 6, TimeUnit.HOURS);
         Slack slack = SlackApp.slack(config);
         SlackApp.BotIdentity identity = new SlackApp.BotIdentity(config.botToken(), slack);
         App app = SlackApp.create(config, slack, identity);
@@ -162,11 +164,11 @@ public final class Main {
     }
 
     /** Slack retries an event for minutes at most; two days of handled ids is plenty, and keeps the table small. */
-    private static void forgetOldRequests(ActionItems items) throws StartupFailure {
+    private static void forgetOldRequests(ActionItems items) {
         try {
             items.forgetHandledBefore(Instant.now().minus(Duration.ofDays(2)));
         } catch (SQLException e) {
-            throw new StartupFailure("Cannot clean up the database: " + e.getMessage(), e);
+            log.warn("Could not forget old handled requests: {}", e.toString());
         }
     }
 

@@ -286,12 +286,72 @@ class ActionItemsEndToEndTest {
         assertTrue(command("actions A1", ALICE).contains("claimed by <@U0BOB>"), "the assignment stands");
     }
 
+    @Test
+    void events_the_bot_does_not_act_on_are_acknowledged_not_404() throws Exception {
+        Map<String, Object> edited = Map.of("type", "message", "subtype", "message_changed", "channel", "C0GENERAL",
+                "ts", "1700000900.000100", "message", Map.of("type", "message", "user", BOB, "text", "x", "ts", "1.1"));
+        assertEquals(200, requests.event(edited, "Ev0030", 0).statusCode());
+        assertEquals(200, requests.event(Map.of("type", "message", "subtype", "channel_join", "channel", "C0GENERAL",
+                "user", BOB, "ts", "1700000901.000100"), "Ev0031", 0).statusCode());
+        assertEquals(200, requests.event(Map.of("type", "reaction_added", "user", BOB, "reaction", "tada",
+                "item", Map.of("type", "message", "channel", "C0GENERAL", "ts", "1.1")), "Ev0032", 0).statusCode());
+    }
+
+    @Test
+    void a_click_on_the_home_tab_republishes_it() throws Exception {
+        requests.itemClick("item_claim", "item:4:home", ALICE, slack.responseUrl("home"), "5.1", null);
+
+        JsonNode publish = onlyCall("views.publish");
+        assertEquals(ALICE, publish.path("user_id").asText());
+        assertTrue(publish.path("view").asText().contains("Should stop p1 manual testing"));
+        assertTrue(command("actions A4", ALICE).contains("claimed by <@U0ALICE>"));
+    }
+
+    /** The whole life of an item, printed as the transcript of what Slack received (kept in the test's output). */
+    @Test
+    void an_item_goes_open_claimed_assigned_discussed_and_done() throws Exception {
+        StringBuilder transcript = new StringBuilder();
+        transcript.append("alice: /qcon actions A1\n  ").append(firstLine(command("actions A1", ALICE))).append('\n');
+        transcript.append("alice: /qcon claim A1\n  ").append(replyText(command("claim A1", ALICE))).append('\n');
+        transcript.append("alice: /qcon assign A1 @bob\n  ").append(replyText(command("assign A1 <@U0BOB|bob>", ALICE))).append('\n');
+        String dm = slack.await("chat.postMessage", 1, FakeSlackApi.seconds(5)).get(0).form().get("text");
+        transcript.append("  (DM to bob) ").append(dm).append('\n');
+        transcript.append("bob: /qcon discuss A1\n  ").append(replyText(command("discuss A1", BOB))).append('\n');
+        List<FakeSlackApi.Call> posts = slack.await("chat.postMessage", 2, FakeSlackApi.seconds(5));
+        transcript.append("  (posted in #general) ").append(posts.get(1).form().get("text")).append('\n');
+        transcript.append("  (to bob) ").append(slack.await("respond/cmd", 1, FakeSlackApi.seconds(5)).get(0).json().path("text").asText()).append('\n');
+        awaitItem("no replies yet");
+        requests.event(message(CAROL, "happy to pair on this", "1700000100.000200", "1700000000.000002"), "Ev0040", 0);
+        transcript.append("carol replies in the thread\n");
+        awaitItem("1 reply from <@U0CAROL>");
+        transcript.append("bob: /qcon done A1\n  ").append(replyText(command("done A1", BOB))).append('\n');
+        posts = slack.await("chat.postMessage", 3, FakeSlackApi.seconds(5));
+        transcript.append("  (in the thread) ").append(posts.get(2).form().get("text")).append('\n');
+        String item = command("actions A1", ALICE);
+        transcript.append("alice: /qcon actions A1\n  ").append(firstLine(item)).append('\n');
+        System.out.println("--- transcript ---\n" + transcript + "---");
+
+        assertTrue(item.contains("done by <@U0BOB>") && item.contains("1 reply from <@U0CAROL>"), item);
+        assertEquals(List.of("claimed (open → claimed)", "assigned to <@U0BOB> (claimed → claimed)", "marked done (claimed → done)"),
+                List.of("claimed (open → claimed)", "assigned to <@U0BOB> (claimed → claimed)", "marked done (claimed → done)")
+                        .stream().filter(item::contains).toList(), "history has every step");
+        assertEquals("<@U0BOB> marked A1 done. :tada:", posts.get(2).form().get("text"));
+    }
+
+    private static String replyText(String body) throws Exception {
+        return JSON.readTree(body).path("text").asText();
+    }
+
+    private static String firstLine(String body) throws Exception {
+        return JSON.readTree(body).path("blocks").get(1).path("text").path("text").asText().replace("\n", " / ");
+    }
+
     /** Starts A1's discussion in #general and returns the thread's ts. */
     private String discussA1() throws Exception {
         command("discuss A1", ALICE);
-        String ts = JSON.valueToTree(slack.await("chat.postMessage", 1, FakeSlackApi.seconds(5)).get(0).form()).path("channel").asText();
+        assertEquals(1, slack.await("chat.postMessage", 1, FakeSlackApi.seconds(5)).size());
         awaitItem("no replies yet");
-        return "1700000000.000001".equals(ts) ? ts : "1700000000.000001";
+        return "1700000000.000001"; // the fake's first chat.postMessage ts
     }
 
     private static Map<String, Object> message(String user, String text, String ts, String threadTs) {

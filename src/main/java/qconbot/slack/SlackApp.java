@@ -63,6 +63,10 @@ public final class SlackApp {
                 .singleTeamBotToken(config.botToken())
                 .signingSecret(config.signingSecret())
                 .slack(slack)
+                // Bolt answers 404 to an event nobody handles, and Slack retries it. Message subtypes we do not
+                // care about (edits, joins, deletions) arrive on the same subscription: acknowledge them all.
+                .subtypedMessageEventsAutoAckEnabled(true)
+                .allEventsApiAutoAckEnabled(true)
                 .build();
         List<Middleware> middleware = new ArrayList<>();
         if (config.signingSecret() != null) {

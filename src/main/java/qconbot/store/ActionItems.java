@@ -288,6 +288,16 @@ public final class ActionItems {
     public boolean recordReply(String eventKey, String channel, String threadTs, String user, Instant at)
             throws SQLException {
         return db.inTransaction(connection -> {
+            // Most messages are in no item's thread: check that first, so they leave nothing behind.
+            try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM threads WHERE channel = ? AND ts = ?")) {
+                select.setString(1, channel);
+                select.setString(2, threadTs);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return false;
+                    }
+                }
+            }
             if (!markHandled(connection, eventKey)) {
                 return false;
             }
