@@ -1,5 +1,7 @@
 package qconbot;
 
+import qconbot.schedule.Schedule;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +17,8 @@ import java.util.Set;
  * lines; the environment wins. {@link #load} fails with one sentence naming the variable to set.
  */
 public record Config(String botToken, String signingSecret, String appToken, String slackApiUrl,
-                     int port, Path db, Path notes, Set<String> admins) {
+                     int port, Path db, Path notes, Set<String> admins, String digestChannel, Schedule schedule,
+                     int staleDays) {
 
     public static final String SLACK_BOT_TOKEN = "SLACK_BOT_TOKEN";
     public static final String SLACK_SIGNING_SECRET = "SLACK_SIGNING_SECRET";
@@ -26,6 +29,11 @@ public record Config(String botToken, String signingSecret, String appToken, Str
     public static final String QCON_NOTES = "QCON_NOTES";
     public static final String QCON_CONFIG = "QCON_CONFIG";
     public static final String QCON_ADMINS = "QCON_ADMINS";
+    public static final String QCON_DIGEST_CHANNEL = "QCON_DIGEST_CHANNEL";
+    public static final String QCON_DIGEST_CRON = "QCON_DIGEST_CRON";
+    public static final String QCON_TIMEZONE = "QCON_TIMEZONE";
+    public static final String QCON_STALE_DAYS = "QCON_STALE_DAYS";
+    public static final String DEFAULT_DIGEST_CRON = "0 30 9 ? * MON-FRI";
 
     public static final String DEFAULT_CONFIG_FILE = "config/qcon.env";
     public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
@@ -63,7 +71,8 @@ public record Config(String botToken, String signingSecret, String appToken, Str
         }
         return new Config(botToken, signingSecret, appToken, slackApiUrl(settings), port(settings),
                 Path.of(settings.getOrDefault(QCON_DB, "data/qcon.db")),
-                Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings));
+                Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings),
+                digestChannel(settings), schedule(settings), staleDays(settings));
     }
 
     /** Settings for the local console: no Slack at all. */
@@ -71,7 +80,8 @@ public record Config(String botToken, String signingSecret, String appToken, Str
         Map<String, String> settings = merged(env);
         return new Config(null, null, null, DEFAULT_SLACK_API_URL, 0,
                 Path.of(settings.getOrDefault(QCON_DB, "data/qcon.db")),
-                Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings));
+                Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings),
+                null, schedule(settings), staleDays(settings));
     }
 
     private static Map<String, String> merged(Map<String, String> env) {
@@ -110,6 +120,39 @@ public record Config(String botToken, String signingSecret, String appToken, Str
             throw new Invalid("Could not read the config file " + file + ": " + e.getMessage());
         }
         return values;
+    }
+
+    /** A channel id ("C0123ABC"): names change, ids do not, and chat.postMessage takes either. */
+    private static String digestChannel(Map<String, String> settings) {
+        String channel = settings.get(QCON_DIGEST_CHANNEL);
+        if (channel != null && !channel.matches("[CGD][A-Z0-9]{2,}")) {
+            throw new Invalid(QCON_DIGEST_CHANNEL + " takes a channel id such as C0123ABCD (channel details, at the bottom),"
+                    + " not \"" + channel + "\".");
+        }
+        return channel;
+    }
+
+    private static Schedule schedule(Map<String, String> settings) {
+        String cron = settings.getOrDefault(QCON_DIGEST_CRON, DEFAULT_DIGEST_CRON);
+        String zone = settings.getOrDefault(QCON_TIMEZONE, "UTC");
+        try {
+            java.time.ZoneId.of(zone);
+        } catch (java.time.DateTimeException e) {
+            throw new Invalid(QCON_TIMEZONE + ": unknown time zone \"" + zone + "\"; use an IANA name such as Europe/London.");
+        }
+        try {
+            return Schedule.parse(cron, zone);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(QCON_DIGEST_CRON + ": " + e.getMessage() + ".");
+        }
+    }
+
+    private static int staleDays(Map<String, String> settings) {
+        String value = settings.getOrDefault(QCON_STALE_DAYS, "7");
+        if (!value.matches("\\d{1,3}") || Integer.parseInt(value) < 1) {
+            throw new Invalid(QCON_STALE_DAYS + " must be a whole number of days from 1 to 999, not \"" + value + "\".");
+        }
+        return Integer.parseInt(value);
     }
 
     /** Slack user ids, separated by commas or spaces: "U012ABC,U034DEF". */
@@ -157,6 +200,7 @@ public record Config(String botToken, String signingSecret, String appToken, Str
     public String toString() {
         // Never print secrets, whoever logs this record.
         return "Config[slackApiUrl=" + slackApiUrl + ", port=" + port + ", db=" + db + ", notes=" + notes
-                + ", socketMode=" + socketMode() + ", admins=" + admins + "]";
+                + ", socketMode=" + socketMode() + ", admins=" + admins + ", digestChannel=" + digestChannel
+                + ", schedule=" + schedule.expression() + " " + schedule.zone() + "]";
     }
 }

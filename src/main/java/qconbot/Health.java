@@ -2,6 +2,7 @@ package qconbot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import qconbot.schedule.TalkOfTheDay;
 import qconbot.slack.BoltHttpServer;
 import qconbot.slack.SlackApp;
 import qconbot.store.Db;
@@ -15,7 +16,7 @@ final class Health {
     private Health() {
     }
 
-    static BoltHttpServer.Health check(Db db, Talks talks, SlackApp.BotIdentity identity) {
+    static BoltHttpServer.Health check(Db db, Talks talks, SlackApp.BotIdentity identity, TalkOfTheDay talkOfTheDay) {
         ObjectNode body = JSON.createObjectNode();
         boolean ready;
         try {
@@ -28,6 +29,17 @@ final class Health {
             ready = false;
         }
         body.put("slack", identity.status());
+        ObjectNode daily = body.putObject("talkOfTheDay");
+        daily.put("enabled", talkOfTheDay.enabled());
+        daily.put("givenUp", talkOfTheDay.failures());
+        try {
+            talkOfTheDay.lastPost().ifPresent(post -> {
+                daily.put("lastSlot", post.slot());
+                daily.put("lastResult", post.state().name().toLowerCase(java.util.Locale.ROOT));
+            });
+        } catch (Exception e) {
+            daily.put("lastResult", "unknown: " + e.getClass().getSimpleName());
+        }
         body.put("status", ready ? "ok" : "unavailable");
         return new BoltHttpServer.Health(ready ? 200 : 503, body.toString());
     }

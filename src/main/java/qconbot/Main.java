@@ -2,12 +2,17 @@ package qconbot;
 
 import com.slack.api.Slack;
 import com.slack.api.bolt.App;
+import com.slack.api.methods.MethodsClient;
 import com.slack.api.bolt.socket_mode.SocketModeApp;
 import com.slack.api.socket_mode.SocketModeClient;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.impl.StdSchedulerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import qconbot.notes.Notes;
 import qconbot.notes.NotesParser;
+import qconbot.schedule.TalkOfTheDay;
 import qconbot.search.TalkSearch;
 import qconbot.slack.Announcer;
 import qconbot.slack.BoltHttpServer;
@@ -16,6 +21,8 @@ import qconbot.slack.Console;
 import qconbot.slack.SlackApp;
 import qconbot.slack.SlackHandlers;
 import qconbot.store.ActionItems;
+import qconbot.store.DailyPosts;
+import qconbot.store.Digests;
 import qconbot.store.Db;
 import qconbot.store.Talks;
 
@@ -29,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -78,8 +86,8 @@ public final class Main {
     }
 
     /** The running bot; {@link #close} stops taking requests, then closes the database. */
-    public record Bot(BoltHttpServer http, SocketModeApp socketMode, Db db, List<ExecutorService> executors,
-                      ScheduledExecutorService background)
+    public record Bot(BoltHttpServer http, SocketModeApp socketMode, Scheduler quartz, TalkOfTheDay talkOfTheDay,
+                      Db db, List<ExecutorService> executors, ScheduledExecutorService background)
             implements AutoCloseable {
 
         public int port() {
@@ -102,6 +110,12 @@ public final class Main {
                     log.warn("Socket Mode did not close cleanly: {}", e.toString());
                 }
             }
+            talkOfTheDay.stop();
+            try {
+                quartz.shutdown(true); // a post being tried stops at its next wait and stays pending for the next start
+            } catch (SchedulerException e) {
+                log.warn("Quartz did not stop cleanly: {}", e.toString());
+            }
             for (ExecutorService executor : executors) {
                 executor.shutdown();
             }
@@ -122,6 +136,11 @@ public final class Main {
     }
 
     public static Bot start(Config config) throws StartupFailure {
+        return start(config, Clock.systemUTC(), null);
+    }
+
+    /** With a clock, and retry settings for the talk of the day (null: the defaults), for tests. */
+    public static Bot start(Config config, Clock clock, TalkOfTheDay.Settings daily) throws StartupFailure {
         log.info("Starting qcon-bot: {}", config);
         Db db = openDb(config);
         Talks talks = new Talks(db);
@@ -131,20 +150,28 @@ public final class Main {
         // Retry loops (auth.test, Socket Mode) and housekeeping: one thread each, so none waits behind another.
         ScheduledExecutorService background = Executors.newScheduledThreadPool(3, named("background"));
 
-        ActionItems items = new ActionItems(db, Clock.systemUTC(), config.admins());
+        ActionItems items = new ActionItems(db, clock, config.admins());
+        Digests digests = new Digests(db, items, clock, config.staleDays());
         background.scheduleAtFixedRate(() -> forgetOldRequests(items), 0, 6, TimeUnit.HOURS);
         Slack slack = SlackApp.slack(config);
+        MethodsClient methods = slack.methods(config.botToken());
         SlackApp.BotIdentity identity = new SlackApp.BotIdentity(config.botToken(), slack);
         App app = SlackApp.create(config, slack, identity);
-        Announcer announcer = new Announcer(slack.methods(config.botToken()), items);
-        new SlackHandlers(new Commands(talks, search, items), items, announcer, afterAck).register(app);
+        Announcer announcer = new Announcer(methods, items);
+        TalkOfTheDay talkOfTheDay = new TalkOfTheDay(daily != null ? daily
+                : TalkOfTheDay.Settings.of(config.digestChannel(), config.schedule(), config.staleDays()),
+                new DailyPosts(db, talks, clock), digests, talks, methods, clock);
+        new SlackHandlers(new Commands(talks, search, items, talkOfTheDay), items, announcer, talkOfTheDay, digests, afterAck)
+                .register(app);
         app.start();
         identity.warmUp(background);
+        Scheduler quartz = startQuartz(talkOfTheDay);
 
         BoltHttpServer server;
         try {
             String secret = config.signingSecret() != null ? config.signingSecret() : UUID.randomUUID().toString();
-            server = new BoltHttpServer(app, secret, config.port(), http, () -> Health.check(db, talks, identity)).start();
+            server = new BoltHttpServer(app, secret, config.port(), http,
+                    () -> Health.check(db, talks, identity, talkOfTheDay)).start();
         } catch (IOException e) {
             throw new StartupFailure("Cannot listen on PORT " + config.port() + ": " + e.getMessage()
                     + ". Set PORT to a free port.", e);
@@ -160,7 +187,7 @@ public final class Main {
         }
         log.info("qcon-bot is up: {} on port {}", config.socketMode() ? "Socket Mode, /health" : "POST /slack/events",
                 server.port());
-        return new Bot(server, socketMode, db, List.of(http, afterAck), background);
+        return new Bot(server, socketMode, quartz, talkOfTheDay, db, List.of(http, afterAck), background);
     }
 
     /** Slack retries an event for minutes at most; two days of handled ids is plenty, and keeps the table small. */
@@ -169,6 +196,24 @@ public final class Main {
             items.forgetHandledBefore(Instant.now().minus(Duration.ofDays(2)));
         } catch (SQLException e) {
             log.warn("Could not forget old handled requests: {}", e.toString());
+        }
+    }
+
+    /** Quartz in memory, one thread, a name of its own (tests run several bots in one JVM). */
+    private static Scheduler startQuartz(TalkOfTheDay talkOfTheDay) throws StartupFailure {
+        Properties properties = new Properties();
+        properties.setProperty("org.quartz.scheduler.instanceName", "qcon-bot-" + UUID.randomUUID());
+        properties.setProperty("org.quartz.threadPool.threadCount", "1");
+        properties.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+        properties.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+        properties.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
+        try {
+            Scheduler scheduler = new StdSchedulerFactory(properties).getScheduler();
+            talkOfTheDay.start(scheduler);
+            scheduler.start();
+            return scheduler;
+        } catch (SchedulerException e) {
+            throw new StartupFailure("Cannot start the scheduler: " + e.getMessage(), e);
         }
     }
 
@@ -231,7 +276,11 @@ public final class Main {
             TalkSearch search = loadNotes(config, db, talks);
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             ActionItems items = new ActionItems(db, Clock.systemUTC(), config.admins());
-            new Console(new Commands(talks, search, items)).run(
+            Digests digests = new Digests(db, items, Clock.systemUTC(), config.staleDays());
+            // No channel in the console: today and digest preview the rotation; nothing is posted.
+            TalkOfTheDay daily = new TalkOfTheDay(TalkOfTheDay.Settings.of(null, config.schedule(), config.staleDays()),
+                    new DailyPosts(db, talks, Clock.systemUTC()), digests, talks, null, Clock.systemUTC());
+            new Console(new Commands(talks, search, items, daily), daily).run(
                     new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
         } catch (IOException | SQLException e) {
             throw new StartupFailure("Console failed: " + e.getMessage(), e);

@@ -36,7 +36,7 @@ class BotEndToEndTest {
 
     static Config testConfig(String apiUrl, Path db) {
         return new Config("xoxb-test-token", SlackRequests.SECRET, null, apiUrl, 0, db, Path.of("config/notes"),
-                java.util.Set.of(ADMIN));
+                java.util.Set.of(ADMIN), null, qconbot.schedule.Schedule.parse(Config.DEFAULT_DIGEST_CRON, "UTC"), 7);
     }
 
     @AfterAll

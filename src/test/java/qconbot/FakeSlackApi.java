@@ -40,11 +40,34 @@ public final class FakeSlackApi implements AutoCloseable {
     /** Scripted answers per method, used in order before the default ok answer. */
     private final Map<String, java.util.Deque<Answer>> scripted = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** An HTTP answer: status, JSON body, extra headers (e.g. Retry-After). */
-    public record Answer(int status, String body, Map<String, String> headers) {
+    /**
+     * An HTTP answer: status, JSON body, extra headers (e.g. Retry-After). {@code delivered}: for chat.postMessage,
+     * the message is kept (and shows in conversations.history) although the answer says it failed, as when Slack
+     * posts and the answer is lost.
+     */
+    public record Answer(int status, String body, Map<String, String> headers, boolean delivered) {
+        public Answer(int status, String body, Map<String, String> headers) {
+            this(status, body, headers, false);
+        }
+
         public static Answer ok(String json) {
             return new Answer(200, json, Map.of());
         }
+
+        public static Answer status(int status, Map<String, String> headers) {
+            return new Answer(status, "{\"ok\":false,\"error\":\"http_" + status + "\"}", headers);
+        }
+    }
+
+    /** A message the fake has "posted": what conversations.history returns. */
+    public record Posted(String channel, String ts, String threadTs, String text, String metadata) {
+    }
+
+    private final List<Posted> posted = new CopyOnWriteArrayList<>();
+
+    /** Messages chat.postMessage delivered, in order. */
+    public List<Posted> posted() {
+        return List.copyOf(posted);
     }
 
     /** The next calls of {@code method} get these answers, in order; then the default ok answer again. */
@@ -94,6 +117,9 @@ public final class FakeSlackApi implements AutoCloseable {
             java.util.Deque<Answer> queue = scripted.get(method);
             Answer next = queue == null ? null : queue.pollFirst();
             if (next != null) {
+                if (next.delivered() && method.equals("chat.postMessage")) {
+                    deliver(form);
+                }
                 next.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
                 send(exchange, next.status(), next.body());
             } else {
@@ -116,12 +142,34 @@ public final class FakeSlackApi implements AutoCloseable {
             case "auth.test" -> "{\"ok\":true,\"url\":\"https://qcon-test.slack.com/\",\"team\":\"QCon test\","
                     + "\"user\":\"qcon\",\"team_id\":\"T0TEST\",\"user_id\":\"UBOT\",\"bot_id\":\"BBOT\"}";
             case "chat.postMessage" -> "{\"ok\":true,\"channel\":\"" + form.getOrDefault("channel", "C1")
-                    + "\",\"ts\":\"1700000000." + String.format("%06d", timestamps.incrementAndGet()) + "\"}";
+                    + "\",\"ts\":\"" + deliver(form).ts() + "\"}";
+            case "conversations.history" -> history(form);
             case "chat.getPermalink" -> "{\"ok\":true,\"channel\":\"" + form.getOrDefault("channel", "C1")
                     + "\",\"permalink\":\"https://qcon-test.slack.com/archives/" + form.getOrDefault("channel", "C1")
                     + "/p" + form.getOrDefault("message_ts", "1").replace(".", "") + "\"}";
             default -> "{\"ok\":true}";
         };
+    }
+
+    private Posted deliver(Map<String, String> form) {
+        Posted message = new Posted(form.getOrDefault("channel", "C1"),
+                "1700000000." + String.format("%06d", timestamps.incrementAndGet()), form.get("thread_ts"),
+                form.get("text"), form.get("metadata"));
+        posted.add(message);
+        return message;
+    }
+
+    /** The channel's top-level messages, newest first, with their metadata when asked for. */
+    private String history(Map<String, String> form) {
+        List<String> messages = new ArrayList<>();
+        for (Posted message : posted) {
+            if (message.channel().equals(form.get("channel")) && message.threadTs() == null) {
+                String metadata = message.metadata() != null && List.of("true", "1").contains(form.get("include_all_metadata"))
+                        ? ",\"metadata\":" + message.metadata() : "";
+                messages.add(0, "{\"type\":\"message\",\"bot_id\":\"BBOT\",\"ts\":\"" + message.ts() + "\"" + metadata + "}");
+            }
+        }
+        return "{\"ok\":true,\"messages\":[" + String.join(",", messages) + "],\"has_more\":false}";
     }
 
     private static Map<String, String> form(String body) {

@@ -19,10 +19,13 @@ import java.util.regex.Pattern;
  */
 public final class Commands {
 
-    /** The reply to show; the item change made (null when none); an item to start a discussion of (null when none). */
-    public record Answer(Reply reply, ActionItems.Result change, ActionItem discuss) {
+    /**
+     * The reply to show, and what is left to do after it: announce an item change (null when none), start a
+     * discussion of an item (null when none), post the talk of the day now.
+     */
+    public record Answer(Reply reply, ActionItems.Result change, ActionItem discuss, boolean postNow) {
         static Answer of(Reply reply) {
-            return new Answer(reply, null, null);
+            return new Answer(reply, null, null, false);
         }
     }
 
@@ -38,11 +41,13 @@ public final class Commands {
     private final Talks talks;
     private final TalkSearch search;
     private final ActionItems items;
+    private final Daily daily;
 
-    public Commands(Talks talks, TalkSearch search, ActionItems items) {
+    public Commands(Talks talks, TalkSearch search, ActionItems items, Daily daily) {
         this.talks = talks;
         this.search = search;
         this.items = items;
+        this.daily = daily;
     }
 
     /** Runs a command for {@code user}; {@code requestKey} names the Slack request so a replay changes nothing. */
@@ -58,6 +63,26 @@ public final class Commands {
         Matcher agenda = AGENDA.matcher(lower);
         if (agenda.matches()) {
             return Answer.of(agenda(agenda.group(1)));
+        }
+        switch (lower) {
+            case "today" -> {
+                return Answer.of(daily(daily::today));
+            }
+            case "digest" -> {
+                return Answer.of(daily(daily::preview));
+            }
+            case "schedule" -> {
+                return Answer.of(daily(daily::status));
+            }
+            case "post-now", "post now" -> {
+                if (!items.isAdmin(user)) {
+                    return Answer.of(Messages.note("Only admins (QCON_ADMINS) can post the talk of the day outside the schedule."));
+                }
+                return new Answer(Messages.note("Posting the next talk of the day now…"), null, null, true);
+            }
+            default -> {
+                // not a one-word command
+            }
         }
         if (lower.equals("actions") || lower.startsWith("actions ")) {
             return Answer.of(actions(lower.substring("actions".length()).strip(), user));
@@ -93,7 +118,7 @@ public final class Commands {
             case OUTSTANDING -> ItemMessages.list(items.list(ActionItems.View.OUTSTANDING, user), target.surface(), user);
             case ITEM -> items.get(target.itemId()).map(item -> safeItem(item, user))
                     .orElseGet(() -> Messages.error("That action item no longer exists."));
-            case POST, DM, HOME -> throw new IllegalArgumentException("redrawn by SlackHandlers: " + target.surface());
+            case POST, DM, HOME, REMINDER -> throw new IllegalArgumentException("redrawn by SlackHandlers: " + target.surface());
         };
     }
 
@@ -131,7 +156,7 @@ public final class Commands {
         }
         if (verb.equals("discuss")) {
             Optional<ActionItem> item = items.get(id.get());
-            return item.map(found -> new Answer(Messages.note("Starting a discussion of " + found.ref() + "…"), null, found))
+            return item.map(found -> new Answer(Messages.note("Starting a discussion of " + found.ref() + "…"), null, found, false))
                     .orElseGet(() -> Answer.of(Messages.error("There is no action item A" + id.get() + ".")));
         }
         String assignee = null;
@@ -144,7 +169,22 @@ public final class Commands {
         }
         Action action = Action.valueOf(verb.toUpperCase(Locale.ROOT));
         ActionItems.Result result = items.act(id.get(), action, user, assignee, requestKey);
-        return new Answer(Messages.note(ItemMessages.outcome(result)), result, null);
+        return new Answer(Messages.note(ItemMessages.outcome(result)), result, null, false);
+    }
+
+    @FunctionalInterface
+    private interface DailyCall {
+        Reply call() throws Exception;
+    }
+
+    private static Reply daily(DailyCall call) throws SQLException {
+        try {
+            return call.call();
+        } catch (SQLException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SQLException("talk of the day: " + e.getMessage(), e);
+        }
     }
 
     private static Optional<Long> itemId(String word) {

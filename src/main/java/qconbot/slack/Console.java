@@ -31,9 +31,11 @@ public final class Console {
     private static final java.util.regex.Pattern SLACK_MENTION = java.util.regex.Pattern.compile("<@([A-Z0-9]+)>");
 
     private final Commands commands;
+    private final Daily daily;
 
-    public Console(Commands commands) {
+    public Console(Commands commands, Daily daily) {
         this.commands = commands;
+        this.daily = daily;
     }
 
     public void run(BufferedReader in, PrintStream out) throws IOException {
@@ -53,6 +55,9 @@ public final class Console {
                 try {
                     Commands.Answer answer = commands.run(text, USER, null);
                     out.println(render(answer.reply()));
+                    if (answer.postNow()) {
+                        out.println(daily.postNow());
+                    }
                     if (answer.discuss() != null) {
                         out.println("(In Slack this posts " + answer.discuss().ref()
                                 + " to the channel, and its thread becomes the discussion; the console has no channel.)");

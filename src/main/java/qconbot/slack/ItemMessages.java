@@ -8,6 +8,7 @@ import qconbot.store.ActionItems.ActionItem;
 import qconbot.store.ActionItems.Change;
 import qconbot.store.ActionItems.Result;
 import qconbot.store.ActionItems.State;
+import qconbot.store.Digests;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ import static qconbot.slack.Messages.escape;
 public final class ItemMessages {
 
     /** Where an item's buttons were shown, so a click redraws the same thing. */
-    public enum Surface { OUTSTANDING, MINE, OPEN, ALL, ITEM, POST, DM, HOME }
+    public enum Surface { OUTSTANDING, MINE, OPEN, ALL, ITEM, POST, DM, HOME, REMINDER }
 
     public static final String CLAIM = "item_claim";
     public static final String UNCLAIM = "item_unclaim";
@@ -45,6 +46,7 @@ public final class ItemMessages {
     public static final String REOPEN = "item_reopen";
     public static final String ASSIGN = "item_assign";
     public static final String DISCUSS = "item_discuss";
+    public static final String SNOOZE = "item_snooze";
 
     /** Items in one list message: each takes two blocks, and a message holds 50. */
     static final int MAX_LISTED = 20;
@@ -242,6 +244,69 @@ public final class ItemMessages {
         return new Reply(item.ref() + ": " + escape(clip(item.text(), 200)), blocks);
     }
 
+    /** The digest under the talk of the day: counts, then what moved since the last one. One screen, at most. */
+    public static List<LayoutBlock> digest(Digests.Digest digest, long staleDays) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        String counts = "*Action items:* " + digest.open() + " open · " + digest.claimed() + " claimed · "
+                + digest.done() + " done. `/qcon actions` shows them.";
+        blocks.add(section(s -> s.text(markdownText(counts))));
+        if (!digest.newReplies().isEmpty()) {
+            String text = "*New in the threads*\n" + lines(digest.newReplies(),
+                    item -> item.ref() + " " + escape(clip(item.text(), 80)) + threadLinks(item));
+            blocks.add(section(s -> s.text(markdownText(clip(text, Messages.MAX_SECTION)))));
+        }
+        if (!digest.stale().isEmpty()) {
+            String text = "*Quiet for " + staleDays + "+ days*\n" + lines(digest.stale(),
+                    item -> item.ref() + " " + escape(clip(item.text(), 80)) + " · " + who(item.owner())
+                            + ", claimed " + date(item.changedAt()));
+            blocks.add(section(s -> s.text(markdownText(clip(text, Messages.MAX_SECTION)))));
+        }
+        if (!digest.doneSince().isEmpty()) {
+            String text = ":tada: *Done" + (digest.since() == null ? "" : " since the last digest") + "*\n"
+                    + lines(digest.doneSince(), item -> item.ref() + " " + escape(clip(item.text(), 80)) + " · " + who(item.owner()));
+            blocks.add(section(s -> s.text(markdownText(clip(text, Messages.MAX_SECTION)))));
+        }
+        return blocks;
+    }
+
+    /** The weekly direct message to someone whose claims have gone quiet, with a way out for each. */
+    public static Reply staleReminder(List<ActionItem> stale, long staleDays) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(section(s -> s.text(markdownText("These action items are yours and have been quiet for " + staleDays
+                + " days or more. Done, hand back, or snooze a week?"))));
+        for (ActionItem item : stale.subList(0, Math.min(stale.size(), (Messages.MAX_BLOCKS - 2) / 2))) {
+            blocks.add(section(s -> s.text(markdownText(clip(describe(item), Messages.MAX_SECTION)))));
+            String value = String.valueOf(item.id());
+            blocks.add(actions(a -> a.blockId("item:" + item.id() + ":reminder").elements(List.of(
+                    button(b -> b.actionId(DONE).text(plainText("Done")).style("primary").value(value)),
+                    button(b -> b.actionId(UNCLAIM).text(plainText("Hand back")).value(value)),
+                    button(b -> b.actionId(SNOOZE).text(plainText("Snooze a week")).value(value))))));
+        }
+        return new Reply("You have " + stale.size() + " quiet action item" + (stale.size() == 1 ? "" : "s"), blocks);
+    }
+
+    private static String lines(List<ActionItem> items, java.util.function.Function<ActionItem, String> line) {
+        StringBuilder text = new StringBuilder();
+        for (ActionItem item : items.subList(0, Math.min(items.size(), 8))) {
+            text.append("• ").append(line.apply(item)).append('\n');
+        }
+        if (items.size() > 8) {
+            text.append("…and ").append(items.size() - 8).append(" more\n");
+        }
+        return text.toString();
+    }
+
+    private static String threadLinks(ActionItem item) {
+        StringBuilder links = new StringBuilder();
+        for (ActionItems.Thread thread : item.threads()) {
+            if (thread.permalink() != null && thread.permalink().startsWith("https://")) {
+                links.append(" · <").append(escape(thread.permalink()).replace("|", "%7C")).append("|")
+                        .append(thread.replies()).append(thread.replies() == 1 ? " reply" : " replies").append(">");
+            }
+        }
+        return links.toString();
+    }
+
     public static View home(List<ActionItem> mine, List<ActionItem> open, String user) {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText("Your follow-ups"))));
@@ -279,7 +344,7 @@ public final class ItemMessages {
     }
 
     /** Slack shows this in each reader's own time zone; the fallback is UTC. */
-    static String date(Instant at) {
+    public static String date(Instant at) {
         if (at == null) {
             return "never";
         }

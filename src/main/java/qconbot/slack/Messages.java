@@ -62,6 +62,8 @@ public final class Messages {
                 "• `/qcon claim A3`, `/qcon unclaim A3`, `/qcon assign A3 @someone`, `/qcon done A3`, `/qcon reopen A3`,"
                         + " `/qcon discuss A3` (posts it here; its thread is the discussion).",
                 "• In an item's thread, mention me: `@qcon claim`, `@qcon done`, `@qcon assign @someone`, `@qcon status`.",
+                "• `/qcon today`: the talk of the day. `/qcon digest`: preview the next scheduled post."
+                        + " `/qcon schedule`: when it posts, and how the last post went.",
                 "• `/qcon help`: this message.");
         return new Reply("qcon-bot: /qcon <words> finds a talk; /qcon talks lists the agenda.",
                 List.of(section(s -> s.text(markdownText(text)))));
@@ -176,6 +178,13 @@ public final class Messages {
         return new Reply("Agenda: " + total + " talks", blocks);
     }
 
+    /** The reply with a line of the bot's own mrkdwn under its first block (e.g. "Today's talk of the day"). */
+    public static Reply withNote(Reply reply, String mrkdwn) {
+        List<LayoutBlock> blocks = new ArrayList<>(reply.blocks());
+        blocks.add(Math.min(1, blocks.size()), context(c -> c.elements(List.of(markdownText(clip(mrkdwn, MAX_SECTION))))));
+        return new Reply(reply.text(), blocks);
+    }
+
     /** A sentence that may contain text from a user: escaped. */
     public static Reply error(String sentence) {
         return new Reply(escape(sentence), List.of(section(s -> s.text(markdownText(escape(sentence))))));
@@ -186,12 +195,26 @@ public final class Messages {
         return new Reply(mrkdwn, List.of(section(s -> s.text(markdownText(clip(mrkdwn, MAX_SECTION))))));
     }
 
+    /** The scheduled post: the talk's summary (header first, as for /qcon), then where the action items stand. */
+    public static Reply talkOfTheDay(Talk talk, List<LayoutBlock> digest) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.addAll(summary(talk, MAX_BLOCKS - 4 - digest.size()));
+        blocks.add(divider());
+        blocks.addAll(digest);
+        return new Reply(escape(talk.title()) + " — talk of the day", blocks);
+    }
+
     private static List<LayoutBlock> summary(Talk talk) {
+        return summary(talk, MAX_BLOCKS - RESERVED_BLOCKS);
+    }
+
+    /** Header, details, key points (at most as many sections as fit in {@code room} blocks), and the source. */
+    private static List<LayoutBlock> summary(Talk talk, int maxBlocks) {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText(clip(escape(talk.title()), MAX_HEADER)))));
         blocks.add(context(c -> c.elements(List.of(markdownText(escape(details(talk)))))));
         List<String> sections = keyPoints(talk.bullets());
-        int room = MAX_BLOCKS - RESERVED_BLOCKS;
+        int room = Math.max(1, maxBlocks - 3);
         for (int i = 0; i < sections.size() && i < room; i++) {
             String text = sections.get(i);
             blocks.add(section(s -> s.text(markdownText(text))));

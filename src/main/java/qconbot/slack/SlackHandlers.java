@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import qconbot.store.ActionItems;
 import qconbot.store.ActionItems.Action;
 import qconbot.store.ActionItems.ActionItem;
+import qconbot.store.Digests;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -46,21 +47,26 @@ public final class SlackHandlers {
     private static final Logger log = LoggerFactory.getLogger(SlackHandlers.class);
     /** "/qcon", or a renamed copy such as "/qcon-dev" for a second install of the app. */
     private static final Pattern QCON = Pattern.compile("^/qcon[\\w-]*$");
-    private static final Pattern ITEM_ACTION = Pattern.compile("^item_(claim|unclaim|done|reopen|assign|discuss)$");
+    private static final Pattern ITEM_ACTION = Pattern.compile("^item_(claim|unclaim|done|reopen|assign|discuss|snooze)$");
     private static final Pattern MENTION = Pattern.compile("<@([UW][A-Z0-9]{2,})(?:\\|[^>]*)?>");
     private static final Set<String> SUBCOMMANDS = Set.of("help", "talks", "agenda", "actions", "claim", "unclaim",
-            "assign", "done", "reopen", "discuss");
+            "assign", "done", "reopen", "discuss", "today", "digest", "schedule", "post-now");
 
     private final Commands commands;
     private final ActionItems items;
     private final Announcer announcer;
+    private final Daily daily;
+    private final Digests digests;
     /** Runs whatever must happen after the 3-second ack: response_url posts, announcements, event work. */
     private final ExecutorService afterAck;
 
-    public SlackHandlers(Commands commands, ActionItems items, Announcer announcer, ExecutorService afterAck) {
+    public SlackHandlers(Commands commands, ActionItems items, Announcer announcer, Daily daily, Digests digests,
+                         ExecutorService afterAck) {
         this.commands = commands;
         this.items = items;
         this.announcer = announcer;
+        this.daily = daily;
+        this.digests = digests;
         this.afterAck = afterAck;
     }
 
@@ -89,6 +95,9 @@ public final class SlackHandlers {
             Commands.Answer answer = commands.run(payload.getText(), payload.getUserId(), "command:" + payload.getTriggerId());
             if (answer.change() != null && answer.change().changed()) {
                 later("announce", () -> tellIfProblems(context::respond, announcer.announce(answer.change())));
+            }
+            if (answer.postNow()) {
+                later("post-now", () -> context.respond(ephemeral(daily.postNow())));
             }
             if (answer.discuss() != null) {
                 later("discuss", () -> context.respond(ephemeral(announcer.discuss(answer.discuss(), payload.getChannelId(),
@@ -144,6 +153,14 @@ public final class SlackHandlers {
                 discussClicked(payload, context, target, user, key);
                 return;
             }
+            if (verb.equals("snooze")) {
+                String text = items.markHandled(key) && digests.snooze(target.itemId(), user)
+                        ? "Snoozed A" + target.itemId() + " for a week: it stays out of the quiet-claims list until then."
+                        : "Only the owner or an admin can snooze A" + target.itemId() + ".";
+                redraw(payload, context, target, user);
+                respond(context, ActionResponse.builder().responseType("ephemeral").replaceOriginal(false).text(text).build());
+                return;
+            }
             Action action = Action.valueOf(verb.toUpperCase(Locale.ROOT));
             String assignee = action == Action.ASSIGN ? clicked.getSelectedUser() : null;
             if (action == Action.ASSIGN && assignee == null) {
@@ -155,7 +172,8 @@ public final class SlackHandlers {
             }
             List<String> problems = announcer.announce(result);
             redraw(payload, context, target, user);
-            boolean quietSurface = target.surface() != ItemMessages.Surface.POST && target.surface() != ItemMessages.Surface.DM;
+            boolean quietSurface = target.surface() != ItemMessages.Surface.POST && target.surface() != ItemMessages.Surface.DM
+                    && target.surface() != ItemMessages.Surface.REMINDER;
             if (target.surface() != ItemMessages.Surface.HOME && (!result.changed() || !quietSurface || !problems.isEmpty())) {
                 String text = ItemMessages.outcome(result) + (problems.isEmpty() ? "" : " " + String.join(" ", problems));
                 respond(context, ActionResponse.builder().responseType("ephemeral").replaceOriginal(false).text(text).build());
@@ -182,6 +200,12 @@ public final class SlackHandlers {
             throws Exception {
         switch (target.surface()) {
             case HOME -> publishHome(user);
+            case REMINDER -> {
+                List<ActionItem> stillQuiet = digests.staleByOwner().getOrDefault(user, List.of());
+                Reply redrawn = stillQuiet.isEmpty() ? Messages.note("All sorted. Thank you!")
+                        : ItemMessages.staleReminder(stillQuiet, digests.staleAfter().toDays());
+                respond(context, ActionResponse.builder().replaceOriginal(true).text(redrawn.text()).blocks(redrawn.blocks()).build());
+            }
             case POST, DM -> {
                 Optional<ActionItem> item = items.get(target.itemId());
                 List<LayoutBlock> original = payload.getMessage() == null ? List.of() : payload.getMessage().getBlocks();

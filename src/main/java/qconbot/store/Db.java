@@ -25,7 +25,8 @@ public final class Db implements AutoCloseable {
     /** Applied in order, each once, each in its own transaction. Add new files at the end; never edit old ones. */
     private static final List<String> MIGRATIONS = List.of(
             "V1__notes.sql",
-            "V2__action_items.sql");
+            "V2__action_items.sql",
+            "V3__talk_of_the_day.sql");
 
     /** The schema version a database has once opened by this build. */
     public static final int LATEST_VERSION = MIGRATIONS.size();

@@ -6,7 +6,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qconbot.notes.NotesParser;
 import qconbot.search.TalkSearch;
+import qconbot.schedule.Schedule;
+import qconbot.schedule.TalkOfTheDay;
 import qconbot.store.ActionItems;
+import qconbot.store.DailyPosts;
+import qconbot.store.Digests;
 import qconbot.store.Db;
 import qconbot.store.Talks;
 
@@ -32,8 +36,11 @@ class ConsoleTest {
         db = Db.open(dir.resolve("console.db"));
         Talks talks = new Talks(db);
         talks.sync(NotesParser.readAll(Path.of("config/notes")));
-        console = new Console(new Commands(talks, new TalkSearch(db, talks),
-                new ActionItems(db, java.time.Clock.systemUTC(), java.util.Set.of())));
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        ActionItems items = new ActionItems(db, clock, java.util.Set.of());
+        TalkOfTheDay daily = new TalkOfTheDay(TalkOfTheDay.Settings.of(null, Schedule.parse("0 30 9 ? * MON-FRI", "UTC"), 7),
+                new DailyPosts(db, talks, clock), new Digests(db, items, clock, 7), talks, null, clock);
+        console = new Console(new Commands(talks, new TalkSearch(db, talks), items, daily), daily);
     }
 
     @AfterAll

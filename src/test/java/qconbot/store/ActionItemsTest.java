@@ -243,7 +243,7 @@ class ActionItemsTest {
             statement.execute("INSERT INTO internal_lines (id, key, talk_id, text, line) VALUES (42, 'k#x', 5, 'do x', 2)");
         }
         try (Db upgraded = Db.open(old)) {
-            assertEquals(2, upgraded.schemaVersion());
+            assertEquals(Db.LATEST_VERSION, upgraded.schemaVersion());
             ActionItems.ActionItem item = new ActionItems(upgraded, Clock.systemUTC(), Set.of()).get(42).orElseThrow();
             assertEquals("do x", item.text());
             assertEquals(State.OPEN, item.state());

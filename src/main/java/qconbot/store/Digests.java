@@ -1,0 +1,148 @@
+package qconbot.store;
+
+import qconbot.store.ActionItems.ActionItem;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the action items stand, for the daily digest: counts, threads with new replies, claims gone stale, items
+ * finished; and the snoozes and weekly reminders that keep stale claims from nagging.
+ */
+public final class Digests {
+
+    /** Since the last digest ({@code since} null: since the start). */
+    public record Digest(int open, int claimed, int done, List<ActionItem> newReplies, List<ActionItem> stale,
+                         List<ActionItem> doneSince, Instant since) {
+    }
+
+    public static final Duration REMINDER_EVERY = Duration.ofDays(7);
+    public static final Duration SNOOZE = Duration.ofDays(7);
+
+    private final Db db;
+    private final ActionItems items;
+    private final Clock clock;
+    private final Duration staleAfter;
+
+    public Digests(Db db, ActionItems items, Clock clock, int staleDays) {
+        this.db = db;
+        this.items = items;
+        this.clock = clock;
+        this.staleAfter = Duration.ofDays(staleDays);
+    }
+
+    public Duration staleAfter() {
+        return staleAfter;
+    }
+
+    public Digest build(Instant since) throws SQLException {
+        String from = since == null ? "" : since.toString();
+        Map<String, Integer> counts = db.read(connection -> {
+            Map<String, Integer> byState = new LinkedHashMap<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT state, count(*) FROM action_items WHERE in_notes = 1 OR state = 'claimed' GROUP BY state");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    byState.put(rows.getString(1), rows.getInt(2));
+                }
+            }
+            return byState;
+        });
+        List<ActionItem> replied = items(ids("SELECT DISTINCT item_id FROM threads WHERE last_reply_at > ? ORDER BY item_id", from));
+        List<ActionItem> done = items(ids("""
+                SELECT DISTINCT c.item_id FROM action_item_changes c JOIN action_items a ON a.id = c.item_id
+                WHERE c.to_state = 'done' AND a.state = 'done' AND c.at > ? ORDER BY c.item_id""", from));
+        return new Digest(counts.getOrDefault("open", 0), counts.getOrDefault("claimed", 0), counts.getOrDefault("done", 0),
+                replied, stale(), done, since);
+    }
+
+    /**
+     * Claimed longer than the stale period ago, with no reply in the item's threads within it, and not snoozed.
+     */
+    public List<ActionItem> stale() throws SQLException {
+        Instant now = clock.instant();
+        String cutoff = now.minus(staleAfter).toString();
+        return items(ids("""
+                SELECT a.id FROM action_items a
+                WHERE a.state = 'claimed' AND a.changed_at < ?
+                  AND NOT EXISTS (SELECT 1 FROM threads t WHERE t.item_id = a.id AND t.last_reply_at >= ?)
+                  AND NOT EXISTS (SELECT 1 FROM snoozes s WHERE s.item_id = a.id AND s.until > ?)
+                ORDER BY a.id""", cutoff, cutoff, now.toString()));
+    }
+
+    /** Stale items by owner, for the weekly reminders. */
+    public Map<String, List<ActionItem>> staleByOwner() throws SQLException {
+        Map<String, List<ActionItem>> byOwner = new LinkedHashMap<>();
+        for (ActionItem item : stale()) {
+            byOwner.computeIfAbsent(item.owner(), owner -> new ArrayList<>()).add(item);
+        }
+        return byOwner;
+    }
+
+    /** True, and remembered, when {@code user} has had no reminder for a week: at most one a week each. */
+    public boolean takeReminder(String user) throws SQLException {
+        Instant now = clock.instant();
+        return db.inTransaction(connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement("""
+                    INSERT INTO stale_reminders (user, sent_at) VALUES (?, ?)
+                    ON CONFLICT (user) DO UPDATE SET sent_at = excluded.sent_at WHERE stale_reminders.sent_at <= ?""")) {
+                upsert.setString(1, user);
+                upsert.setString(2, now.toString());
+                upsert.setString(3, now.minus(REMINDER_EVERY).toString());
+                return upsert.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Leaves a claimed item out of stale lists for a week; only its owner or an admin may. */
+    public boolean snooze(long itemId, String user) throws SQLException {
+        var item = items.get(itemId);
+        if (item.isEmpty() || !(user.equals(item.get().owner()) || items.isAdmin(user))) {
+            return false;
+        }
+        db.run(connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement("""
+                    INSERT INTO snoozes (item_id, until, by) VALUES (?, ?, ?)
+                    ON CONFLICT (item_id) DO UPDATE SET until = excluded.until, by = excluded.by""")) {
+                upsert.setLong(1, itemId);
+                upsert.setString(2, clock.instant().plus(SNOOZE).toString());
+                upsert.setString(3, user);
+                upsert.executeUpdate();
+            }
+        });
+        return true;
+    }
+
+    private List<Long> ids(String sql, String... values) throws SQLException {
+        return db.read(connection -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                for (int i = 0; i < values.length; i++) {
+                    select.setString(i + 1, values[i]);
+                }
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        ids.add(rows.getLong(1));
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
+    private List<ActionItem> items(List<Long> ids) throws SQLException {
+        List<ActionItem> found = new ArrayList<>();
+        for (long id : ids) {
+            items.get(id).ifPresent(found::add);
+        }
+        return found;
+    }
+}

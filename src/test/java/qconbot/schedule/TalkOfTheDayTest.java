@@ -1,0 +1,353 @@
+package qconbot.schedule;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import qconbot.Config;
+import qconbot.FakeSlackApi;
+import qconbot.Main;
+import qconbot.SlackRequests;
+import qconbot.notes.NotesParser;
+import qconbot.slack.SlackApp;
+import qconbot.store.ActionItems;
+import qconbot.store.DailyPosts;
+import qconbot.store.Db;
+import qconbot.store.Digests;
+import qconbot.store.Talks;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The scheduled post, end to end: Quartz firing a fast cron, the fake Slack Web API over HTTP on 127.0.0.1. */
+class TalkOfTheDayTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String CHANNEL = "C0DIGEST";
+    static final String EVERY_2_SECONDS = "*/2 * * * * ?";
+    /** Fast retries, so a test of several failures takes seconds. */
+    static final Duration FIRST_RETRY = Duration.ofMillis(100);
+
+    @TempDir
+    Path dir;
+    FakeSlackApi slack;
+    List<Main.Bot> bots = new ArrayList<>();
+
+    @BeforeEach
+    void fakeSlack() throws Exception {
+        slack = new FakeSlackApi();
+    }
+
+    @AfterEach
+    void stop() {
+        bots.forEach(Main.Bot::close);
+        slack.close();
+    }
+
+    private Config config(String cron, String zone) {
+        return new Config("xoxb-test", SlackRequests.SECRET, null, slack.apiUrl(), 0, dir.resolve("qcon.db"),
+                Path.of("config/notes"), Set.of("U0ADMIN"), CHANNEL, Schedule.parse(cron, zone), 7);
+    }
+
+    private Main.Bot start(String cron) throws Exception {
+        Config config = config(cron, "UTC");
+        Main.Bot bot = Main.start(config, Clock.systemUTC(), new TalkOfTheDay.Settings(CHANNEL, config.schedule(), 7,
+                FIRST_RETRY, Duration.ofSeconds(2), Duration.ofSeconds(30)));
+        bots.add(bot);
+        return bot;
+    }
+
+    private void stopAll() {
+        bots.forEach(Main.Bot::close);
+        bots.clear();
+    }
+
+    /** The talk-of-the-day posts the fake received: slot (from the metadata) and first block. */
+    private List<JsonNode> digestPosts() throws Exception {
+        List<JsonNode> posts = new ArrayList<>();
+        for (FakeSlackApi.Posted message : slack.posted()) {
+            if (message.channel().equals(CHANNEL) && message.metadata() != null) {
+                posts.add(JSON.readTree(message.metadata()).path("event_payload"));
+            }
+        }
+        return posts;
+    }
+
+    private List<String> headers() throws Exception {
+        List<String> titles = new ArrayList<>();
+        for (FakeSlackApi.Call call : slack.calls("chat.postMessage")) {
+            if (CHANNEL.equals(call.form().get("channel"))) {
+                titles.add(JSON.readTree(call.form().get("blocks")).get(0).path("text").path("text").asText());
+            }
+        }
+        return titles;
+    }
+
+    private void awaitPosts(int count, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (digestPosts().size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
+    private static void assertEachSlotOnce(List<JsonNode> posts) {
+        Set<String> slots = new HashSet<>();
+        for (JsonNode post : posts) {
+            assertTrue(slots.add(post.path("slot").asText()), "posted twice: " + post + " in " + posts);
+        }
+    }
+
+    @Test
+    void each_fire_time_posts_once_with_the_talk_title_as_header_and_no_repeats() throws Exception {
+        start(EVERY_2_SECONDS);
+        awaitPosts(3, Duration.ofSeconds(15));
+        stopAll();
+
+        List<JsonNode> posts = digestPosts();
+        assertTrue(posts.size() >= 3, "posts: " + posts);
+        assertEachSlotOnce(posts);
+        List<String> titles = headers();
+        assertEquals("keynote", titles.get(0), "the rotation starts with Day 1's keynote");
+        assertEquals(titles.size(), new HashSet<>(titles.subList(1, titles.size())).size() + 1, "no talk twice in a round: " + titles);
+        JsonNode blocks = JSON.readTree(slack.calls("chat.postMessage").get(0).form().get("blocks"));
+        assertEquals("header", blocks.get(0).path("type").asText());
+        assertTrue(blocks.toString().contains("Action items:* 7 open · 0 claimed · 0 done"), "the digest follows: " + blocks);
+    }
+
+    @Test
+    void a_restart_on_the_same_database_posts_no_fire_time_twice() throws Exception {
+        start(EVERY_2_SECONDS);
+        awaitPosts(2, Duration.ofSeconds(10));
+        stopAll();
+        int before = digestPosts().size();
+        start(EVERY_2_SECONDS);
+        awaitPosts(before + 2, Duration.ofSeconds(10));
+        stopAll();
+
+        List<JsonNode> posts = digestPosts();
+        assertTrue(posts.size() >= before + 2, posts.toString());
+        assertEachSlotOnce(posts);
+        List<String> titles = headers();
+        assertEquals(titles.size(), new HashSet<>(titles).size(), "the rotation went on across the restart: " + titles);
+    }
+
+    @Test
+    void two_bots_on_one_database_file_post_each_fire_time_once() throws Exception {
+        start(EVERY_2_SECONDS);
+        start(EVERY_2_SECONDS);
+        awaitPosts(4, Duration.ofSeconds(15));
+        Thread.sleep(1000);
+        stopAll();
+
+        List<JsonNode> posts = digestPosts();
+        assertTrue(posts.size() >= 4, posts.toString());
+        assertEachSlotOnce(posts);
+    }
+
+    @Test
+    void three_500s_and_two_429s_with_retry_after_still_end_in_exactly_one_post() throws Exception {
+        slack.script("chat.postMessage",
+                FakeSlackApi.Answer.status(500, Map.of()), FakeSlackApi.Answer.status(500, Map.of()),
+                FakeSlackApi.Answer.status(500, Map.of()),
+                FakeSlackApi.Answer.status(429, Map.of("Retry-After", "1")),
+                FakeSlackApi.Answer.status(429, Map.of("Retry-After", "1")));
+        ZonedDateTime soon = ZonedDateTime.now(ZoneId.of("UTC")).plusSeconds(3);
+        Main.Bot bot = start(String.format("%d %d %d %d %d ? %d", soon.getSecond(), soon.getMinute(), soon.getHour(),
+                soon.getDayOfMonth(), soon.getMonthValue(), soon.getYear()));
+        awaitPosts(1, Duration.ofSeconds(20));
+        Thread.sleep(500);
+
+        assertEquals(1, digestPosts().size(), "one post reached the channel");
+        assertEquals(6, slack.calls("chat.postMessage").size(), "five failures, then the post");
+        List<FakeSlackApi.Call> history = slack.calls("conversations.history");
+        assertEquals(3, history.size(), "after each 5xx it looked for a post that went through anyway");
+        String health = new SlackRequests(bot.port()).get("/health").body();
+        assertTrue(health.contains("\"lastResult\":\"posted\""), health);
+    }
+
+    @Test
+    void a_post_slack_took_although_it_answered_500_is_not_posted_again() throws Exception {
+        slack.script("chat.postMessage", new FakeSlackApi.Answer(500, "{\"ok\":false}", Map.of(), true));
+        ZonedDateTime soon = ZonedDateTime.now(ZoneId.of("UTC")).plusSeconds(2);
+        start(String.format("%d %d %d %d %d ? %d", soon.getSecond(), soon.getMinute(), soon.getHour(),
+                soon.getDayOfMonth(), soon.getMonthValue(), soon.getYear()));
+        awaitPosts(1, Duration.ofSeconds(10));
+        Thread.sleep(1000);
+
+        assertEquals(1, digestPosts().size());
+        assertEquals(1, slack.calls("chat.postMessage").size(), "found in the channel's history instead");
+    }
+
+    @Test
+    void a_permanent_error_gives_up_at_once_and_says_so() throws Exception {
+        slack.script("chat.postMessage", FakeSlackApi.Answer.ok("{\"ok\":false,\"error\":\"not_in_channel\"}"));
+        ZonedDateTime soon = ZonedDateTime.now(ZoneId.of("UTC")).plusSeconds(2);
+        Main.Bot bot = start(String.format("%d %d %d %d %d ? %d", soon.getSecond(), soon.getMinute(), soon.getHour(),
+                soon.getDayOfMonth(), soon.getMonthValue(), soon.getYear()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String health = "";
+        while (!health.contains("\"givenUp\":1") && System.nanoTime() < deadline) {
+            health = new SlackRequests(bot.port()).get("/health").body();
+            Thread.sleep(100);
+        }
+        assertTrue(health.contains("\"lastResult\":\"failed\"") && health.contains("\"givenUp\":1"), health);
+        assertEquals(1, slack.calls("chat.postMessage").size(), "not_in_channel will not mend by retrying");
+    }
+
+    private String command(Main.Bot bot, String text, String user) throws Exception {
+        try (SlackRequests requests = new SlackRequests(bot.port())) {
+            return SlackRequests.decoded(requests.command(text, user, slack.responseUrl("cmd")));
+        }
+    }
+
+    @Test
+    void schedule_today_and_digest_answer_from_the_same_schedule() throws Exception {
+        Main.Bot bot = start("0 30 9 ? * MON-FRI");
+
+        String schedule = command(bot, "schedule", "U0ANN");
+        assertTrue(schedule.contains("<#C0DIGEST>") && schedule.contains("at 09:30 every day between Monday and Friday")
+                && schedule.contains("*Last post:* none yet") && schedule.contains("*Next:* <!date^"), schedule);
+        String today = command(bot, "today", "U0ANN");
+        assertTrue(today.contains("\"text\":\"keynote\"") && today.contains("Next talk of the day, due"), today);
+        String digest = command(bot, "digest", "U0ANN");
+        assertTrue(digest.contains("\"response_type\":\"ephemeral\"") && digest.contains("Preview of the post due")
+                && digest.contains("Action items:* 7 open"), digest);
+        assertEquals(0, slack.calls("chat.postMessage").size(), "previews post nothing");
+    }
+
+    @Test
+    void post_now_is_for_admins_and_posts_the_next_talk_once() throws Exception {
+        Main.Bot bot = start("0 30 9 ? * MON-FRI");
+
+        assertTrue(command(bot, "post-now", "U0ANN").contains("Only admins"));
+        assertTrue(command(bot, "post-now", "U0ADMIN").contains("Posting the next talk of the day now"));
+        JsonNode told = slack.await("respond/cmd", 1, FakeSlackApi.seconds(10)).get(0).json();
+        assertTrue(told.path("text").asText().contains("Posted *keynote* to <#C0DIGEST>"), told.toString());
+        assertEquals(1, digestPosts().size());
+        String today = command(bot, "today", "U0ANN");
+        assertTrue(today.contains("Today's talk of the day, posted"), today);
+        assertTrue(command(bot, "schedule", "U0ANN").contains("*keynote*, posted"));
+    }
+
+    @Test
+    void owners_of_quiet_claims_get_one_reminder_a_week_with_a_way_out() throws Exception {
+        try (Db db = Db.open(dir.resolve("stale.db"))) {
+            Instant now = Instant.parse("2026-11-26T09:30:00Z");
+            TalkOfTheDay daily = direct(db, "0 30 9 ? * *", "UTC", now);
+            new ActionItems(db, Clock.fixed(now.minus(Duration.ofDays(10)), ZoneId.of("UTC")), Set.of())
+                    .act(1, ActionItems.Action.CLAIM, "U0ANN", null, null);
+
+            daily.run(Schedule.parse("0 30 9 ? * *", "UTC").latestToday(now).orElseThrow());
+            daily.run(Schedule.parse("0 30 9 ? * *", "UTC").latestToday(now.plusSeconds(3600 * 24)).orElseThrow());
+
+            List<FakeSlackApi.Call> dms = slack.calls("chat.postMessage").stream()
+                    .filter(call -> "U0ANN".equals(call.form().get("channel"))).toList();
+            assertEquals(1, dms.size(), "one reminder a week, not one a day");
+            String reminder = dms.get(0).form().get("blocks");
+            assertTrue(reminder.contains("item_done") && reminder.contains("item_unclaim") && reminder.contains("item_snooze"), reminder);
+            String digest = slack.calls("chat.postMessage").get(0).form().get("blocks");
+            assertTrue(digest.contains("Quiet for 7+ days") && digest.contains("A1"), digest);
+        }
+    }
+
+    // Without Quartz: the start-up policies, with a clock set where the test needs it.
+
+    private TalkOfTheDay direct(Db db, String cron, String zone, Instant now) throws Exception {
+        Talks talks = new Talks(db);
+        talks.sync(NotesParser.readAll(Path.of("config/notes")));
+        Clock clock = Clock.fixed(now, ZoneId.of("UTC"));
+        ActionItems items = new ActionItems(db, clock, Set.of());
+        Config config = config(cron, zone);
+        return new TalkOfTheDay(new TalkOfTheDay.Settings(CHANNEL, config.schedule(), 7, FIRST_RETRY, Duration.ofSeconds(1),
+                Duration.ofSeconds(10)), new DailyPosts(db, talks, clock), new Digests(db, items, clock, 7), talks,
+                SlackApp.slack(config).methods("xoxb-test"), clock);
+    }
+
+    @Test
+    void a_fire_time_missed_earlier_today_is_posted_once_at_start_up() throws Exception {
+        try (Db db = Db.open(dir.resolve("catch-up.db"))) {
+            TalkOfTheDay late = direct(db, "0 30 9 ? * *", "Europe/London", Instant.parse("2026-11-26T11:00:00Z"));
+            late.catchUp();
+            late.catchUp();
+
+            List<JsonNode> posts = digestPosts();
+            assertEquals(1, posts.size());
+            assertEquals("2026-11-26T09:30 Europe/London", posts.get(0).path("slot").asText());
+        }
+    }
+
+    @Test
+    void yesterdays_missed_fire_time_is_not_posted() throws Exception {
+        try (Db db = Db.open(dir.resolve("catch-up.db"))) {
+            direct(db, "0 30 9 ? * *", "Europe/London", Instant.parse("2026-11-26T08:00:00Z")).catchUp();
+            assertEquals(0, digestPosts().size());
+        }
+    }
+
+    @Test
+    void of_several_fire_times_missed_today_only_the_latest_is_posted() throws Exception {
+        try (Db db = Db.open(dir.resolve("catch-up.db"))) {
+            direct(db, "0 0 8,9,10 ? * *", "UTC", Instant.parse("2026-11-26T10:30:00Z")).catchUp();
+
+            List<JsonNode> posts = digestPosts();
+            assertEquals(1, posts.size());
+            assertEquals("2026-11-26T10:00 UTC", posts.get(0).path("slot").asText());
+        }
+    }
+
+    @Test
+    void a_fire_time_in_the_skipped_or_repeated_hour_posts_once() throws Exception {
+        try (Db db = Db.open(dir.resolve("dst.db"))) {
+            // 2026-11-01 01:30 happens twice in New York; both instants are the same fire time.
+            TalkOfTheDay fallBack = direct(db, "0 30 1 ? * *", "America/New_York", Instant.parse("2026-11-01T07:00:00Z"));
+            Schedule schedule = Schedule.parse("0 30 1 ? * *", "America/New_York");
+            Schedule.Slot first = schedule.next(Instant.parse("2026-11-01T04:00:00Z")).orElseThrow();
+            fallBack.run(first);
+            fallBack.run(new Schedule.Slot(first.local(), first.at().plusSeconds(3600), first.zone()));
+            // 2026-03-08 02:30 does not exist in New York; it still fires, once, when the clocks have jumped.
+            Schedule spring = Schedule.parse("0 30 2 ? * *", "America/New_York");
+            Schedule.Slot skipped = spring.next(Instant.parse("2026-03-08T05:00:00Z")).orElseThrow();
+            assertEquals(Instant.parse("2026-03-08T07:30:00Z"), skipped.at());
+            direct(db, "0 30 2 ? * *", "America/New_York", Instant.parse("2026-03-08T08:00:00Z")).run(skipped);
+
+            List<String> slots = digestPosts().stream().map(post -> post.path("slot").asText()).toList();
+            assertEquals(List.of("2026-11-01T01:30 America/New_York", "2026-03-08T02:30 America/New_York"), slots);
+        }
+    }
+
+    @Test
+    void a_post_left_pending_by_a_stopped_bot_is_resumed_and_yesterdays_expires() throws Exception {
+        try (Db db = Db.open(dir.resolve("pending.db"))) {
+            Talks talks = new Talks(db);
+            talks.sync(NotesParser.readAll(Path.of("config/notes")));
+            Clock then = Clock.fixed(Instant.parse("2026-11-25T09:30:00Z"), ZoneId.of("UTC"));
+            DailyPosts crashed = new DailyPosts(db, talks, then);
+            crashed.start("2026-11-25T09:30 UTC", Instant.parse("2026-11-25T09:30:00Z"), CHANNEL, "dead-bot", Duration.ofMinutes(2));
+            crashed.start("2026-11-26T09:30 UTC", Instant.parse("2026-11-26T09:30:00Z"), CHANNEL, "dead-bot", Duration.ofMinutes(2));
+
+            TalkOfTheDay restarted = direct(db, "0 30 9 ? * *", "UTC", Instant.parse("2026-11-26T10:00:00Z"));
+            restarted.resumePending();
+            restarted.catchUp();
+
+            List<String> slots = digestPosts().stream().map(post -> post.path("slot").asText()).toList();
+            assertEquals(List.of("2026-11-26T09:30 UTC"), slots);
+            DailyPosts now = new DailyPosts(db, talks, Clock.systemUTC());
+            assertEquals(DailyPosts.State.EXPIRED, now.find("2026-11-25T09:30 UTC").orElseThrow().state());
+            assertEquals(DailyPosts.State.POSTED, now.find("2026-11-26T09:30 UTC").orElseThrow().state());
+        }
+    }
+}
