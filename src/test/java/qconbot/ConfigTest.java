@@ -75,6 +75,33 @@ class ConfigTest {
     }
 
     @Test
+    void the_digest_schedule_defaults_to_weekday_mornings_in_utc_and_is_off_without_a_channel() {
+        Config config = Config.load(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s"));
+
+        assertEquals("0 30 9 ? * MON-FRI", config.schedule().expression());
+        assertEquals("UTC", config.schedule().zone().getId());
+        assertEquals(null, config.digestChannel());
+        assertEquals(7, config.staleDays());
+    }
+
+    @Test
+    void a_bad_cron_zone_channel_or_stale_days_stops_start_up_naming_the_variable() {
+        String[] base = {"SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s"};
+        assertTrue(invalid(base, "QCON_DIGEST_CRON", "0 30 9 * * MON-FRI").startsWith("QCON_DIGEST_CRON: "));
+        assertTrue(invalid(base, "QCON_DIGEST_CRON", "every morning").startsWith("QCON_DIGEST_CRON: "));
+        assertTrue(invalid(base, "QCON_TIMEZONE", "Mars/Olympus").startsWith("QCON_TIMEZONE: unknown time zone"));
+        assertTrue(invalid(base, "QCON_DIGEST_CHANNEL", "#general").startsWith("QCON_DIGEST_CHANNEL takes a channel id"));
+        assertTrue(invalid(base, "QCON_STALE_DAYS", "0").startsWith("QCON_STALE_DAYS"));
+        assertTrue(invalid(base, "QCON_ADMINS", "alice").startsWith("QCON_ADMINS"));
+    }
+
+    private String invalid(String[] base, String name, String value) {
+        Map<String, String> env = env(base);
+        env.put(name, value);
+        return assertThrows(Config.Invalid.class, () -> Config.load(env)).getMessage();
+    }
+
+    @Test
     void the_config_file_sets_keys_and_the_environment_wins() throws Exception {
         Files.writeString(dir.resolve("qcon.env"), """
                 # comment

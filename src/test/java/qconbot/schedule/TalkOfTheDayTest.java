@@ -171,6 +171,8 @@ class TalkOfTheDayTest {
         awaitPosts(1, Duration.ofSeconds(20));
         Thread.sleep(500);
 
+        System.out.println("--- what the fake Slack received ---");
+        slack.methodsCalled().stream().filter(m -> !m.equals("auth.test")).forEach(System.out::println);
         assertEquals(1, digestPosts().size(), "one post reached the channel");
         assertEquals(6, slack.calls("chat.postMessage").size(), "five failures, then the post");
         List<FakeSlackApi.Call> history = slack.calls("conversations.history");
