@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.Date;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,8 +24,9 @@ import java.util.TimeZone;
  *
  * <p>Fire times are worked out in local time and only then placed in the zone, because Quartz's own cron trigger
  * drops a whole day when the time falls in a spring-forward gap ("0 30 2 ? * *" in America/New_York goes from
- * 7 March 2026 straight to 9 March). Here every local slot happens exactly once: one in a skipped hour fires when
- * the clocks have jumped (02:30 becomes 03:30), one in a repeated hour fires at its first occurrence.
+ * 7 March 2026 straight to 9 March). A slot in a skipped hour fires when the clocks have jumped (02:30 becomes
+ * 03:30); a slot in a repeated hour fires once, at its first occurrence. (A cron firing more often than hourly
+ * can put two skipped-hour slots on the instant of a later one; each instant still fires once.)
  */
 public final class Schedule {
 
@@ -80,8 +82,13 @@ public final class Schedule {
     /** The first fire time strictly after {@code after}; empty if the expression never fires again. */
     public Optional<Slot> next(Instant after) {
         LocalDateTime local = LocalDateTime.ofInstant(after, zone);
-        // Bounded: in a repeated hour the next local slot can map to an instant already past; skip those.
-        for (int i = 0; i < 1000; i++) {
+        // During the second pass of a repeated hour, local slots map to their first, already past, occurrence:
+        // jump to the end of the repeated hour rather than step through it (a per-second cron has 3,600 slots).
+        ZoneOffsetTransition overlap = zone.getRules().getTransition(local);
+        if (overlap != null && overlap.isOverlap() && after.isAfter(local.atZone(zone).withEarlierOffsetAtOverlap().toInstant())) {
+            local = overlap.getDateTimeBefore().minusNanos(1);
+        }
+        for (int i = 0; i < 10_000; i++) {
             Date next = localCron.getNextValidTimeAfter(Date.from(local.toInstant(ZoneOffset.UTC)));
             if (next == null) {
                 return Optional.empty();

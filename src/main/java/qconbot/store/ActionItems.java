@@ -118,7 +118,7 @@ public final class ActionItems {
                 update.setString(1, decision.state().name().toLowerCase(Locale.ROOT));
                 update.setString(2, decision.owner());
                 update.setString(3, decision.assignedBy());
-                update.setString(4, now.toString());
+                update.setString(4, Db.time(now));
                 update.setLong(5, id);
                 update.setString(6, item.state().name().toLowerCase(Locale.ROOT));
                 update.setString(7, item.owner());
@@ -126,11 +126,18 @@ public final class ActionItems {
                     throw new SQLException("action item " + id + " changed under a write lock; refusing to guess");
                 }
             }
+            if (!Objects.equals(item.owner(), decision.owner())) {
+                // A snooze was the old owner's "not now"; a new owner starts afresh.
+                try (PreparedStatement unsnooze = connection.prepareStatement("DELETE FROM snoozes WHERE item_id = ?")) {
+                    unsnooze.setLong(1, id);
+                    unsnooze.executeUpdate();
+                }
+            }
             try (PreparedStatement audit = connection.prepareStatement("""
                     INSERT INTO action_item_changes (item_id, at, actor, action, from_state, to_state, from_owner, to_owner)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 audit.setLong(1, id);
-                audit.setString(2, now.toString());
+                audit.setString(2, Db.time(now));
                 audit.setString(3, actor);
                 audit.setString(4, action.name().toLowerCase(Locale.ROOT));
                 audit.setString(5, item.state().name().toLowerCase(Locale.ROOT));
@@ -305,8 +312,8 @@ public final class ActionItems {
                     UPDATE threads SET reply_count = reply_count + 1,
                         last_reply_at = CASE WHEN last_reply_at IS NULL OR last_reply_at < ? THEN ? ELSE last_reply_at END
                     WHERE channel = ? AND ts = ?""")) {
-                update.setString(1, at.toString());
-                update.setString(2, at.toString());
+                update.setString(1, Db.time(at));
+                update.setString(2, Db.time(at));
                 update.setString(3, channel);
                 update.setString(4, threadTs);
                 if (update.executeUpdate() == 0) {
@@ -333,7 +340,7 @@ public final class ActionItems {
     public int forgetHandledBefore(Instant before) throws SQLException {
         return db.inTransaction(connection -> {
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM handled_requests WHERE at < ?")) {
-                delete.setString(1, before.toString());
+                delete.setString(1, Db.time(before));
                 return delete.executeUpdate();
             }
         });
@@ -343,7 +350,7 @@ public final class ActionItems {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT OR IGNORE INTO handled_requests (key, at) VALUES (?, ?)")) {
             insert.setString(1, key);
-            insert.setString(2, clock.instant().toString());
+            insert.setString(2, Db.time(clock.instant()));
             return insert.executeUpdate() == 1;
         }
     }

@@ -61,12 +61,12 @@ public final class DailyPosts {
                     INSERT INTO scheduled_posts (slot, fire_at, channel, talk_id, state, lease_owner, lease_until, created_at)
                     VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)""")) {
                 insert.setString(1, slot);
-                insert.setString(2, fireAt.toString());
+                insert.setString(2, Db.time(fireAt));
                 insert.setString(3, channel);
                 insert.setLong(4, talkId.get());
                 insert.setString(5, owner);
-                insert.setString(6, now.plus(lease).toString());
-                insert.setString(7, now.toString());
+                insert.setString(6, Db.time(now.plus(lease)));
+                insert.setString(7, Db.time(now));
                 insert.executeUpdate();
             }
             return find(connection, slot);
@@ -81,9 +81,9 @@ public final class DailyPosts {
                     UPDATE scheduled_posts SET lease_owner = ?, lease_until = ?
                     WHERE slot = ? AND state = 'pending' AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)""")) {
                 update.setString(1, owner);
-                update.setString(2, now.plus(lease).toString());
+                update.setString(2, Db.time(now.plus(lease)));
                 update.setString(3, slot);
-                update.setString(4, now.toString());
+                update.setString(4, Db.time(now));
                 update.setString(5, owner);
                 return update.executeUpdate() == 1 ? find(connection, slot) : Optional.<Post>empty();
             }
@@ -94,7 +94,7 @@ public final class DailyPosts {
     public void attempted(String slot, String owner, Duration lease, String error) throws SQLException {
         update("""
                 UPDATE scheduled_posts SET attempts = attempts + 1, error = ?, lease_until = ?
-                WHERE slot = ? AND lease_owner = ?""", error, clock.instant().plus(lease).toString(), slot, owner);
+                WHERE slot = ? AND lease_owner = ?""", error, Db.time(clock.instant().plus(lease)), slot, owner);
     }
 
     /** Lets go of a pending post at shutdown, so the next start resumes it at once. */
@@ -133,7 +133,7 @@ public final class DailyPosts {
     /** The newest post that reached Slack and was due in [from, to). */
     public Optional<Post> postedBetween(Instant from, Instant to) throws SQLException {
         return first("SELECT slot FROM scheduled_posts WHERE state = 'posted' AND fire_at >= ? AND fire_at < ? ORDER BY fire_at DESC LIMIT 1",
-                from.toString(), to.toString());
+                Db.time(from), Db.time(to));
     }
 
     public Optional<Post> find(String slot) throws SQLException {
@@ -172,7 +172,7 @@ public final class DailyPosts {
         update("""
                 UPDATE scheduled_posts SET state = ?, ts = ?, error = ?, finished_at = ?, lease_owner = NULL, lease_until = NULL
                 WHERE slot = ? AND state = 'pending'""",
-                state.name().toLowerCase(java.util.Locale.ROOT), ts, error, clock.instant().toString(), slot);
+                state.name().toLowerCase(java.util.Locale.ROOT), ts, error, Db.time(clock.instant()), slot);
     }
 
     private void update(String sql, String... values) throws SQLException {

@@ -7,9 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,7 +30,18 @@ public final class Db implements AutoCloseable {
     private static final List<String> MIGRATIONS = List.of(
             "V1__notes.sql",
             "V2__action_items.sql",
-            "V3__talk_of_the_day.sql");
+            "V3__talk_of_the_day.sql",
+            "V4__fixed_width_times.sql");
+
+    /**
+     * How every instant is stored: ISO-8601 UTC with exactly three decimals, so comparing the text compares the
+     * times (Instant.toString() drops zero decimals, and "09:32:00Z" sorts after "09:32:00.500Z").
+     */
+    public static String time(Instant instant) {
+        return TIME.format(instant);
+    }
+
+    private static final DateTimeFormatter TIME = new DateTimeFormatterBuilder().appendInstant(3).toFormatter();
 
     /** The schema version a database has once opened by this build. */
     public static final int LATEST_VERSION = MIGRATIONS.size();
@@ -176,6 +191,43 @@ public final class Db implements AutoCloseable {
             statements.add(current.toString().strip());
         }
         return statements;
+    }
+
+    /**
+     * Writes a consistent copy of a database, safe while a bot is using it: VACUUM INTO reads one snapshot (WAL
+     * readers never block the writer) and writes a compact file. Refuses to overwrite; checks the copy's integrity.
+     */
+    public static void backup(Path live, Path copy) throws SQLException {
+        if (!Files.isRegularFile(live)) {
+            throw new SQLException("There is no database at " + live + " (QCON_DB).");
+        }
+        if (Files.exists(copy)) {
+            throw new SQLException(copy + " already exists; give a new file name, so no backup is overwritten.");
+        }
+        try {
+            Path parent = copy.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new SQLException("Cannot create the folder for " + copy + ": " + e.getMessage(), e);
+        }
+        SQLiteConfig settings = new SQLiteConfig();
+        settings.setBusyTimeout(10_000);
+        settings.setReadOnly(true);
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + live, settings.toProperties());
+             PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
+            vacuum.setString(1, copy.toAbsolutePath().toString());
+            vacuum.execute();
+        }
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + copy);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("PRAGMA integrity_check")) {
+            String result = rows.next() ? rows.getString(1) : "no answer";
+            if (!"ok".equals(result)) {
+                throw new SQLException("The copy at " + copy + " failed its integrity check: " + result);
+            }
+        }
     }
 
     @Override

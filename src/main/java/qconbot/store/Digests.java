@@ -44,7 +44,7 @@ public final class Digests {
     }
 
     public Digest build(Instant since) throws SQLException {
-        String from = since == null ? "" : since.toString();
+        String from = since == null ? "" : Db.time(since);
         Map<String, Integer> counts = db.read(connection -> {
             Map<String, Integer> byState = new LinkedHashMap<>();
             try (PreparedStatement select = connection.prepareStatement(
@@ -69,13 +69,13 @@ public final class Digests {
      */
     public List<ActionItem> stale() throws SQLException {
         Instant now = clock.instant();
-        String cutoff = now.minus(staleAfter).toString();
+        String cutoff = Db.time(now.minus(staleAfter));
         return items(ids("""
                 SELECT a.id FROM action_items a
                 WHERE a.state = 'claimed' AND a.changed_at < ?
                   AND NOT EXISTS (SELECT 1 FROM threads t WHERE t.item_id = a.id AND t.last_reply_at >= ?)
                   AND NOT EXISTS (SELECT 1 FROM snoozes s WHERE s.item_id = a.id AND s.until > ?)
-                ORDER BY a.id""", cutoff, cutoff, now.toString()));
+                ORDER BY a.id""", cutoff, cutoff, Db.time(now)));
     }
 
     /** Stale items by owner, for the weekly reminders. */
@@ -95,8 +95,8 @@ public final class Digests {
                     INSERT INTO stale_reminders (user, sent_at) VALUES (?, ?)
                     ON CONFLICT (user) DO UPDATE SET sent_at = excluded.sent_at WHERE stale_reminders.sent_at <= ?""")) {
                 upsert.setString(1, user);
-                upsert.setString(2, now.toString());
-                upsert.setString(3, now.minus(REMINDER_EVERY).toString());
+                upsert.setString(2, Db.time(now));
+                upsert.setString(3, Db.time(now.minus(REMINDER_EVERY)));
                 return upsert.executeUpdate() == 1;
             }
         });
@@ -113,7 +113,7 @@ public final class Digests {
                     INSERT INTO snoozes (item_id, until, by) VALUES (?, ?, ?)
                     ON CONFLICT (item_id) DO UPDATE SET until = excluded.until, by = excluded.by""")) {
                 upsert.setLong(1, itemId);
-                upsert.setString(2, clock.instant().plus(SNOOZE).toString());
+                upsert.setString(2, Db.time(clock.instant().plus(SNOOZE)));
                 upsert.setString(3, user);
                 upsert.executeUpdate();
             }

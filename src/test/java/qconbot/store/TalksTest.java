@@ -141,6 +141,16 @@ class TalksTest {
         assertEquals(20, count("SELECT count(*) FROM talk_search"));
     }
 
+    @Test
+    void stored_times_sort_as_text_in_time_order_even_within_a_second() {
+        java.time.Instant whole = java.time.Instant.parse("2026-11-26T09:32:00Z");
+        java.time.Instant half = whole.plusMillis(500);
+
+        assertTrue(whole.toString().compareTo(half.toString()) > 0, "the bug this guards against: Instant.toString()");
+        assertTrue(Db.time(whole).compareTo(Db.time(half)) < 0);
+        assertEquals(whole, java.time.Instant.parse(Db.time(whole)), "and it reads back");
+    }
+
     private String pragma(String name) throws SQLException {
         return db.read(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("PRAGMA " + name);
