@@ -8,6 +8,8 @@ import qconbot.slack.SlackApp;
 import qconbot.store.Db;
 import qconbot.store.Talks;
 
+import java.util.function.Supplier;
+
 /** GET /health: 200 with "status":"ok" when the database answers and notes are loaded, else 503. */
 final class Health {
 
@@ -16,7 +18,8 @@ final class Health {
     private Health() {
     }
 
-    static BoltHttpServer.Health check(Db db, Talks talks, SlackApp.BotIdentity identity, TalkOfTheDay talkOfTheDay) {
+    static BoltHttpServer.Health check(Db db, Talks talks, SlackApp.BotIdentity identity, TalkOfTheDay talkOfTheDay,
+                                       Supplier<String> socketMode) {
         ObjectNode body = JSON.createObjectNode();
         boolean ready;
         try {
@@ -29,6 +32,10 @@ final class Health {
             ready = false;
         }
         body.put("slack", identity.status());
+        String socket = socketMode.get();
+        if (socket != null) {
+            body.put("socketMode", socket);
+        }
         ObjectNode daily = body.putObject("talkOfTheDay");
         daily.put("enabled", talkOfTheDay.enabled());
         daily.put("givenUp", talkOfTheDay.failures());

@@ -18,6 +18,7 @@ import qconbot.slack.Announcer;
 import qconbot.slack.BoltHttpServer;
 import qconbot.slack.Commands;
 import qconbot.slack.Console;
+import qconbot.slack.Metrics;
 import qconbot.slack.SlackApp;
 import qconbot.slack.SlackHandlers;
 import qconbot.store.ActionItems;
@@ -31,6 +32,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +47,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /** Wiring only: config, database, notes, search, then Slack (HTTP or Socket Mode) or the local console. */
 public final class Main {
@@ -72,8 +75,10 @@ public final class Main {
                     stopped.await();
                 }
                 case "console" -> console(Config.loadForConsole(System.getenv()));
+                case "backup" -> backup(Config.loadForConsole(System.getenv()), args);
                 default -> {
-                    System.err.println("qcon-bot: unknown command \"" + mode + "\". Use no argument to serve Slack, or `console`.");
+                    System.err.println("qcon-bot: unknown command \"" + mode + "\". Use no argument to serve Slack,"
+                            + " `console` to try it locally, or `backup FILE` to copy the database.");
                     System.exit(2);
                 }
             }
@@ -153,29 +158,26 @@ public final class Main {
         ActionItems items = new ActionItems(db, clock, config.admins());
         Digests digests = new Digests(db, items, clock, config.staleDays());
         background.scheduleAtFixedRate(() -> forgetOldRequests(items), 0, 6, TimeUnit.HOURS);
-        Slack slack = SlackApp.slack(config);
+        Metrics metrics = new Metrics();
+        Slack slack = SlackApp.slack(config, metrics);
         MethodsClient methods = slack.methods(config.botToken());
         SlackApp.BotIdentity identity = new SlackApp.BotIdentity(config.botToken(), slack);
-        App app = SlackApp.create(config, slack, identity);
+        App app = SlackApp.create(config, slack, identity, metrics);
         Announcer announcer = new Announcer(methods, items);
         TalkOfTheDay talkOfTheDay = new TalkOfTheDay(daily != null ? daily
                 : TalkOfTheDay.Settings.of(config.digestChannel(), config.schedule(), config.staleDays()),
-                new DailyPosts(db, talks, clock), digests, talks, methods, clock);
-        new SlackHandlers(new Commands(talks, search, items, talkOfTheDay), items, announcer, talkOfTheDay, digests, afterAck)
-                .register(app);
+                new DailyPosts(db, talks, clock), digests, talks, methods, clock, metrics);
+        Commands.Reloader reloader = () -> {
+            String summary = syncNotes(config.notes(), talks);
+            search.refresh();
+            return summary;
+        };
+        new SlackHandlers(new Commands(talks, search, items, talkOfTheDay, reloader), items, announcer, talkOfTheDay,
+                digests, metrics, afterAck).register(app);
         app.start();
         identity.warmUp(background);
         Scheduler quartz = startQuartz(talkOfTheDay);
 
-        BoltHttpServer server;
-        try {
-            String secret = config.signingSecret() != null ? config.signingSecret() : UUID.randomUUID().toString();
-            server = new BoltHttpServer(app, secret, config.port(), http,
-                    () -> Health.check(db, talks, identity, talkOfTheDay)).start();
-        } catch (IOException e) {
-            throw new StartupFailure("Cannot listen on PORT " + config.port() + ": " + e.getMessage()
-                    + ". Set PORT to a free port.", e);
-        }
         SocketModeApp socketMode = null;
         if (config.socketMode()) {
             try {
@@ -183,6 +185,20 @@ public final class Main {
             } catch (IOException e) {
                 throw new StartupFailure("Cannot set up Socket Mode: " + e.getMessage(), e);
             }
+        }
+        SocketModeApp socket = socketMode;
+        Supplier<String> socketState = () -> socket == null ? null
+                : socket.getClient() != null && socket.getClient().verifyConnection() ? "connected" : "not connected";
+        BoltHttpServer server;
+        try {
+            String secret = config.signingSecret() != null ? config.signingSecret() : UUID.randomUUID().toString();
+            server = new BoltHttpServer(app, secret, config.port(), http,
+                    () -> Health.check(db, talks, identity, talkOfTheDay, socketState), metrics::scrape).start();
+        } catch (IOException e) {
+            throw new StartupFailure("Cannot listen on PORT " + config.port() + ": " + e.getMessage()
+                    + ". Set PORT to a free port.", e);
+        }
+        if (socketMode != null) {
             connectInBackground(socketMode, background);
         }
         log.info("qcon-bot is up: {} on port {}", config.socketMode() ? "Socket Mode, /health" : "POST /slack/events",
@@ -227,24 +243,41 @@ public final class Main {
 
     /** Reads every notes file, makes the database match, and warns once per problem line. */
     private static TalkSearch loadNotes(Config config, Db db, Talks talks) throws StartupFailure {
+        log.info("notes: {}", syncNotes(config.notes(), talks));
+        try {
+            return new TalkSearch(db, talks);
+        } catch (SQLException e) {
+            throw new StartupFailure("Cannot read the notes back from " + config.db() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads every notes file and makes the database match (ids, claims and threads are kept); at start-up and on
+     * /qcon reload. Refuses notes with no talks at all, so a bad edit cannot empty the bot. Returns what it did.
+     */
+    static String syncNotes(Path notesPath, Talks talks) throws StartupFailure {
         List<Notes> notes;
         try {
-            notes = NotesParser.readAll(config.notes());
+            notes = NotesParser.readAll(notesPath);
         } catch (IOException e) {
-            throw new StartupFailure("Cannot read the notes at " + config.notes() + " (QCON_NOTES): " + e.getMessage(), e);
+            throw new StartupFailure("Cannot read the notes at " + notesPath + " (QCON_NOTES): " + e.getMessage(), e);
         }
-        notes.forEach(file -> file.warnings().forEach(warning -> log.warn("notes: {}", warning)));
+        List<String> warnings = notes.stream().flatMap(file -> file.warnings().stream()).toList();
+        warnings.forEach(warning -> log.warn("notes: {}", warning));
         if (notes.stream().allMatch(file -> file.talks().isEmpty())) {
-            throw new StartupFailure("No talks found in " + config.notes() + " (QCON_NOTES). Point it at a notes file"
+            throw new StartupFailure("No talks found in " + notesPath + " (QCON_NOTES). Point it at a notes file"
                     + " or folder such as config/notes.", null);
         }
         try {
             Talks.SyncReport report = talks.sync(notes);
-            log.info("notes: {} files, {} talks, {} internal lines ({} talks and {} internal lines no longer in the notes)",
-                    notes.size(), report.talks(), report.internalLines(), report.talksGone(), report.internalLinesGone());
-            return new TalkSearch(db, talks);
+            return notes.size() + (notes.size() == 1 ? " file, " : " files, ") + report.talks() + " talks, "
+                    + report.internalLines() + " action items"
+                    + (report.talksGone() + report.internalLinesGone() > 0 ? " (" + report.talksGone() + " talks and "
+                    + report.internalLinesGone() + " items no longer in the notes, kept)" : "")
+                    + (warnings.isEmpty() ? "" : "; " + warnings.size() + (warnings.size() == 1 ? " warning" : " warnings")
+                    + ", first: " + warnings.get(0));
         } catch (SQLException e) {
-            throw new StartupFailure("Cannot store the notes in " + config.db() + ": " + e.getMessage(), e);
+            throw new StartupFailure("Cannot store the notes: " + e.getMessage(), e);
         }
     }
 
@@ -270,6 +303,21 @@ public final class Main {
         });
     }
 
+    /** backup FILE: a consistent copy of QCON_DB, safe while the bot runs. */
+    static void backup(Config config, String[] args) throws StartupFailure {
+        if (args.length != 2) {
+            throw new StartupFailure("Usage: java -jar qcon-bot.jar backup FILE (a new file; QCON_DB names the database)", null);
+        }
+        Path copy = Path.of(args[1]);
+        try {
+            Db.backup(config.db(), copy);
+        } catch (SQLException e) {
+            throw new StartupFailure("Backup failed: " + e.getMessage(), e);
+        }
+        System.out.println("Backed up " + config.db() + " to " + copy + " (integrity check ok). To restore: stop the bot,"
+                + " then copy it over " + config.db() + " and delete any " + config.db() + "-wal and -shm files.");
+    }
+
     static void console(Config config) throws StartupFailure {
         try (Db db = openDb(config)) {
             Talks talks = new Talks(db);
@@ -279,8 +327,13 @@ public final class Main {
             Digests digests = new Digests(db, items, Clock.systemUTC(), config.staleDays());
             // No channel in the console: today and digest preview the rotation; nothing is posted.
             TalkOfTheDay daily = new TalkOfTheDay(TalkOfTheDay.Settings.of(null, config.schedule(), config.staleDays()),
-                    new DailyPosts(db, talks, Clock.systemUTC()), digests, talks, null, Clock.systemUTC());
-            new Console(new Commands(talks, search, items, daily), daily).run(
+                    new DailyPosts(db, talks, Clock.systemUTC()), digests, talks, null, Clock.systemUTC(), new Metrics());
+            Commands.Reloader reloader = () -> {
+                String summary = syncNotes(config.notes(), talks);
+                search.refresh();
+                return summary;
+            };
+            new Console(new Commands(talks, search, items, daily, reloader), daily).run(
                     new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
         } catch (IOException | SQLException e) {
             throw new StartupFailure("Console failed: " + e.getMessage(), e);

@@ -307,6 +307,24 @@ class ActionItemsEndToEndTest {
         assertTrue(command("actions A4", ALICE).contains("claimed by <@U0ALICE>"));
     }
 
+    @Test
+    void metrics_count_commands_slack_calls_transitions_and_the_jvm() throws Exception {
+        command("monzo", ALICE);
+        command("claim A1", ALICE);
+        command("claim A1", BOB);
+        slack.await("auth.test", 1, FakeSlackApi.seconds(5));
+
+        String metrics = requests.get("/metrics").body();
+        assertTrue(metrics.contains("qcon_requests_seconds_count{kind=\"command\",name=\"search\",outcome=\"ok\"} 1"), metrics);
+        assertTrue(metrics.contains("qcon_requests_seconds_count{kind=\"command\",name=\"claim\",outcome=\"ok\"} 2"), metrics);
+        assertTrue(metrics.contains("qcon_requests_seconds_bucket{kind=\"command\",name=\"claim\",outcome=\"ok\",le=\"0.5\"} 2"),
+                "a latency histogram");
+        assertTrue(metrics.contains("qcon_action_item_transitions_total{action=\"claim\",outcome=\"changed\"} 1"), metrics);
+        assertTrue(metrics.contains("qcon_action_item_transitions_total{action=\"claim\",outcome=\"taken\"} 1"), metrics);
+        assertTrue(metrics.contains("qcon_slack_api_calls_total{method=\"auth.test\",outcome=\"http_200\"} 1"), metrics);
+        assertTrue(metrics.contains("jvm_memory_used_bytes"), metrics);
+    }
+
     /** The whole life of an item, printed as the transcript of what Slack received (kept in the test's output). */
     @Test
     void an_item_goes_open_claimed_assigned_discussed_and_done() throws Exception {

@@ -23,6 +23,7 @@ import qconbot.notes.Talk;
 import qconbot.slack.Daily;
 import qconbot.slack.ItemMessages;
 import qconbot.slack.Messages;
+import qconbot.slack.Metrics;
 import qconbot.slack.Reply;
 import qconbot.store.ActionItems.ActionItem;
 import qconbot.store.DailyPosts;
@@ -86,19 +87,22 @@ public final class TalkOfTheDay implements Job, Daily {
     private final Talks talks;
     private final MethodsClient slack;
     private final Clock clock;
+    private final Metrics metrics;
     /** This process, as the holder of a post's lease. */
     private final String owner = UUID.randomUUID().toString();
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final AtomicLong failures = new AtomicLong();
     private Scheduler scheduler;
 
-    public TalkOfTheDay(Settings settings, DailyPosts posts, Digests digests, Talks talks, MethodsClient slack, Clock clock) {
+    public TalkOfTheDay(Settings settings, DailyPosts posts, Digests digests, Talks talks, MethodsClient slack, Clock clock,
+                        Metrics metrics) {
         this.settings = settings;
         this.posts = posts;
         this.digests = digests;
         this.talks = talks;
         this.slack = slack;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     public boolean enabled() {
@@ -156,6 +160,7 @@ public final class TalkOfTheDay implements Job, Daily {
         Optional<Post> post = posts.start(slot.key(), slot.at(), settings.channel(), owner, lease(Duration.ZERO));
         if (post.isEmpty()) {
             log.info("talk of the day {}: already recorded, nothing to do", slot.key());
+            metrics.digestPost("already_recorded");
             return;
         }
         deliver(post.get(), true);
@@ -180,6 +185,7 @@ public final class TalkOfTheDay implements Job, Daily {
             }
             if (!LocalDate.ofInstant(pending.fireAt(), settings.schedule().zone()).equals(today)) {
                 posts.expired(pending.slot());
+                metrics.digestPost("expired");
                 log.warn("talk of the day {}: was pending from an earlier day; not posting it now", pending.slot());
             } else {
                 log.info("talk of the day {}: resuming a post left pending", pending.slot());
@@ -225,6 +231,7 @@ public final class TalkOfTheDay implements Job, Daily {
                 Optional<String> ts = findPosted(post);
                 if (ts.isPresent()) {
                     posts.posted(post.slot(), ts.get());
+                    metrics.digestPost("posted");
                     log.info("talk of the day {}: found already posted ({}), recorded", post.slot(), ts.get());
                     return;
                 }
@@ -237,6 +244,7 @@ public final class TalkOfTheDay implements Job, Daily {
                         .metadata(new Message.Metadata(METADATA_TYPE, Map.of("slot", post.slot()))));
                 if (response.isOk()) {
                     posts.posted(post.slot(), response.getTs());
+                    metrics.digestPost("posted");
                     log.info("talk of the day {}: posted \"{}\" to {} after {} attempt(s)", post.slot(),
                             talk.get().title(), post.channel(), attempt);
                     remindStaleOwners();
@@ -285,6 +293,7 @@ public final class TalkOfTheDay implements Job, Daily {
     private void giveUp(Post post, int attempts, String error) throws SQLException {
         posts.failed(post.slot(), error);
         failures.incrementAndGet();
+        metrics.digestPost("failed");
         log.error("talk of the day {}: gave up after {} attempt(s): {}. Check that the bot is in {} (/invite @qcon)"
                 + " and its token is valid.", post.slot(), attempts, error, post.channel());
     }

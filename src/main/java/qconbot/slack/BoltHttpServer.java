@@ -22,11 +22,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * Serves Bolt on the JDK's HTTP server (bolt-jetty stops at 1.45): POST /slack/events for commands, interactivity
- * and events; GET /health. The signature is checked before anything in the body is parsed.
+ * and events; GET /health; GET /metrics (Prometheus text). The signature is checked before anything in the body is
+ * parsed.
  */
 public final class BoltHttpServer implements AutoCloseable {
 
@@ -43,17 +46,24 @@ public final class BoltHttpServer implements AutoCloseable {
     private final SlackRequestParser parser;
     private final SlackSignature.Verifier verifier;
     private final Supplier<Health> health;
+    private final Supplier<String> metrics;
 
-    public BoltHttpServer(App app, String signingSecret, int port, ExecutorService executor, Supplier<Health> health)
-            throws IOException {
+    public BoltHttpServer(App app, String signingSecret, int port, ExecutorService executor, Supplier<Health> health,
+                          Supplier<String> metrics) throws IOException {
         this.app = app;
         this.parser = new SlackRequestParser(app.config());
         this.verifier = new SlackSignature.Verifier(new SlackApp.Utf8Signature(signingSecret));
         this.health = health;
+        this.metrics = metrics;
         this.server = HttpServer.create(new InetSocketAddress(port), 128);
         server.setExecutor(executor);
         server.createContext("/slack/events", this::events);
         server.createContext("/health", this::health);
+        server.createContext("/metrics", exchange -> {
+            try (exchange) {
+                send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", this.metrics.get());
+            }
+        });
         server.createContext("/", exchange -> send(exchange, 404, "application/json", "{\"error\":\"not found\"}"));
     }
 
@@ -66,8 +76,18 @@ public final class BoltHttpServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** Requests being handled now; close() waits for them. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean closing;
+
     private void events(HttpExchange exchange) throws IOException {
+        inFlight.incrementAndGet();
         try (exchange) {
+            if (closing) {
+                // Slack retries events and shows commands failed: better than a half-handled request.
+                send(exchange, 503, "application/json", "{\"error\":\"shutting down\"}");
+                return;
+            }
             if (!"POST".equals(exchange.getRequestMethod())) {
                 send(exchange, 405, "application/json", "{\"error\":\"use POST\"}");
                 return;
@@ -113,6 +133,8 @@ public final class BoltHttpServer implements AutoCloseable {
             }
             response.getHeaders().forEach((name, values) -> exchange.getResponseHeaders().put(name, values));
             send(exchange, response.getStatusCode(), response.getContentType(), response.getBody());
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 
@@ -158,8 +180,22 @@ public final class BoltHttpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops taking requests (new ones get 503), lets those in flight finish for up to 5 s, then closes the port.
+     * (HttpServer.stop(n) alone waits the whole n seconds on Java 17, busy or not.)
+     */
     @Override
     public void close() {
-        server.stop(1);
+        closing = true;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        server.stop(0);
     }
 }

@@ -42,12 +42,20 @@ public final class Commands {
     private final TalkSearch search;
     private final ActionItems items;
     private final Daily daily;
+    private final Reloader reloader;
 
-    public Commands(Talks talks, TalkSearch search, ActionItems items, Daily daily) {
+    /** Reads the notes again and says what changed (wired in Main, where the notes path is known). */
+    @FunctionalInterface
+    public interface Reloader {
+        String reload() throws Exception;
+    }
+
+    public Commands(Talks talks, TalkSearch search, ActionItems items, Daily daily, Reloader reloader) {
         this.talks = talks;
         this.search = search;
         this.items = items;
         this.daily = daily;
+        this.reloader = reloader;
     }
 
     /** Runs a command for {@code user}; {@code requestKey} names the Slack request so a replay changes nothing. */
@@ -79,6 +87,17 @@ public final class Commands {
                     return Answer.of(Messages.note("Only admins (QCON_ADMINS) can post the talk of the day outside the schedule."));
                 }
                 return new Answer(Messages.note("Posting the next talk of the day now…"), null, null, true);
+            }
+            case "reload" -> {
+                if (!items.isAdmin(user)) {
+                    return Answer.of(Messages.note("Only admins (QCON_ADMINS) can reload the notes."));
+                }
+                try {
+                    return Answer.of(Messages.error("Reloaded the notes: " + reloader.reload()
+                            + ". Claims, assignments and threads are kept."));
+                } catch (Exception e) {
+                    return Answer.of(Messages.error("Did not reload: " + e.getMessage() + " The notes in use are unchanged."));
+                }
             }
             default -> {
                 // not a one-word command

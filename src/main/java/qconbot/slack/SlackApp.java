@@ -11,7 +11,13 @@ import com.slack.api.bolt.middleware.builtin.IgnoringSelfEvents;
 import com.slack.api.bolt.middleware.builtin.RequestVerification;
 import com.slack.api.bolt.request.Request;
 import com.slack.api.bolt.response.Response;
+import com.slack.api.bolt.request.builtin.BlockActionRequest;
+import com.slack.api.bolt.request.builtin.EventRequest;
+import com.slack.api.bolt.request.builtin.SlashCommandRequest;
 import com.slack.api.methods.response.auth.AuthTestResponse;
+import com.slack.api.util.http.SlackHttpClient;
+import okhttp3.OkHttpClient;
+import org.slf4j.MDC;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import qconbot.Config;
@@ -24,6 +30,7 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -47,7 +54,14 @@ public final class SlackApp {
 
     /** A Web API client for SLACK_API_URL; no proxy for a Slack API on this machine (tests, fakes). */
     public static Slack slack(Config config) {
+        return slack(config, null);
+    }
+
+    /** The same, counting every call in {@code metrics} when given. */
+    public static Slack slack(Config config, Metrics metrics) {
         SlackConfig slackConfig = new SlackConfig();
+        // No call may hang a handler or the scheduler: connect, send and read within 10 s, or fail and retry.
+        slackConfig.setHttpClientCallTimeoutMillis(10_000);
         slackConfig.setMethodsEndpointUrlPrefix(config.slackApiUrl());
         String host = URI.create(config.slackApiUrl()).getHost();
         if ("localhost".equals(host) || host.startsWith("127.") || "[::1]".equals(host)) {
@@ -55,10 +69,16 @@ public final class SlackApp {
         }
         // The SDK's own call statistics resolve the team with an extra auth.test before the first call; we don't use them.
         slackConfig.setStatsEnabled(false);
-        return Slack.getInstance(slackConfig);
+        if (metrics == null) {
+            return Slack.getInstance(slackConfig);
+        }
+        OkHttpClient http = SlackHttpClient.buildOkHttpClient(slackConfig).newBuilder().addInterceptor(metrics.slackCalls()).build();
+        SlackHttpClient client = new SlackHttpClient(http);
+        client.setConfig(slackConfig);
+        return Slack.getInstance(slackConfig, client);
     }
 
-    public static App create(Config config, Slack slack, BotIdentity identity) {
+    public static App create(Config config, Slack slack, BotIdentity identity, Metrics metrics) {
         AppConfig appConfig = AppConfig.builder()
                 .singleTeamBotToken(config.botToken())
                 .signingSecret(config.signingSecret())
@@ -69,12 +89,13 @@ public final class SlackApp {
                 .allEventsApiAutoAckEnabled(true)
                 .build();
         List<Middleware> middleware = new ArrayList<>();
+        middleware.add(new RequestLog(metrics));
         if (config.signingSecret() != null) {
             middleware.add(new RequestVerification(new SlackSignature.Verifier(new Utf8Signature(config.signingSecret()))));
         } else {
             // Socket Mode only: requests come over the app's own WebSocket, and Bolt skips the check for them;
             // a random secret makes any HTTP request to /slack/events fail verification.
-            middleware.add(new RequestVerification(new SlackSignature.Verifier(new Utf8Signature(java.util.UUID.randomUUID().toString()))));
+            middleware.add(new RequestVerification(new SlackSignature.Verifier(new Utf8Signature(UUID.randomUUID().toString()))));
         }
         middleware.add(identity);
         middleware.add(new IgnoringSelfEvents(slack.getConfig(), false));
@@ -82,6 +103,65 @@ public final class SlackApp {
         app.asOAuthApp(false);
         return app;
     }
+
+    /**
+     * One log line and one timer sample per request, over HTTP and Socket Mode alike: a request id (also in the MDC,
+     * so every line logged while handling it carries it), the kind and name, the outcome and the latency. Never what
+     * anyone typed.
+     */
+    static final class RequestLog implements Middleware {
+
+        private final Metrics metrics;
+
+        RequestLog(Metrics metrics) {
+            this.metrics = metrics;
+        }
+
+        @Override
+        public Response apply(Request request, Response response, MiddlewareChain chain) throws Exception {
+            long started = System.nanoTime();
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            MDC.put("req", id);
+            String kind = "other";
+            String name = String.valueOf(request.getRequestType());
+            String outcome = "error";
+            try {
+                switch (request.getRequestType()) {
+                    case Command -> {
+                        kind = "command";
+                        name = SlackHandlers.subcommand(((SlashCommandRequest) request).getPayload().getText());
+                    }
+                    case BlockAction -> {
+                        kind = "action";
+                        var actions = ((BlockActionRequest) request).getPayload().getActions();
+                        name = actions == null || actions.isEmpty() ? "none" : actions.get(0).getActionId();
+                    }
+                    case Event -> {
+                        kind = "event";
+                        name = ((EventRequest) request).getEventType();
+                    }
+                    default -> {
+                        // url_verification, ssl_check and the like: logged under their request type
+                    }
+                }
+                Response result = chain.next(request);
+                String failed = MDC.get(FAILED);
+                outcome = failed != null ? "error" : result.getStatusCode() == 200 ? "ok" : "http_" + result.getStatusCode();
+                return result;
+            } finally {
+                long nanos = System.nanoTime() - started;
+                log.info("{} {} {} in {} ms", kind, name, outcome, nanos / 1_000_000);
+                if (metrics != null) {
+                    metrics.request(kind, name, outcome, nanos);
+                }
+                MDC.remove("req");
+                MDC.remove(FAILED);
+            }
+        }
+    }
+
+    /** Set in the MDC by a handler that caught an error and answered with an apology, so the log says "error". */
+    static final String FAILED = "failed";
 
     /** Slack's v0 request signature over the UTF-8 bytes of the body, whatever the JVM's default charset. */
     public static final class Utf8Signature extends SlackSignature.Generator {

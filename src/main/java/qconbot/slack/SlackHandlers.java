@@ -20,6 +20,7 @@ import com.slack.api.model.event.MessageThreadBroadcastEvent;
 import com.slack.api.webhook.WebhookResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import qconbot.store.ActionItems;
 import qconbot.store.ActionItems.Action;
 import qconbot.store.ActionItems.ActionItem;
@@ -50,23 +51,25 @@ public final class SlackHandlers {
     private static final Pattern ITEM_ACTION = Pattern.compile("^item_(claim|unclaim|done|reopen|assign|discuss|snooze)$");
     private static final Pattern MENTION = Pattern.compile("<@([UW][A-Z0-9]{2,})(?:\\|[^>]*)?>");
     private static final Set<String> SUBCOMMANDS = Set.of("help", "talks", "agenda", "actions", "claim", "unclaim",
-            "assign", "done", "reopen", "discuss", "today", "digest", "schedule", "post-now");
+            "assign", "done", "reopen", "discuss", "today", "digest", "schedule", "post-now", "reload");
 
     private final Commands commands;
     private final ActionItems items;
     private final Announcer announcer;
     private final Daily daily;
     private final Digests digests;
+    private final Metrics metrics;
     /** Runs whatever must happen after the 3-second ack: response_url posts, announcements, event work. */
     private final ExecutorService afterAck;
 
     public SlackHandlers(Commands commands, ActionItems items, Announcer announcer, Daily daily, Digests digests,
-                         ExecutorService afterAck) {
+                         Metrics metrics, ExecutorService afterAck) {
         this.commands = commands;
         this.items = items;
         this.announcer = announcer;
         this.daily = daily;
         this.digests = digests;
+        this.metrics = metrics;
         this.afterAck = afterAck;
     }
 
@@ -88,11 +91,11 @@ public final class SlackHandlers {
     }
 
     private Response qcon(SlashCommandRequest request, SlashCommandContext context) {
-        long started = System.nanoTime();
         var payload = request.getPayload();
         String subcommand = subcommand(payload.getText());
         try {
             Commands.Answer answer = commands.run(payload.getText(), payload.getUserId(), "command:" + payload.getTriggerId());
+            counted(answer.change());
             if (answer.change() != null && answer.change().changed()) {
                 later("announce", () -> tellIfProblems(context::respond, announcer.announce(answer.change())));
             }
@@ -103,11 +106,11 @@ public final class SlackHandlers {
                 later("discuss", () -> context.respond(ephemeral(announcer.discuss(answer.discuss(), payload.getChannelId(),
                         payload.getUserId()))));
             }
-            log.info("command {} {} ok in {} ms", payload.getCommand(), subcommand, millisSince(started));
             return context.ack(SlashCommandResponse.builder().responseType("ephemeral")
                     .text(answer.reply().text()).blocks(answer.reply().blocks()).build());
         } catch (Exception e) {
             String ref = reference();
+            MDC.put(SlackApp.FAILED, "true");
             log.error("command {} {} failed, ref {}", payload.getCommand(), subcommand, ref, e);
             Reply sorry = sorry(ref);
             return context.ack(SlashCommandResponse.builder().responseType("ephemeral").text(sorry.text())
@@ -166,7 +169,7 @@ public final class SlackHandlers {
             if (action == Action.ASSIGN && assignee == null) {
                 return;
             }
-            ActionItems.Result result = items.act(target.itemId(), action, user, assignee, key);
+            ActionItems.Result result = counted(items.act(target.itemId(), action, user, assignee, key));
             if (result.outcome() == ActionItems.Outcome.DUPLICATE) {
                 return;
             }
@@ -283,7 +286,7 @@ public final class SlackHandlers {
                 }
                 assignee = other.group(1);
             }
-            ActionItems.Result result = items.act(itemId.get(), action, event.getUser(), assignee, key);
+            ActionItems.Result result = counted(items.act(itemId.get(), action, event.getUser(), assignee, key));
             if (result.outcome() == ActionItems.Outcome.DUPLICATE) {
                 return;
             }
@@ -306,6 +309,13 @@ public final class SlackHandlers {
 
     private void publishHome(String user) throws Exception {
         announcer.publishHome(user, items.list(ActionItems.View.MINE, user), items.list(ActionItems.View.OPEN, user));
+    }
+
+    private ActionItems.Result counted(ActionItems.Result result) {
+        if (result != null) {
+            metrics.transition(result.action().name().toLowerCase(Locale.ROOT), result.outcome().name().toLowerCase(Locale.ROOT));
+        }
+        return result;
     }
 
     @FunctionalInterface
@@ -375,12 +385,8 @@ public final class SlackHandlers {
     }
 
     /** The first word, for logs: never the rest of what was typed. */
-    private static String subcommand(String text) {
+    static String subcommand(String text) {
         String first = text == null || text.isBlank() ? "help" : text.strip().split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
         return SUBCOMMANDS.contains(first) ? first : "search";
-    }
-
-    private static long millisSince(long started) {
-        return (System.nanoTime() - started) / 1_000_000;
     }
 }

@@ -276,7 +276,7 @@ class TalkOfTheDayTest {
         Config config = config(cron, zone);
         return new TalkOfTheDay(new TalkOfTheDay.Settings(CHANNEL, config.schedule(), 7, FIRST_RETRY, Duration.ofSeconds(1),
                 Duration.ofSeconds(10)), new DailyPosts(db, talks, clock), new Digests(db, items, clock, 7), talks,
-                SlackApp.slack(config).methods("xoxb-test"), clock);
+                SlackApp.slack(config).methods("xoxb-test"), clock, new qconbot.slack.Metrics());
     }
 
     @Test

@@ -39,8 +39,8 @@ class ConsoleTest {
         java.time.Clock clock = java.time.Clock.systemUTC();
         ActionItems items = new ActionItems(db, clock, java.util.Set.of());
         TalkOfTheDay daily = new TalkOfTheDay(TalkOfTheDay.Settings.of(null, Schedule.parse("0 30 9 ? * MON-FRI", "UTC"), 7),
-                new DailyPosts(db, talks, clock), new Digests(db, items, clock, 7), talks, null, clock);
-        console = new Console(new Commands(talks, new TalkSearch(db, talks), items, daily), daily);
+                new DailyPosts(db, talks, clock), new Digests(db, items, clock, 7), talks, null, clock, new Metrics());
+        console = new Console(new Commands(talks, new TalkSearch(db, talks), items, daily, () -> "not reloaded in this test"), daily);
     }
 
     @AfterAll

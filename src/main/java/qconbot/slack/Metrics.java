@@ -1,0 +1,89 @@
+package qconbot.slack;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import okhttp3.Interceptor;
+import okhttp3.Response;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * The bot's metrics, named in one place, served as Prometheus text on GET /metrics. Every method is cheap enough
+ * for the request path (Micrometer caches meters by name and tags).
+ */
+public final class Metrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public Metrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** A request from Slack: kind is command, action or event; name the subcommand, action id or event type. */
+    public void request(String kind, String name, String outcome, long nanos) {
+        Timer.builder("qcon_requests").description("Requests from Slack, by kind, name and outcome")
+                .tags("kind", kind, "name", name, "outcome", outcome)
+                .publishPercentileHistogram()
+                .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(3))
+                .register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    /** One Web API call or response_url post, by method and outcome ("http_200", "http_429", "io_error"...). */
+    public void slackCall(String method, String outcome) {
+        Counter.builder("qcon_slack_api_calls").description("Calls to Slack's Web API by method and outcome")
+                .tags("method", method, "outcome", outcome).register(registry).increment();
+    }
+
+    /** An action item change attempted: claim, assign... and how it ended (changed, taken, not_allowed...). */
+    public void transition(String action, String outcome) {
+        Counter.builder("qcon_action_item_transitions").description("Action item actions by outcome")
+                .tags("action", action, "outcome", outcome).register(registry).increment();
+    }
+
+    /** A talk-of-the-day post: posted, failed, already_recorded, expired. */
+    public void digestPost(String result) {
+        Counter.builder("qcon_digest_posts").description("Talk of the day posts by result")
+                .tag("result", result).register(registry).increment();
+    }
+
+    /** Counts every HTTP call the Slack SDK makes, by API method (the last path segment) and outcome. */
+    public Interceptor slackCalls() {
+        return chain -> {
+            String path = chain.request().url().encodedPath();
+            String method = path.contains("/api/") ? path.substring(path.lastIndexOf('/') + 1) : "response_url";
+            try {
+                Response response = chain.proceed(chain.request());
+                slackCall(method, "http_" + response.code());
+                return response;
+            } catch (IOException e) {
+                slackCall(method, "io_error");
+                throw e;
+            }
+        };
+    }
+}

@@ -1,0 +1,158 @@
+package qconbot;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import qconbot.schedule.Schedule;
+import qconbot.store.ActionItems;
+import qconbot.store.Db;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Backup while the bot writes, reloading the notes, and what an operator sees. */
+class OperationsTest {
+
+    static final String ADMIN = "U0ADMIN";
+
+    @TempDir
+    Path dir;
+    Path notes;
+    FakeSlackApi slack;
+    Main.Bot bot;
+    SlackRequests requests;
+
+    @BeforeEach
+    void start() throws Exception {
+        notes = Files.createDirectories(dir.resolve("notes"));
+        Files.copy(Path.of("config/notes/qcon-2020.txt"), notes.resolve("qcon-2020.txt"));
+        slack = new FakeSlackApi();
+        bot = Main.start(new Config("xoxb-test", SlackRequests.SECRET, null, slack.apiUrl(), 0, dir.resolve("qcon.db"),
+                notes, Set.of(ADMIN), null, Schedule.parse(Config.DEFAULT_DIGEST_CRON, "UTC"), 7));
+        requests = new SlackRequests(bot.port());
+    }
+
+    @AfterEach
+    void stop() {
+        requests.close();
+        bot.close();
+        slack.close();
+    }
+
+    private String command(String text, String user) throws Exception {
+        return SlackRequests.decoded(requests.command(text, user, slack.responseUrl("cmd")));
+    }
+
+    @Test
+    void backup_while_the_bot_writes_is_a_consistent_copy() throws Exception {
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger writes = new AtomicInteger();
+        Thread writer = new Thread(() -> {
+            int i = 0;
+            while (writing.get() && i < 2000) {
+                try {
+                    String verb = i % 2 == 0 ? "claim" : "unclaim";
+                    command(verb + " A" + (1 + i / 2 % 7), "U0WRITER");
+                    writes.incrementAndGet();
+                } catch (Exception e) {
+                    return;
+                }
+                i++;
+            }
+        });
+        writer.start();
+        Thread.sleep(300);
+        Path copy = dir.resolve("backups/qcon-copy.db");
+        ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "qconbot.Main", "backup", copy.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("backup.log").toFile());
+        command.environment().put(Config.QCON_DB, dir.resolve("qcon.db").toString());
+        command.environment().put(Config.QCON_CONFIG, Files.writeString(dir.resolve("empty.env"), "").toString());
+        Process backup = command.start();
+        backup.getOutputStream().close();
+        assertTrue(backup.waitFor(60, TimeUnit.SECONDS));
+        Thread.sleep(200);
+        writing.set(false);
+        writer.join(10_000);
+
+        String log = Files.readString(dir.resolve("backup.log"), StandardCharsets.UTF_8);
+        assertEquals(0, backup.exitValue(), log);
+        assertTrue(log.contains("integrity check ok"), log);
+        assertTrue(writes.get() > 10, "the bot kept writing during the backup: " + writes.get());
+        try (Db copied = Db.open(copy)) {
+            ActionItems items = new ActionItems(copied, Clock.systemUTC(), Set.of());
+            for (ActionItems.ActionItem item : items.list(ActionItems.View.ALL, "x")) {
+                List<ActionItems.Change> history = items.history(item.id());
+                ActionItems.State replayed = history.isEmpty() ? ActionItems.State.OPEN : history.get(history.size() - 1).to();
+                String owner = history.isEmpty() ? null : history.get(history.size() - 1).toOwner();
+                assertEquals(replayed, item.state(), "A" + item.id() + " matches its audit trail");
+                assertEquals(owner, item.owner());
+            }
+            int talkCount = copied.read(connection -> {
+                try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM talks");
+                     ResultSet rows = count.executeQuery()) {
+                    rows.next();
+                    return rows.getInt(1);
+                }
+            });
+            assertEquals(20, talkCount);
+        }
+    }
+
+    @Test
+    void backup_refuses_to_overwrite_and_names_a_missing_database() throws Exception {
+        Path existing = Files.writeString(dir.resolve("taken.db"), "x");
+        Exception overwrite = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                () -> Db.backup(dir.resolve("qcon.db"), existing));
+        assertTrue(overwrite.getMessage().contains("already exists"));
+        Exception missing = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                () -> Db.backup(dir.resolve("nope.db"), dir.resolve("new.db")));
+        assertTrue(missing.getMessage().contains("There is no database at"));
+    }
+
+    @Test
+    void reload_reads_edited_notes_and_keeps_claims_and_ids() throws Exception {
+        command("claim A1", "U0ANN");
+        Files.writeString(notes.resolve("qcon-2020.txt"), Files.readString(notes.resolve("qcon-2020.txt")).replace(
+                "Day 3\n--------------\n", "Day 3\n--------------\n17:30 closing drinks at the pub:\n- [INTERNAL] book a table\n\n"));
+
+        assertTrue(command("reload", "U0ANN").contains("Only admins"));
+        String reloaded = command("reload", ADMIN);
+        assertTrue(reloaded.contains("Reloaded the notes: 1 file, 21 talks, 8 action items"), reloaded);
+        assertTrue(command("closing drinks", "U0ANN").contains("closing drinks at the pub"), "the new talk is searchable");
+        assertTrue(command("actions A1", "U0ANN").contains("claimed by <@U0ANN>"), "the claim is kept");
+        assertTrue(command("actions A8", "U0ANN").contains("book a table"), "the new line is a new item");
+    }
+
+    @Test
+    void reload_of_notes_with_no_talks_changes_nothing() throws Exception {
+        Files.writeString(notes.resolve("qcon-2020.txt"), "nothing here\n");
+
+        String reply = command("reload", ADMIN);
+        assertTrue(reply.contains("Did not reload") && reply.contains("No talks found"), reply);
+        assertTrue(command("monzo", "U0ANN").contains("microservices at Monzo"));
+    }
+
+    @Test
+    void health_reports_the_database_notes_and_talk_of_the_day() throws Exception {
+        String health = requests.get("/health").body();
+
+        assertTrue(health.contains("\"status\":\"ok\"") && health.contains("\"talks\":20")
+                && health.contains("\"talkOfTheDay\":{\"enabled\":false"), health);
+        assertFalse(health.contains("xoxb-test"), "no token in what anyone can read");
+    }
+}
