@@ -92,6 +92,31 @@ class BotProcessTest {
         }
     }
 
+    @Test
+    void sigterm_stops_the_bot_cleanly_and_closes_the_database() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path db = dir.resolve("sigterm.db");
+        try (FakeSlackApi slack = new FakeSlackApi(); SlackRequests requests = new SlackRequests(port)) {
+            Process process = bot(Map.of("SLACK_BOT_TOKEN", "xoxb-test", "SLACK_SIGNING_SECRET", SlackRequests.SECRET,
+                    "SLACK_API_URL", slack.apiUrl(), "PORT", String.valueOf(port), "QCON_DB", db.toString()))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("sigterm.log").toFile()).start();
+            awaitHealthy(requests, process);
+            assertEquals(200, requests.command("claim A1").statusCode());
+
+            process.destroy(); // SIGTERM
+            assertTrue(process.waitFor(15, TimeUnit.SECONDS), "stops within 15 s");
+            assertTrue(process.exitValue() == 143 || process.exitValue() == 0, "exit " + process.exitValue());
+        }
+        assertTrue(Files.notExists(Path.of(db + "-wal")), "the database was closed (SQLite removes the WAL on a clean close)");
+        try (qconbot.store.Db reopened = qconbot.store.Db.open(db)) {
+            assertEquals("U0ALICE", new qconbot.store.ActionItems(reopened, java.time.Clock.systemUTC(), java.util.Set.of())
+                    .get(1).orElseThrow().owner(), "the acknowledged claim is there");
+        }
+    }
+
     private static void awaitHealthy(SlackRequests requests, Process process) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {

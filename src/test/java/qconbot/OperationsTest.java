@@ -155,4 +155,21 @@ class OperationsTest {
                 && health.contains("\"talkOfTheDay\":{\"enabled\":false"), health);
         assertFalse(health.contains("xoxb-test"), "no token in what anyone can read");
     }
+
+    @Test
+    void every_metric_the_grafana_dashboard_charts_is_exported() throws Exception {
+        command("monzo", "U0ANN");
+        command("claim A1", "U0ANN");
+        slack.await("auth.test", 1, FakeSlackApi.seconds(5));
+        String metrics = requests.get("/metrics").body();
+
+        String dashboard = Files.readString(Path.of("config/grafana-dashboard.json"));
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("\\b((?:qcon|jvm|process)_[a-z_]+?)(?:_bucket|_count|_sum)?\\b[\\[{]").matcher(dashboard);
+        int checked = 0;
+        while (names.find()) {
+            assertTrue(metrics.contains(names.group(1)), names.group(1) + " is charted but not exported");
+            checked++;
+        }
+        assertTrue(checked >= 6, "found the dashboard's queries: " + checked);
+    }
 }

@@ -33,6 +33,9 @@ public final class Metrics {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        // Present from the start at zero, so a dashboard or an alert on failed posts has a series to watch.
+        Counter.builder("qcon_digest_posts").tag("result", "posted").register(registry);
+        Counter.builder("qcon_digest_posts").tag("result", "failed").register(registry);
     }
 
     public MeterRegistry registry() {
