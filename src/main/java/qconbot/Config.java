@@ -18,7 +18,16 @@ import java.util.Set;
  */
 public record Config(String botToken, String signingSecret, String appToken, String slackApiUrl,
                      int port, Path db, Path notes, Set<String> admins, String digestChannel, Schedule schedule,
-                     int staleDays) {
+                     int staleDays, java.time.Duration slackTimeout) {
+
+    public static final java.time.Duration DEFAULT_SLACK_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+    /** With the default Slack call timeout. */
+    public Config(String botToken, String signingSecret, String appToken, String slackApiUrl, int port, Path db,
+                  Path notes, Set<String> admins, String digestChannel, Schedule schedule, int staleDays) {
+        this(botToken, signingSecret, appToken, slackApiUrl, port, db, notes, admins, digestChannel, schedule, staleDays,
+                DEFAULT_SLACK_TIMEOUT);
+    }
 
     public static final String SLACK_BOT_TOKEN = "SLACK_BOT_TOKEN";
     public static final String SLACK_SIGNING_SECRET = "SLACK_SIGNING_SECRET";
@@ -33,6 +42,7 @@ public record Config(String botToken, String signingSecret, String appToken, Str
     public static final String QCON_DIGEST_CRON = "QCON_DIGEST_CRON";
     public static final String QCON_TIMEZONE = "QCON_TIMEZONE";
     public static final String QCON_STALE_DAYS = "QCON_STALE_DAYS";
+    public static final String SLACK_TIMEOUT_MS = "SLACK_TIMEOUT_MS";
     public static final String DEFAULT_DIGEST_CRON = "0 30 9 ? * MON-FRI";
 
     public static final String DEFAULT_CONFIG_FILE = "config/qcon.env";
@@ -72,7 +82,7 @@ public record Config(String botToken, String signingSecret, String appToken, Str
         return new Config(botToken, signingSecret, appToken, slackApiUrl(settings), port(settings),
                 Path.of(settings.getOrDefault(QCON_DB, "data/qcon.db")),
                 Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings),
-                digestChannel(settings), schedule(settings), staleDays(settings));
+                digestChannel(settings), schedule(settings), staleDays(settings), slackTimeout(settings));
     }
 
     /** Settings for the local console: no Slack at all. */
@@ -145,6 +155,14 @@ public record Config(String botToken, String signingSecret, String appToken, Str
         } catch (IllegalArgumentException e) {
             throw new Invalid(QCON_DIGEST_CRON + ": " + e.getMessage() + ".");
         }
+    }
+
+    private static java.time.Duration slackTimeout(Map<String, String> settings) {
+        String value = settings.getOrDefault(SLACK_TIMEOUT_MS, String.valueOf(DEFAULT_SLACK_TIMEOUT.toMillis()));
+        if (!value.matches("\\d{2,6}")) {
+            throw new Invalid(SLACK_TIMEOUT_MS + " must be milliseconds from 10 to 999999, not \"" + value + "\".");
+        }
+        return java.time.Duration.ofMillis(Long.parseLong(value));
     }
 
     private static int staleDays(Map<String, String> settings) {

@@ -34,7 +34,7 @@ public final class FakeSlackApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final ExecutorService executor = Executors.newFixedThreadPool(8);
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger timestamps = new AtomicInteger();
     /** Scripted answers per method, used in order before the default ok answer. */
@@ -45,9 +45,27 @@ public final class FakeSlackApi implements AutoCloseable {
      * the message is kept (and shows in conversations.history) although the answer says it failed, as when Slack
      * posts and the answer is lost.
      */
-    public record Answer(int status, String body, Map<String, String> headers, boolean delivered) {
+    public record Answer(int status, String body, Map<String, String> headers, boolean delivered, long delayMillis,
+                         boolean hangUp) {
+        public Answer(int status, String body, Map<String, String> headers, boolean delivered) {
+            this(status, body, headers, delivered, 0, false);
+        }
+
         public Answer(int status, String body, Map<String, String> headers) {
             this(status, body, headers, false);
+        }
+
+        /**
+         * Does the work at once (a chat.postMessage is delivered) but answers only after {@code millis}: longer than
+         * the bot's timeout, it is a timeout after Slack already posted.
+         */
+        public static Answer slow(long millis, String json) {
+            return new Answer(200, json, Map.of(), true, millis, false);
+        }
+
+        /** Closes the connection without answering. */
+        public static Answer closeConnection() {
+            return new Answer(0, "", Map.of(), false, 0, true);
         }
 
         public static Answer ok(String json) {
@@ -57,6 +75,11 @@ public final class FakeSlackApi implements AutoCloseable {
         public static Answer status(int status, Map<String, String> headers) {
             return new Answer(status, "{\"ok\":false,\"error\":\"http_" + status + "\"}", headers);
         }
+    }
+
+    /** Drops any scripted answers not used yet. */
+    public void clearScript(String method) {
+        scripted.remove(method);
     }
 
     /** A message the fake has "posted": what conversations.history returns. */
@@ -120,6 +143,9 @@ public final class FakeSlackApi implements AutoCloseable {
                 if (next.delivered() && method.equals("chat.postMessage")) {
                     deliver(form);
                 }
+                if (!behave(next)) {
+                    return;
+                }
                 next.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
                 send(exchange, next.status(), next.body());
             } else {
@@ -133,8 +159,29 @@ public final class FakeSlackApi implements AutoCloseable {
             String id = exchange.getRequestURI().getPath().substring("/respond/".length());
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             calls.add(new Call("respond/" + id, Map.of(), JSON.readTree(body), null));
+            java.util.Deque<Answer> queue = scripted.get("respond");
+            Answer next = queue == null ? null : queue.pollFirst();
+            if (next != null) {
+                if (behave(next)) {
+                    send(exchange, next.status(), next.body());
+                }
+                return;
+            }
             send(exchange, 200, "ok");
         }
+    }
+
+    /** Waits or hangs up as an answer says; false when there is nothing left to send. */
+    private static boolean behave(Answer answer) {
+        if (answer.delayMillis() > 0) {
+            try {
+                Thread.sleep(answer.delayMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return !answer.hangUp();
     }
 
     private String answer(String method, Map<String, String> form) {

@@ -15,19 +15,17 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Tells Slack about action item changes: a reply in each of the item's threads, a DM to a new assignee, the
  * discussion post itself, and the App Home. State is always committed before any of this runs, so a Slack
- * failure loses nothing; each call is retried a little, then logged and reported back to the caller.
+ * failure loses nothing; a call is retried when Slack asks to slow down, and otherwise logged and reported back to
+ * the person who acted.
  */
 public final class Announcer {
 
     private static final Logger log = LoggerFactory.getLogger(Announcer.class);
-    /** Slack errors worth another try; everything else (not_in_channel, invalid_auth, ...) will not mend itself. */
-    private static final Set<String> TRANSIENT = Set.of("ratelimited", "internal_error", "fatal_error",
-            "service_unavailable", "request_timeout");
+    private static final String RATE_LIMITED = "ratelimited";
     private static final int ATTEMPTS = 3;
 
     private final MethodsClient slack;
@@ -113,7 +111,11 @@ public final class Announcer {
         SlackApiTextResponse run() throws IOException, SlackApiException;
     }
 
-    /** Runs a Web API call with a few retries on transient failures; returns null on success, else Slack's error. */
+    /**
+     * Runs a Web API call; returns null on success, else what went wrong. Retried only when Slack says it did
+     * nothing (HTTP 429, ok:false ratelimited): after a 5xx, a timeout or a dropped connection the message may have
+     * been posted, and a second copy in someone's DMs is worse than telling the person who acted.
+     */
     private String post(String what, Call call) {
         String error = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -124,7 +126,7 @@ public final class Announcer {
                     return null;
                 }
                 error = response.getError();
-                if (!TRANSIENT.contains(error)) {
+                if (!RATE_LIMITED.equals(error)) {
                     break;
                 }
             } catch (SlackApiException e) {
@@ -133,11 +135,12 @@ public final class Announcer {
                 if (retryAfter != null && retryAfter.matches("\\d{1,4}")) {
                     waitMillis = Math.min(30_000, Long.parseLong(retryAfter) * 1000);
                 }
-                if (e.getResponse().code() != 429 && e.getResponse().code() < 500) {
+                if (e.getResponse().code() != 429) {
                     break;
                 }
             } catch (IOException e) {
-                error = e.getClass().getSimpleName();
+                error = e instanceof java.io.InterruptedIOException ? "timed out" : "connection failed";
+                break;
             }
             if (attempt < ATTEMPTS) {
                 try {

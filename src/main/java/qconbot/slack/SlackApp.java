@@ -60,8 +60,8 @@ public final class SlackApp {
     /** The same, counting every call in {@code metrics} when given. */
     public static Slack slack(Config config, Metrics metrics) {
         SlackConfig slackConfig = new SlackConfig();
-        // No call may hang a handler or the scheduler: connect, send and read within 10 s, or fail and retry.
-        slackConfig.setHttpClientCallTimeoutMillis(10_000);
+        // No call may hang a handler or the scheduler: connect, send and read in time (10 s by default), or fail and retry.
+        slackConfig.setHttpClientCallTimeoutMillis((int) config.slackTimeout().toMillis());
         slackConfig.setMethodsEndpointUrlPrefix(config.slackApiUrl());
         String host = URI.create(config.slackApiUrl()).getHost();
         if ("localhost".equals(host) || host.startsWith("127.") || "[::1]".equals(host)) {
