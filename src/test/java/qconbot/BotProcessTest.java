@@ -26,16 +26,7 @@ class BotProcessTest {
     Path dir;
 
     private ProcessBuilder bot(Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "qconbot.Main"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile());
-        builder.environment().clear();
-        builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        Path emptyConfig = Files.writeString(dir.resolve("empty.env"), "");
-        builder.environment().put(Config.QCON_CONFIG, emptyConfig.toString());
-        builder.environment().putAll(env);
-        return builder;
+        return ChildBot.command(dir, env, args);
     }
 
     @Test
@@ -64,10 +55,7 @@ class BotProcessTest {
     @Test
     void non_ascii_requests_pass_signature_checks_under_a_c_locale() throws Exception {
         assumeTrue(!System.getProperty("os.name").startsWith("Windows"));
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = ChildBot.freePort();
         try (FakeSlackApi slack = new FakeSlackApi()) {
             ProcessBuilder builder = bot(Map.of(
                     "LANG", "C", "LC_ALL", "C",
@@ -94,10 +82,7 @@ class BotProcessTest {
 
     @Test
     void sigterm_stops_the_bot_cleanly_and_closes_the_database() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = ChildBot.freePort();
         Path db = dir.resolve("sigterm.db");
         try (FakeSlackApi slack = new FakeSlackApi(); SlackRequests requests = new SlackRequests(port)) {
             Process process = bot(Map.of("SLACK_BOT_TOKEN", "xoxb-test", "SLACK_SIGNING_SECRET", SlackRequests.SECRET,
@@ -118,20 +103,6 @@ class BotProcessTest {
     }
 
     private static void awaitHealthy(SlackRequests requests, Process process) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                fail("the bot exited with " + process.exitValue());
-            }
-            try {
-                if (requests.get("/health").statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        fail("no healthy bot within 60 s");
+        ChildBot.awaitHealthy(requests, process);
     }
 }

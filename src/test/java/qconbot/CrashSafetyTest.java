@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -40,16 +41,20 @@ class CrashSafetyTest {
     void every_acknowledged_change_survives_sigkill_and_the_file_stays_sound() throws Exception {
         Path db = dir.resolve("qcon.db");
         Random random = new Random(42);
+        int total = 0;
         try (FakeSlackApi slack = new FakeSlackApi()) {
             for (int round = 0; round < ROUNDS; round++) {
                 String user = String.format("U%02dCRASH", round);
-                int port = freePort();
+                int port = ChildBot.freePort();
                 Process bot = start(slack, db, port, round);
                 List<String> acknowledged = new ArrayList<>();
                 try (SlackRequests requests = new SlackRequests(port)) {
-                    awaitHealthy(requests, bot);
+                    ChildBot.awaitHealthy(requests, bot);
+                    for (int warm = 0; warm < 3; warm++) {
+                        requests.command("actions", user, slack.responseUrl("w")); // load the classes, so writes start at once
+                    }
                     AtomicBoolean killed = new AtomicBoolean();
-                    long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100 + random.nextInt(600));
+                    long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50 + random.nextInt(750));
                     Thread killer = new Thread(() -> {
                         while (System.nanoTime() < killAt) {
                             Thread.onSpinWait();
@@ -72,6 +77,7 @@ class CrashSafetyTest {
                     killer.join(5_000);
                 }
                 assertTrue(bot.waitFor(10, TimeUnit.SECONDS));
+                total += acknowledged.size();
 
                 try (Db reopened = Db.open(db)) {
                     assertEquals("ok", integrity(reopened), "round " + round);
@@ -85,20 +91,13 @@ class CrashSafetyTest {
                 }
             }
         }
+        assertTrue(total >= 2 * ROUNDS, "the kills landed while the bot was writing: " + total + " changes acknowledged in all");
     }
 
     private Process start(FakeSlackApi slack, Path db, int port, int round) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "qconbot.Main");
-        builder.environment().clear();
-        builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        builder.environment().put(Config.QCON_CONFIG, Files.writeString(dir.resolve("empty.env"), "").toString());
-        builder.environment().put("SLACK_BOT_TOKEN", "xoxb-crash");
-        builder.environment().put("SLACK_SIGNING_SECRET", SlackRequests.SECRET);
-        builder.environment().put("SLACK_API_URL", slack.apiUrl());
-        builder.environment().put("PORT", String.valueOf(port));
-        builder.environment().put("QCON_DB", db.toString());
-        return builder.redirectErrorStream(true).redirectOutput(dir.resolve("bot-" + round + ".log").toFile()).start();
+        return ChildBot.command(dir, Map.of("SLACK_BOT_TOKEN", "xoxb-crash", "SLACK_SIGNING_SECRET", SlackRequests.SECRET,
+                        "SLACK_API_URL", slack.apiUrl(), "PORT", String.valueOf(port), "QCON_DB", db.toString()))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("bot-" + round + ".log").toFile()).start();
     }
 
     private static String integrity(Db db) throws Exception {
@@ -109,29 +108,5 @@ class CrashSafetyTest {
                 return rows.getString(1);
             }
         });
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void awaitHealthy(SlackRequests requests, Process process) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                fail("the bot exited with " + process.exitValue());
-            }
-            try {
-                if (requests.get("/health").statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(50);
-        }
-        fail("no healthy bot within 60 s");
     }
 }

@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -77,11 +78,9 @@ class OperationsTest {
         writer.start();
         Thread.sleep(300);
         Path copy = dir.resolve("backups/qcon-copy.db");
-        ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "qconbot.Main", "backup", copy.toString())
+        ProcessBuilder command = ChildBot.command(dir, Map.of(Config.QCON_DB, dir.resolve("qcon.db").toString()),
+                        "backup", copy.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("backup.log").toFile());
-        command.environment().put(Config.QCON_DB, dir.resolve("qcon.db").toString());
-        command.environment().put(Config.QCON_CONFIG, Files.writeString(dir.resolve("empty.env"), "").toString());
         Process backup = command.start();
         backup.getOutputStream().close();
         assertTrue(backup.waitFor(60, TimeUnit.SECONDS));

@@ -48,35 +48,7 @@ class DailyPostsTest {
     static final String FIRST_TALK = "qcon-2020.txt/day-1/keynote";
     static final int TALKS = 20;
 
-    /** A clock the test moves forward by hand. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return Clock.fixed(now, zone);
-        }
-    }
-
-    @TempDir
+        @TempDir
     Path dir;
     Db db;
     Talks talks;

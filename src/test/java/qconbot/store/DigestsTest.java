@@ -36,35 +36,7 @@ class DigestsTest {
     static final int STALE_DAYS = 10;
     static final Instant START = Instant.parse("2026-11-26T09:30:00Z");
 
-    /** A clock the test moves forward by hand. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return Clock.fixed(now, zone);
-        }
-    }
-
-    @TempDir
+        @TempDir
     Path dir;
     Db db;
     MutableClock clock;
