@@ -12,6 +12,7 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,7 +72,7 @@ public final class TalkSearch {
     private final Db db;
     private final Talks talks;
     /** Every word in the notes (normalised) with how many times it occurs; rebuilt by {@link #refresh}. */
-    private volatile Vocabulary vocabulary = Vocabulary.of(Map.of());
+    private volatile Vocabulary vocabulary = Vocabulary.of(Map.of(), Map.of(), 0);
 
     public TalkSearch(Db db, Talks talks) throws SQLException {
         this.db = db;
@@ -79,24 +80,37 @@ public final class TalkSearch {
         refresh();
     }
 
+    Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
     /** Re-reads the words of the notes; call after {@link Talks#sync}. */
     public void refresh() throws SQLException {
         // counted in a hash map and sorted once, not merged into a TreeMap word by word (1.5 million at 10,000 talks)
         Map<String, Integer> words = new HashMap<>();
-        db.read(connection -> {
+        Map<String, Integer> talksWith = new HashMap<>();
+        int talkCount = db.read(connection -> {
+            int rowCount = 0;
+            Set<String> inTalk = new HashSet<>();
             try (PreparedStatement select = connection.prepareStatement("SELECT title, speaker, body FROM talk_search");
                  ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
+                    rowCount++;
+                    inTalk.clear();
                     for (int column = 1; column <= 3; column++) {
                         for (String word : words(rows.getString(column))) {
                             words.merge(word, 1, Integer::sum);
+                            inTalk.add(word);
                         }
+                    }
+                    for (String word : inTalk) {
+                        talksWith.merge(word, 1, Integer::sum);
                     }
                 }
             }
-            return null;
+            return rowCount;
         });
-        vocabulary = Vocabulary.of(words);
+        vocabulary = Vocabulary.of(words, talksWith, talkCount);
     }
 
     public Result search(String query) throws SQLException {
@@ -122,17 +136,34 @@ public final class TalkSearch {
         if (words.isEmpty()) {
             return new Result(query, words, corrections, unknown, List.of());
         }
-        String all = terms(words, " AND ");
         LinkedHashSet<Long> ids = new LinkedHashSet<>();
-        ids.addAll(matching("{title speaker} : (" + all + ")"));
+        ids.addAll(matching(TITLES, terms(words, " AND ")));
+        List<String> telling = worthRanking(words, vocabulary);
+        List<String> anywhere = telling.isEmpty() ? words : telling;
+        String everything = telling.isEmpty() ? EVERYTHING_UNRANKED : EVERYTHING;
         if (ids.size() < MAX_RESULTS) {
-            ids.addAll(matching(all));
+            ids.addAll(matching(everything, terms(anywhere, " AND ")));
         }
-        if (ids.size() < MAX_RESULTS && words.size() > 1) {
-            ids.addAll(matching(terms(words, " OR ")));
+        if (ids.size() < MAX_RESULTS && anywhere.size() > 1) {
+            ids.addAll(matching(everything, terms(anywhere, " OR ")));
         }
         List<Long> best = new ArrayList<>(ids).subList(0, Math.min(MAX_RESULTS, ids.size()));
         return new Result(query, words, corrections, unknown, talks.byIds(best));
+    }
+
+    /**
+     * The words the tiers that search everything use. bm25 weighs each word by its IDF, which FTS5 clamps to almost 0
+     * for a word in over half the talks, and it costs two passes over every talk a word is in. So a word in more
+     * talks than a search ranks is left out when it is in over half the talks, or weighs under a fifth of the
+     * query's weightiest word: it would cost milliseconds at 10,000 talks and barely change the order. Empty when
+     * every word is in over half the talks. Notes of one conference never have a word in that many talks.
+     */
+    static List<String> worthRanking(List<String> words, Vocabulary vocabulary) {
+        double most = words.stream().mapToDouble(vocabulary::idf).max().orElse(0);
+        return words.stream()
+                .filter(word -> vocabulary.talksWith(word) <= RANKED_AT_MOST
+                        || vocabulary.talksWith(word) <= vocabulary.talks() / 2 && vocabulary.idf(word) >= most / 5)
+                .toList();
     }
 
     /** Suggestions for someone whose words matched nothing: the most frequent title words, a few. */
@@ -154,14 +185,16 @@ public final class TalkSearch {
                 .toList();
     }
 
-    private List<Long> matching(String ftsQuery) throws SQLException {
+    /**
+     * The best {@link #MAX_RESULTS} of the first {@link #RANKED_AT_MOST} matching talks (by bm25, or in notes order
+     * for {@link #EVERYTHING_UNRANKED}). Notes of one conference never come near these limits; they keep a search
+     * at 10,000 generated talks under 2 ms (bench/search-results.md); see also {@link #worthRanking}.
+     */
+    private List<Long> matching(String sql, String ftsQuery) throws SQLException {
         return db.read(connection -> {
             List<Long> ids = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT rowid FROM talk_search WHERE talk_search MATCH ?
-                    ORDER BY bm25(talk_search, 10.0, 5.0, 1.0) LIMIT ?""")) {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
                 select.setString(1, ftsQuery);
-                select.setInt(2, MAX_RESULTS);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
                         ids.add(rows.getLong(1));
@@ -171,6 +204,21 @@ public final class TalkSearch {
             return ids;
         });
     }
+
+    static final int RANKED_AT_MOST = 250;
+    /** Title and speaker only (title_search holds just those), title weighted double. */
+    private static final String TITLES = """
+            SELECT rowid FROM (SELECT rowid, bm25(title_search, 10.0, 5.0) AS score FROM title_search
+                               WHERE title_search MATCH ? LIMIT %d)
+            ORDER BY score LIMIT %d""".formatted(RANKED_AT_MOST, MAX_RESULTS);
+    /** Title, speaker and bullets; a word in the title counts ten times one in a bullet. */
+    private static final String EVERYTHING = """
+            SELECT rowid FROM (SELECT rowid, bm25(talk_search, 10.0, 5.0, 1.0) AS score FROM talk_search
+                               WHERE talk_search MATCH ? LIMIT %d)
+            ORDER BY score LIMIT %d""".formatted(RANKED_AT_MOST, MAX_RESULTS);
+    /** Every word typed is common: the first talks that have them all (or any), unranked. */
+    private static final String EVERYTHING_UNRANKED = """
+            SELECT rowid FROM talk_search WHERE talk_search MATCH ? LIMIT %d""".formatted(MAX_RESULTS);
 
     /** Each word becomes a quoted prefix term, so nothing typed is read as FTS syntax (AND, NEAR, *, quotes). */
     private static String terms(List<String> words, String operator) {
@@ -345,14 +393,15 @@ public final class TalkSearch {
      * and one XOR and bit count leave a few hundred words to work out a distance for. Simpler than a BK-tree or
      * deletion neighbourhoods, and it finds exactly the same words as the full scan.
      */
-    private record Vocabulary(String[] sorted, Map<String, Integer> counts, Bucket[] byLength) {
+    record Vocabulary(String[] sorted, Map<String, Integer> counts, Bucket[] byLength,
+                              Map<String, Integer> talksWith, int talks) {
 
         private record Bucket(String[] words, int[] counts, long[] letters) {
         }
 
         private static final Bucket EMPTY = new Bucket(new String[0], new int[0], new long[0]);
 
-        static Vocabulary of(Map<String, Integer> counts) {
+        static Vocabulary of(Map<String, Integer> counts, Map<String, Integer> talksWith, int talks) {
             String[] sorted = counts.keySet().toArray(String[]::new);
             Arrays.sort(sorted);
             int longest = 0;
@@ -376,7 +425,7 @@ public final class TalkSearch {
                 bucket.counts()[i] = counts.get(word);
                 bucket.letters()[i] = letters(word);
             }
-            return new Vocabulary(sorted, counts, byLength);
+            return new Vocabulary(sorted, counts, byLength, talksWith, talks);
         }
 
         /** One bit per letter a to z and digit, the rest of the alphabet folded onto the remaining bits. */
@@ -392,6 +441,17 @@ public final class TalkSearch {
 
         Bucket ofLength(int length) {
             return length >= 0 && length < byLength.length ? byLength[length] : EMPTY;
+        }
+
+        /** How many talks have this word; 0 for a word only found as the start of longer ones. */
+        int talksWith(String word) {
+            return talksWith.getOrDefault(word, 0);
+        }
+
+        /** The word's weight in FTS5's bm25: log((N - n + 0.5) / (n + 0.5)), at least 0.000001. */
+        double idf(String word) {
+            int with = talksWith(word);
+            return Math.max(1e-6, Math.log((talks - with + 0.5) / (with + 0.5)));
         }
 
         boolean contains(String word) {

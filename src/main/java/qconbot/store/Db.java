@@ -31,7 +31,8 @@ public final class Db implements AutoCloseable {
             "V1__notes.sql",
             "V2__action_items.sql",
             "V3__talk_of_the_day.sql",
-            "V4__fixed_width_times.sql");
+            "V4__fixed_width_times.sql",
+            "V5__title_search.sql");
 
     /**
      * How every instant is stored: ISO-8601 UTC with exactly three decimals, so comparing the text compares the

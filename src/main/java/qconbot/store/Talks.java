@@ -40,6 +40,7 @@ public final class Talks {
             update(connection, "UPDATE talks SET in_notes = 0");
             update(connection, "UPDATE action_items SET in_notes = 0");
             update(connection, "DELETE FROM talk_search");
+            update(connection, "DELETE FROM title_search");
             int talkCount = 0;
             int lineCount = 0;
             int talksKept = 0;
@@ -91,6 +92,7 @@ public final class Talks {
         private final PreparedStatement deleteBullets;
         private final PreparedStatement insertBullet;
         private final PreparedStatement indexForSearch;
+        private final PreparedStatement indexTitle;
         private final PreparedStatement updateInternalLine;
         private final PreparedStatement insertInternalLine;
 
@@ -112,6 +114,7 @@ public final class Talks {
                         VALUES (?, ?, ?, ?, ?, ?, ?)""");
                 indexForSearch = prepare(connection,
                         "INSERT INTO talk_search (rowid, title, speaker, body) VALUES (?, ?, ?, ?)");
+                indexTitle = prepare(connection, "INSERT INTO title_search (rowid, title, speaker) VALUES (?, ?, ?)");
                 updateInternalLine = prepare(connection,
                         "UPDATE action_items SET text = ?, line = ?, in_notes = 1 WHERE key = ?");
                 insertInternalLine = prepare(connection,
@@ -197,6 +200,10 @@ public final class Talks {
             indexForSearch.setString(3, talk.speaker() == null ? "" : talk.speaker());
             indexForSearch.setString(4, body.toString());
             indexForSearch.executeUpdate();
+            indexTitle.setLong(1, talkId);
+            indexTitle.setString(2, talk.title());
+            indexTitle.setString(3, talk.speaker() == null ? "" : talk.speaker());
+            indexTitle.executeUpdate();
         }
 
         /** Updates the item with this key, if there is one (its talk_id stays: the key holds the talk's key). */

@@ -105,6 +105,7 @@ class TalksTest {
         assertTrue(talks.byKey("qcon-2020.txt/day-2/quarkus").isEmpty());
         assertEquals(20, count("SELECT count(*) FROM talks"));
         assertEquals(19, count("SELECT count(*) FROM talk_search"));
+        assertEquals(19, count("SELECT count(*) FROM title_search"));
     }
 
     @Test
@@ -139,6 +140,7 @@ class TalksTest {
         assertThrows(SQLException.class, () -> talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped), bad)));
         assertEquals(20, talks.count());
         assertEquals(20, count("SELECT count(*) FROM talk_search"));
+        assertEquals(20, count("SELECT count(*) FROM title_search"));
     }
 
     @Test
