@@ -16,6 +16,9 @@ import okhttp3.Response;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The bot's metrics, named in one place, served as Prometheus text on GET /metrics. Every method is cheap enough
@@ -49,11 +52,19 @@ public final class Metrics {
 
     /** A request from Slack: kind is command, action or event; name the subcommand, action id or event type. */
     public void request(String kind, String name, String outcome, long nanos) {
-        Timer.builder("qcon_requests").description("Requests from Slack, by kind, name and outcome")
+        timers.computeIfAbsent(kind + '\u0000' + name + '\u0000' + outcome, key -> requestTimer(kind, name, outcome))
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Built and registered once per kind, name and outcome: the builder and the registry lookup cost more than the record. */
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+    private Timer requestTimer(String kind, String name, String outcome) {
+        return Timer.builder("qcon_requests").description("Requests from Slack, by kind, name and outcome")
                 .tags("kind", kind, "name", name, "outcome", outcome)
                 .publishPercentileHistogram()
                 .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(3))
-                .register(registry).record(Duration.ofNanos(nanos));
+                .register(registry);
     }
 
     /** One Web API call or response_url post, by method and outcome ("http_200", "http_429", "io_error"...). */

@@ -8,7 +8,6 @@ import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.middleware.Middleware;
 import com.slack.api.bolt.middleware.MiddlewareChain;
 import com.slack.api.bolt.middleware.builtin.IgnoringSelfEvents;
-import com.slack.api.bolt.middleware.builtin.RequestVerification;
 import com.slack.api.bolt.request.Request;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
@@ -90,13 +89,8 @@ public final class SlackApp {
                 .build();
         List<Middleware> middleware = new ArrayList<>();
         middleware.add(new RequestLog(metrics));
-        if (config.signingSecret() != null) {
-            middleware.add(new RequestVerification(new SlackSignature.Verifier(new Utf8Signature(config.signingSecret()))));
-        } else {
-            // Socket Mode only: requests come over the app's own WebSocket, and Bolt skips the check for them;
-            // a random secret makes any HTTP request to /slack/events fail verification.
-            middleware.add(new RequestVerification(new SlackSignature.Verifier(new Utf8Signature(UUID.randomUUID().toString()))));
-        }
+        // No RequestVerification: BoltHttpServer checks every HTTP request's signature before parsing it, and
+        // Socket Mode requests are not signed. A second check costs an HMAC per request.
         middleware.add(identity);
         middleware.add(new IgnoringSelfEvents(slack.getConfig(), false));
         App app = new App(appConfig, slack, middleware);
@@ -168,9 +162,21 @@ public final class SlackApp {
 
         private final byte[] secret;
 
+        /** Mac.getInstance looks the algorithm up in the providers each time: one Mac per thread instead. */
+        private final ThreadLocal<Mac> macs;
+
         public Utf8Signature(String signingSecret) {
             super(signingSecret);
             this.secret = signingSecret.getBytes(StandardCharsets.UTF_8);
+            this.macs = ThreadLocal.withInitial(() -> {
+                try {
+                    Mac mac = Mac.getInstance("HmacSHA256");
+                    mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+                    return mac;
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+                }
+            });
         }
 
         @Override
@@ -178,14 +184,8 @@ public final class SlackApp {
             if (timestamp == null) {
                 return null;
             }
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-                byte[] hash = mac.doFinal(("v0:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8));
-                return "v0=" + HexFormat.of().formatHex(hash);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
-            }
+            byte[] hash = macs.get().doFinal(("v0:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8));
+            return "v0=" + HexFormat.of().formatHex(hash);
         }
     }
 
