@@ -20,10 +20,14 @@ import qconbot.store.Talks;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -64,11 +68,26 @@ class TalkOfTheDayTest {
     }
 
     private Main.Bot start(String cron) throws Exception {
+        return start(cron, Clock.systemUTC());
+    }
+
+    private Main.Bot start(String cron, Clock clock) throws Exception {
         Config config = config(cron, "UTC");
-        Main.Bot bot = Main.start(config, Clock.systemUTC(), new TalkOfTheDay.Settings(CHANNEL, config.schedule(), 7,
+        Main.Bot bot = Main.start(config, clock, new TalkOfTheDay.Settings(CHANNEL, config.schedule(), 7,
                 FIRST_RETRY, Duration.ofSeconds(2), Duration.ofSeconds(30)));
         bots.add(bot);
         return bot;
+    }
+
+    /**
+     * A clock that runs from 08:00 UTC next Monday, whatever the real time: a weekday 09:30 slot has not come yet
+     * "today" (run at 10:00 on a weekday, the bot would rightly catch up on this morning's post at start), and Quartz,
+     * which fires by the real time, will not reach the next one during the test.
+     */
+    private static Clock mondayMorning() {
+        Instant monday = ZonedDateTime.now(ZoneOffset.UTC).with(TemporalAdjusters.next(DayOfWeek.MONDAY))
+                .truncatedTo(ChronoUnit.DAYS).withHour(8).toInstant();
+        return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), monday));
     }
 
     private void stopAll() {
@@ -218,7 +237,7 @@ class TalkOfTheDayTest {
 
     @Test
     void schedule_today_and_digest_answer_from_the_same_schedule() throws Exception {
-        Main.Bot bot = start("0 30 9 ? * MON-FRI");
+        Main.Bot bot = start("0 30 9 ? * MON-FRI", mondayMorning());
 
         String schedule = command(bot, "schedule", "U0ANN");
         assertTrue(schedule.contains("<#C0DIGEST>") && schedule.contains("at 09:30 every day between Monday and Friday")
@@ -233,7 +252,7 @@ class TalkOfTheDayTest {
 
     @Test
     void post_now_is_for_admins_and_posts_the_next_talk_once() throws Exception {
-        Main.Bot bot = start("0 30 9 ? * MON-FRI");
+        Main.Bot bot = start("0 30 9 ? * MON-FRI", mondayMorning());
 
         assertTrue(command(bot, "post-now", "U0ANN").contains("Only admins"));
         assertTrue(command(bot, "post-now", "U0ADMIN").contains("Posting the next talk of the day now"));
