@@ -73,6 +73,8 @@ public final class TalkSearch {
     private final Talks talks;
     /** Every word in the notes (normalised) with how many times it occurs; rebuilt by {@link #refresh}. */
     private volatile Vocabulary vocabulary = Vocabulary.of(Map.of(), Map.of(), 0);
+    private static final int SUGGESTIONS = 10;
+    private volatile List<String> suggestions = List.of();
 
     public TalkSearch(Db db, Talks talks) throws SQLException {
         this.db = db;
@@ -111,6 +113,7 @@ public final class TalkSearch {
             return rowCount;
         });
         vocabulary = Vocabulary.of(words, talksWith, talkCount);
+        suggestions = rankTitleWords();
     }
 
     public Result search(String query) throws SQLException {
@@ -167,7 +170,13 @@ public final class TalkSearch {
     }
 
     /** Suggestions for someone whose words matched nothing: the most frequent title words, a few. */
-    public List<String> suggestions(int count) throws SQLException {
+    public List<String> suggestions(int count) {
+        List<String> words = suggestions;
+        return words.subList(0, Math.min(count, words.size()));
+    }
+
+    /** The {@link #SUGGESTIONS} most frequent title words, worked out at each {@link #refresh}, not at each miss. */
+    private List<String> rankTitleWords() throws SQLException {
         Map<String, Integer> titleWords = new HashMap<>();
         for (List<String> titles : talks.titles().values()) {
             for (String title : titles) {
@@ -180,7 +189,7 @@ public final class TalkSearch {
         }
         return titleWords.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(count)
+                .limit(SUGGESTIONS)
                 .map(Map.Entry::getKey)
                 .toList();
     }
@@ -193,12 +202,11 @@ public final class TalkSearch {
     private List<Long> matching(String sql, String ftsQuery) throws SQLException {
         return db.read(connection -> {
             List<Long> ids = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                select.setString(1, ftsQuery);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        ids.add(rows.getLong(1));
-                    }
+            PreparedStatement select = db.cached(sql);
+            select.setString(1, ftsQuery);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
                 }
             }
             return ids;

@@ -19,6 +19,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,40 @@ class TalksTest {
     @AfterEach
     void close() throws Exception {
         db.close();
+    }
+
+    @Test
+    void a_cached_statement_is_prepared_once_and_only_handed_out_under_the_lock() throws Exception {
+        talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped)));
+        PreparedStatement first = db.read(connection -> db.cached("SELECT count(*) FROM talks"));
+        PreparedStatement again = db.read(connection -> db.cached("SELECT count(*) FROM talks"));
+        assertSame(first, again);
+        // still usable after a sync rewrote the table, and after the first use
+        talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped)));
+        int count = db.read(connection -> {
+            try (ResultSet rows = db.cached("SELECT count(*) FROM talks").executeQuery()) {
+                return rows.next() ? rows.getInt(1) : -1;
+            }
+        });
+        assertEquals(20, count);
+        assertThrows(IllegalStateException.class, () -> db.cached("SELECT 1"));
+    }
+
+    @Test
+    void a_talk_read_again_after_a_sync_shows_the_notes_as_they_are_now() throws Exception {
+        talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped)));
+        long id = db.read(connection -> {
+            try (ResultSet rows = connection.createStatement().executeQuery(
+                    "SELECT id FROM talks WHERE title = 'microservices at Monzo'")) {
+                return rows.next() ? rows.getLong(1) : -1L;
+            }
+        });
+        assertTrue(talks.byIds(List.of(id)).get(0).bullets().stream().anyMatch(b -> b.text().equals("they use golang")));
+        talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped.replace("- they use golang", "- they use rust now"))));
+        Talk after = talks.byIds(List.of(id)).get(0);
+        assertTrue(after.bullets().stream().anyMatch(b -> b.text().equals("they use rust now")), after.bullets().toString());
+        talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped.replace("microservices at Monzo:", "Monzo, again:"))));
+        assertEquals(List.of(), talks.byIds(List.of(id)), "a talk gone from the notes is not served from memory");
     }
 
     @Test
