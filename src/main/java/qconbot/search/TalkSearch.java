@@ -71,7 +71,7 @@ public final class TalkSearch {
 
     private final Db db;
     private final Talks talks;
-    /** Every word in the notes (normalised) with how many times it occurs; rebuilt by {@link #refresh}. */
+    /** Every word in the notes (normalised), how often it occurs and in how many talks; rebuilt by {@link #refresh}. */
     private volatile Vocabulary vocabulary = Vocabulary.of(Map.of(), Map.of(), 0);
     private static final int SUGGESTIONS = 10;
     private volatile List<String> suggestions = List.of();
@@ -401,8 +401,8 @@ public final class TalkSearch {
      * and one XOR and bit count leave a few hundred words to work out a distance for. Simpler than a BK-tree or
      * deletion neighbourhoods, and it finds exactly the same words as the full scan.
      */
-    record Vocabulary(String[] sorted, Map<String, Integer> counts, Bucket[] byLength,
-                              Map<String, Integer> talksWith, int talks) {
+    record Vocabulary(String[] sorted, Map<String, Integer> counts, Bucket[] byLength, Map<String, Integer> talksWith,
+                      int talks) {
 
         private record Bucket(String[] words, int[] counts, long[] letters) {
         }
