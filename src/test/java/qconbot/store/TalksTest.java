@@ -78,6 +78,23 @@ class TalksTest {
     }
 
     @Test
+    void a_database_from_before_the_title_table_gets_it_filled_on_opening() throws Exception {
+        talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped)));
+        // as a version 4 database was: no title_search
+        db.run(connection -> {
+            try (var statement = connection.createStatement()) {
+                statement.execute("DROP TABLE title_search");
+                statement.execute("UPDATE schema_version SET version = 4");
+            }
+        });
+        db.close();
+        db = Db.open(dir.resolve("data/qcon.db"));
+        assertEquals(Db.LATEST_VERSION, db.schemaVersion());
+        assertEquals(20, count("SELECT count(*) FROM title_search"));
+        assertEquals(1, count("SELECT count(*) FROM title_search WHERE title_search MATCH 'monzo'"));
+    }
+
+    @Test
     void a_new_database_is_created_with_wal_foreign_keys_and_the_latest_schema() throws Exception {
         assertTrue(Files.exists(dir.resolve("data/qcon.db")), "parent folder and file created");
         assertEquals("wal", pragma("journal_mode"));
