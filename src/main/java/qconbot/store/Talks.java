@@ -265,11 +265,10 @@ public final class Talks {
     public Optional<Talk> byKey(String key) throws SQLException {
         return db.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT * FROM talks WHERE key = ? AND in_notes = 1");
-                 PreparedStatement bullets = selectBullets(connection)) {
+                    "SELECT * FROM talks WHERE key = ? AND in_notes = 1")) {
                 select.setString(1, key);
                 try (ResultSet rows = select.executeQuery()) {
-                    return rows.next() ? Optional.of(map(rows, bullets)) : Optional.empty();
+                    return rows.next() ? Optional.of(map(rows, db.cached(BULLETS))) : Optional.empty();
                 }
             }
         });
@@ -306,8 +305,8 @@ public final class Talks {
             try (PreparedStatement select = connection.prepareStatement("""
                     SELECT * FROM talks WHERE in_notes = 1
                     ORDER BY source, day_number, time IS NULL, time, position""");
-                 PreparedStatement bullets = selectBullets(connection);
                  ResultSet rows = select.executeQuery()) {
+                PreparedStatement bullets = db.cached(BULLETS);
                 while (rows.next()) {
                     talks.add(map(rows, bullets));
                 }
@@ -335,18 +334,14 @@ public final class Talks {
         return db.read(connection -> count(connection, "SELECT count(*) FROM talks WHERE in_notes = 1"));
     }
 
-    /** A talk's bullets; prepared once per read, not once per talk (preparing was a tenth of a search's time). */
-    private static PreparedStatement selectBullets(Connection connection) throws SQLException {
-        return connection.prepareStatement(BULLETS);
-    }
-
+    /** A talk's bullets, through {@link Db#cached}: prepared once, not once per talk or per read. */
     private static final String BULLETS = "SELECT depth, kind, text, quotes, line FROM bullets WHERE talk_id = ? ORDER BY position";
 
-    private static Talk map(ResultSet row, PreparedStatement selectBullets) throws SQLException {
+    private static Talk map(ResultSet row, PreparedStatement bullets) throws SQLException {
         long id = row.getLong("id");
         return new Talk(row.getString("key"), row.getString("source"), row.getString("conference"),
                 row.getString("day"), row.getInt("day_number"), row.getString("time"), row.getString("title"),
-                row.getString("speaker"), bullets(selectBullets, id), row.getInt("first_line"),
+                row.getString("speaker"), bullets(bullets, id), row.getInt("first_line"),
                 row.getInt("last_line"));
     }
 
