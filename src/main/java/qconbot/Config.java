@@ -22,13 +22,6 @@ public record Config(String botToken, String signingSecret, String appToken, Str
 
     public static final java.time.Duration DEFAULT_SLACK_TIMEOUT = java.time.Duration.ofSeconds(10);
 
-    /** With the default Slack call timeout. */
-    public Config(String botToken, String signingSecret, String appToken, String slackApiUrl, int port, Path db,
-                  Path notes, Set<String> admins, String digestChannel, Schedule schedule, int staleDays) {
-        this(botToken, signingSecret, appToken, slackApiUrl, port, db, notes, admins, digestChannel, schedule, staleDays,
-                DEFAULT_SLACK_TIMEOUT);
-    }
-
     public static final String SLACK_BOT_TOKEN = "SLACK_BOT_TOKEN";
     public static final String SLACK_SIGNING_SECRET = "SLACK_SIGNING_SECRET";
     public static final String SLACK_APP_TOKEN = "SLACK_APP_TOKEN";
@@ -91,7 +84,7 @@ public record Config(String botToken, String signingSecret, String appToken, Str
         return new Config(null, null, null, DEFAULT_SLACK_API_URL, 0,
                 Path.of(settings.getOrDefault(QCON_DB, "data/qcon.db")),
                 Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings),
-                null, schedule(settings), staleDays(settings));
+                null, schedule(settings), staleDays(settings), DEFAULT_SLACK_TIMEOUT);
     }
 
     private static Map<String, String> merged(Map<String, String> env) {

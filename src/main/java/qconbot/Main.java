@@ -3,28 +3,27 @@ package qconbot;
 import com.slack.api.Slack;
 import com.slack.api.bolt.App;
 import com.slack.api.methods.MethodsClient;
-import com.slack.api.bolt.socket_mode.SocketModeApp;
-import com.slack.api.socket_mode.SocketModeClient;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.impl.StdSchedulerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import qconbot.notes.Notes;
-import qconbot.notes.NotesParser;
+import qconbot.commands.Console;
+import qconbot.commands.Daily;
+import qconbot.commands.Interpreter;
+import qconbot.metrics.Metrics;
 import qconbot.schedule.TalkOfTheDay;
 import qconbot.search.TalkSearch;
 import qconbot.slack.Announcer;
 import qconbot.slack.BoltHttpServer;
-import qconbot.slack.Commands;
-import qconbot.slack.Console;
-import qconbot.slack.Metrics;
 import qconbot.slack.SlackApp;
+import qconbot.slack.SlackCalls;
 import qconbot.slack.SlackHandlers;
 import qconbot.store.ActionItems;
 import qconbot.store.DailyPosts;
-import qconbot.store.Digests;
 import qconbot.store.Db;
+import qconbot.store.Digests;
+import qconbot.store.NotesLoader;
 import qconbot.store.Talks;
 
 import java.io.BufferedReader;
@@ -42,14 +41,16 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
-/** Wiring only: config, database, notes, search, then Slack (HTTP or Socket Mode) or the local console. */
+/**
+ * Wiring only: reads the settings, builds the bot once, runs it in the mode asked for (serve Slack over HTTP or
+ * Socket Mode, the local console, a backup), and turns a failure to start into one line and exit code 2.
+ */
 public final class Main {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -90,10 +91,46 @@ public final class Main {
         }
     }
 
-    /** The running bot; {@link #close} stops taking requests, then closes the database. */
-    public record Bot(BoltHttpServer http, SocketModeApp socketMode, Scheduler quartz, TalkOfTheDay talkOfTheDay,
-                      Db db, List<ExecutorService> executors, ScheduledExecutorService background)
-            implements AutoCloseable {
+    /** What every mode shares: the database, the notes read into it, the search, and the stores built on them. */
+    record Core(Db db, Talks talks, TalkSearch search, NotesLoader notes, ActionItems items, Digests digests,
+                DailyPosts posts, Metrics metrics) implements AutoCloseable {
+
+        static Core open(Config config, Clock clock) throws StartupFailure {
+            Db db;
+            try {
+                db = Db.open(config.db());
+            } catch (SQLException e) {
+                throw new StartupFailure("Cannot open the database " + config.db() + " (QCON_DB): " + e.getMessage(), e);
+            }
+            try {
+                Talks talks = new Talks(db);
+                NotesLoader notes = new NotesLoader(config.notes(), talks);
+                log.info("notes: {}", notes.load().summary());
+                TalkSearch search = new TalkSearch(db, talks);
+                notes.afterEachLoad(search::refresh);
+                ActionItems items = new ActionItems(db, clock, config.admins());
+                return new Core(db, talks, search, notes, items, new Digests(db, items, clock, config.staleDays()),
+                        new DailyPosts(db, talks, clock), new Metrics());
+            } catch (NotesLoader.Refused | SQLException e) {
+                closeQuietly(db);
+                throw new StartupFailure(e instanceof NotesLoader.Refused ? e.getMessage()
+                        : "Cannot read the notes back from " + config.db() + ": " + e.getMessage(), e);
+            }
+        }
+
+        Interpreter interpreter(Daily daily) {
+            return new Interpreter(talks, search, items, digests, daily, notes, metrics);
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(db);
+        }
+    }
+
+    /** The running bot; {@link #close} stops taking requests, ends Slack retries, then closes the database. */
+    public record Bot(BoltHttpServer http, SlackApp.SocketMode socketMode, Scheduler quartz, SlackCalls calls, Core core,
+                      List<ExecutorService> executors, ScheduledExecutorService background) implements AutoCloseable {
 
         public int port() {
             return http.port();
@@ -103,28 +140,16 @@ public final class Main {
         public void close() {
             http.close();
             if (socketMode != null) {
-                SocketModeClient client = socketMode.getClient();
-                try {
-                    socketMode.close();
-                    if (client != null) {
-                        // SocketModeApp.close() leaves the client's reconnect monitor running: it would keep
-                        // calling apps.connections.open after we are gone.
-                        client.close();
-                    }
-                } catch (Exception e) {
-                    log.warn("Socket Mode did not close cleanly: {}", e.toString());
-                }
+                socketMode.close();
             }
-            talkOfTheDay.stop();
+            calls.stop(); // a talk of the day waiting to retry stays pending, for the next start
             try {
-                quartz.shutdown(true); // a post being tried stops at its next wait and stays pending for the next start
+                quartz.shutdown(true);
             } catch (SchedulerException e) {
                 log.warn("Quartz did not stop cleanly: {}", e.toString());
             }
-            for (ExecutorService executor : executors) {
-                executor.shutdown();
-            }
-            background.shutdownNow(); // only retry loops run there: stop their sleeps now
+            executors.forEach(ExecutorService::shutdown);
+            background.shutdownNow(); // only retry loops and housekeeping run there
             for (ExecutorService executor : executors) {
                 try {
                     executor.awaitTermination(5, TimeUnit.SECONDS);
@@ -132,11 +157,7 @@ public final class Main {
                     Thread.currentThread().interrupt();
                 }
             }
-            try {
-                db.close();
-            } catch (SQLException e) {
-                log.warn("Database did not close cleanly: {}", e.toString());
-            }
+            core.close();
         }
     }
 
@@ -144,66 +165,58 @@ public final class Main {
         return start(config, Clock.systemUTC(), null);
     }
 
-    /** With a clock, and retry settings for the talk of the day (null: the defaults), for tests. */
-    public static Bot start(Config config, Clock clock, TalkOfTheDay.Settings daily) throws StartupFailure {
+    /**
+     * With a clock, and how the talk of the day retries (null: {@link TalkOfTheDay.Settings#of}), for tests. The
+     * wiring reads top to bottom in the order the parts start, which is why it is one method.
+     */
+    public static Bot start(Config config, Clock clock, SlackCalls.Policy dailyRetries) throws StartupFailure {
         log.info("Starting qcon-bot: {}", config);
-        Db db = openDb(config);
-        Talks talks = new Talks(db);
-        TalkSearch search = loadNotes(config, db, talks);
+        Core core = Core.open(config, clock);
         ExecutorService http = Executors.newFixedThreadPool(16, named("http"));
         ExecutorService afterAck = Executors.newFixedThreadPool(4, named("after-ack"));
         // Retry loops (auth.test, Socket Mode) and housekeeping: one thread each, so none waits behind another.
         ScheduledExecutorService background = Executors.newScheduledThreadPool(3, named("background"));
+        background.scheduleAtFixedRate(() -> forgetOldRequests(core.items()), 0, 6, TimeUnit.HOURS);
 
-        ActionItems items = new ActionItems(db, clock, config.admins());
-        Digests digests = new Digests(db, items, clock, config.staleDays());
-        background.scheduleAtFixedRate(() -> forgetOldRequests(items), 0, 6, TimeUnit.HOURS);
-        Metrics metrics = new Metrics();
-        Slack slack = SlackApp.slack(config, metrics);
+        Slack slack = SlackApp.slack(config.slackApiUrl(), config.slackTimeout(), core.metrics());
         MethodsClient methods = slack.methods(config.botToken());
+        SlackCalls calls = new SlackCalls(core.metrics());
         SlackApp.BotIdentity identity = new SlackApp.BotIdentity(config.botToken(), slack);
-        App app = SlackApp.create(config, slack, identity, metrics);
-        Announcer announcer = new Announcer(methods, items);
-        TalkOfTheDay talkOfTheDay = new TalkOfTheDay(daily != null ? daily
-                : TalkOfTheDay.Settings.of(config.digestChannel(), config.schedule(), config.staleDays()),
-                new DailyPosts(db, talks, clock), digests, talks, methods, clock, metrics);
-        Commands.Reloader reloader = () -> {
-            String summary = syncNotes(config.notes(), talks);
-            search.refresh();
-            return summary;
-        };
-        new SlackHandlers(new Commands(talks, search, items, talkOfTheDay, reloader), items, announcer, talkOfTheDay,
-                digests, metrics, afterAck).register(app);
+        App app = SlackApp.create(config.botToken(), config.signingSecret(), slack, identity, core.metrics());
+        Announcer announcer = new Announcer(methods, core.items(), calls);
+        TalkOfTheDay.Settings daily = TalkOfTheDay.Settings.of(config.digestChannel(), config.schedule());
+        TalkOfTheDay talkOfTheDay = new TalkOfTheDay(dailyRetries == null ? daily
+                : new TalkOfTheDay.Settings(daily.channel(), daily.schedule(), dailyRetries),
+                core.posts(), core.digests(), core.talks(), methods, calls, announcer, clock, core.metrics());
+        new SlackHandlers(core.interpreter(talkOfTheDay), core.items(), announcer, calls, afterAck).register(app);
         app.start();
-        identity.warmUp(background);
+        identity.warmUp(calls, background);
         Scheduler quartz = startQuartz(talkOfTheDay);
 
-        SocketModeApp socketMode = null;
+        SlackApp.SocketMode socketMode = null;
         if (config.socketMode()) {
             try {
-                socketMode = new SocketModeApp(config.appToken(), app, SocketModeClient.Backend.JavaWebSocket);
+                socketMode = new SlackApp.SocketMode(config.appToken(), app);
             } catch (IOException e) {
                 throw new StartupFailure("Cannot set up Socket Mode: " + e.getMessage(), e);
             }
         }
-        SocketModeApp socket = socketMode;
-        Supplier<String> socketState = () -> socket == null ? null
-                : socket.getClient() != null && socket.getClient().verifyConnection() ? "connected" : "not connected";
+        SlackApp.SocketMode socket = socketMode;
         BoltHttpServer server;
         try {
             String secret = config.signingSecret() != null ? config.signingSecret() : UUID.randomUUID().toString();
-            server = new BoltHttpServer(app, secret, config.port(), http,
-                    () -> Health.check(db, talks, identity, talkOfTheDay, socketState), metrics::scrape).start();
+            server = new BoltHttpServer(app, secret, config.port(), http, () -> Health.check(core.db(), core.talks(),
+                    identity, talkOfTheDay, socket == null ? () -> null : socket::state), core.metrics()::scrape).start();
         } catch (IOException e) {
             throw new StartupFailure("Cannot listen on PORT " + config.port() + ": " + e.getMessage()
                     + ". Set PORT to a free port.", e);
         }
         if (socketMode != null) {
-            connectInBackground(socketMode, background);
+            socketMode.connect(calls, background);
         }
         log.info("qcon-bot is up: {} on port {}", config.socketMode() ? "Socket Mode, /health" : "POST /slack/events",
                 server.port());
-        return new Bot(server, socketMode, quartz, talkOfTheDay, db, List.of(http, afterAck), background);
+        return new Bot(server, socketMode, quartz, calls, core, List.of(http, afterAck), background);
     }
 
     /** Slack retries an event for minutes at most; two days of handled ids is plenty, and keeps the table small. */
@@ -233,74 +246,22 @@ public final class Main {
         }
     }
 
-    private static Db openDb(Config config) throws StartupFailure {
-        try {
-            return Db.open(config.db());
-        } catch (SQLException e) {
-            throw new StartupFailure("Cannot open the database " + config.db() + " (QCON_DB): " + e.getMessage(), e);
-        }
-    }
-
-    /** Reads every notes file, makes the database match, and warns once per problem line. */
-    private static TalkSearch loadNotes(Config config, Db db, Talks talks) throws StartupFailure {
-        log.info("notes: {}", syncNotes(config.notes(), talks));
-        try {
-            return new TalkSearch(db, talks);
-        } catch (SQLException e) {
-            throw new StartupFailure("Cannot read the notes back from " + config.db() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Reads every notes file and makes the database match (ids, claims and threads are kept); at start-up and on
-     * /qcon reload. Refuses notes with no talks at all, so a bad edit cannot empty the bot. Returns what it did.
-     */
-    static String syncNotes(Path notesPath, Talks talks) throws StartupFailure {
-        List<Notes> notes;
-        try {
-            notes = NotesParser.readAll(notesPath);
+    /** The same bot without Slack: commands typed in the terminal, as the user "console". Nothing is posted. */
+    static void console(Config config) throws StartupFailure {
+        Clock clock = Clock.systemUTC();
+        try (Core core = Core.open(config, clock)) {
+            PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+            console(core, config, clock).run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
         } catch (IOException e) {
-            throw new StartupFailure("Cannot read the notes at " + notesPath + " (QCON_NOTES): " + e.getMessage(), e);
-        }
-        List<String> warnings = notes.stream().flatMap(file -> file.warnings().stream()).toList();
-        warnings.forEach(warning -> log.warn("notes: {}", warning));
-        if (notes.stream().allMatch(file -> file.talks().isEmpty())) {
-            throw new StartupFailure("No talks found in " + notesPath + " (QCON_NOTES). Point it at a notes file"
-                    + " or folder such as config/notes.", null);
-        }
-        try {
-            Talks.SyncReport report = talks.sync(notes);
-            return notes.size() + (notes.size() == 1 ? " file, " : " files, ") + report.talks() + " talks, "
-                    + report.internalLines() + " action items"
-                    + (report.talksGone() + report.internalLinesGone() > 0 ? " (" + report.talksGone() + " talks and "
-                    + report.internalLinesGone() + " items no longer in the notes, kept)" : "")
-                    + (warnings.isEmpty() ? "" : "; " + warnings.size() + (warnings.size() == 1 ? " warning" : " warnings")
-                    + ", first: " + warnings.get(0));
-        } catch (SQLException e) {
-            throw new StartupFailure("Cannot store the notes: " + e.getMessage(), e);
+            throw new StartupFailure("Console failed: " + e.getMessage(), e);
         }
     }
 
-    /** Socket Mode connects over the network; keep trying in the background so start-up never waits on Slack. */
-    private static void connectInBackground(SocketModeApp socketMode, ExecutorService background) {
-        background.execute(() -> {
-            long delay = 1000;
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    socketMode.startAsync();
-                    log.info("Socket Mode connecting (the SDK reconnects by itself from here on)");
-                    return;
-                } catch (Exception e) {
-                    log.warn("Socket Mode could not connect ({}); trying again in {} s", e.getMessage(), delay / 1000);
-                }
-                try {
-                    TimeUnit.MILLISECONDS.sleep(delay);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                delay = Math.min(delay * 2, 60_000);
-            }
-        });
+    /** The console's bot: the talk of the day has no channel there, so today and digest preview the rotation. */
+    static Console console(Core core, Config config, Clock clock) {
+        TalkOfTheDay daily = new TalkOfTheDay(TalkOfTheDay.Settings.of(null, config.schedule()), core.posts(),
+                core.digests(), core.talks(), null, null, null, clock, core.metrics());
+        return new Console(core.interpreter(daily));
     }
 
     /** backup FILE: a consistent copy of QCON_DB, safe while the bot runs. */
@@ -318,25 +279,11 @@ public final class Main {
                 + " then copy it over " + config.db() + " and delete any " + config.db() + "-wal and -shm files.");
     }
 
-    static void console(Config config) throws StartupFailure {
-        try (Db db = openDb(config)) {
-            Talks talks = new Talks(db);
-            TalkSearch search = loadNotes(config, db, talks);
-            PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-            ActionItems items = new ActionItems(db, Clock.systemUTC(), config.admins());
-            Digests digests = new Digests(db, items, Clock.systemUTC(), config.staleDays());
-            // No channel in the console: today and digest preview the rotation; nothing is posted.
-            TalkOfTheDay daily = new TalkOfTheDay(TalkOfTheDay.Settings.of(null, config.schedule(), config.staleDays()),
-                    new DailyPosts(db, talks, Clock.systemUTC()), digests, talks, null, Clock.systemUTC(), new Metrics());
-            Commands.Reloader reloader = () -> {
-                String summary = syncNotes(config.notes(), talks);
-                search.refresh();
-                return summary;
-            };
-            new Console(new Commands(talks, search, items, daily, reloader), daily).run(
-                    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
-        } catch (IOException | SQLException e) {
-            throw new StartupFailure("Console failed: " + e.getMessage(), e);
+    private static void closeQuietly(Db db) {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            log.warn("Database did not close cleanly: {}", e.toString());
         }
     }
 

@@ -47,7 +47,7 @@ class ActionItemsEndToEndTest {
     }
 
     private void startBot() throws Exception {
-        bot = Main.start(BotEndToEndTest.testConfig(slack.apiUrl(), dir.resolve("qcon.db")));
+        bot = TestBot.with(dir, slack).start();
         requests = new SlackRequests(bot.port());
     }
 

@@ -30,13 +30,8 @@ class BotEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         slack = new FakeSlackApi();
-        bot = Main.start(testConfig(slack.apiUrl(), dir.resolve("qcon.db")));
+        bot = TestBot.with(dir, slack).start();
         requests = new SlackRequests(bot.port());
-    }
-
-    static Config testConfig(String apiUrl, Path db) {
-        return new Config("xoxb-test-token", SlackRequests.SECRET, null, apiUrl, 0, db, Path.of("config/notes"),
-                java.util.Set.of(ADMIN), null, qconbot.schedule.Schedule.parse(Config.DEFAULT_DIGEST_CRON, "UTC"), 7);
     }
 
     @AfterAll
@@ -217,7 +212,8 @@ class BotEndToEndTest {
             closedPort = socket.getLocalPort();
         }
         String deadApi = "http://127.0.0.1:" + closedPort + "/api/";
-        try (Main.Bot offline = Main.start(testConfig(deadApi, dir.resolve("offline.db")));
+        try (Main.Bot offline = TestBot.with(dir, slack).set(Config.SLACK_API_URL, deadApi)
+                .set(Config.QCON_DB, dir.resolve("offline.db").toString()).start();
              SlackRequests client = new SlackRequests(offline.port())) {
             HttpResponse<String> response = client.command("monzo");
 

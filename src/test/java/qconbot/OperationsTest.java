@@ -4,7 +4,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import qconbot.schedule.Schedule;
 import qconbot.store.ActionItems;
 import qconbot.store.Db;
 
@@ -40,10 +39,9 @@ class OperationsTest {
     @BeforeEach
     void start() throws Exception {
         notes = Files.createDirectories(dir.resolve("notes"));
-        Files.copy(Path.of("config/notes/qcon-2020.txt"), notes.resolve("qcon-2020.txt"));
+        Files.copy(TestBot.NOTES.resolve("qcon-2020.txt"), notes.resolve("qcon-2020.txt"));
         slack = new FakeSlackApi();
-        bot = Main.start(new Config("xoxb-test", SlackRequests.SECRET, null, slack.apiUrl(), 0, dir.resolve("qcon.db"),
-                notes, Set.of(ADMIN), null, Schedule.parse(Config.DEFAULT_DIGEST_CRON, "UTC"), 7));
+        bot = TestBot.with(dir, slack).set(Config.QCON_NOTES, notes.toString()).start();
         requests = new SlackRequests(bot.port());
     }
 

@@ -44,7 +44,7 @@ class ReliabilityTest {
     @BeforeAll
     static void start() throws Exception {
         slack = new FakeSlackApi();
-        bot = Main.start(BotEndToEndTest.testConfig(slack.apiUrl(), dir.resolve("qcon.db")));
+        bot = TestBot.with(dir, slack).start();
         requests = new SlackRequests(bot.port());
     }
 

@@ -5,17 +5,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import qconbot.schedule.Schedule;
-import qconbot.schedule.TalkOfTheDay;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -50,11 +46,9 @@ class SlackFaultsTest {
     void start() throws Exception {
         slack = new FakeSlackApi();
         ZonedDateTime never = ZonedDateTime.now(ZoneId.of("UTC")).plusYears(1);
-        Config config = new Config("xoxb-test", SlackRequests.SECRET, null, slack.apiUrl(), 0, dir.resolve("qcon.db"),
-                Path.of("config/notes"), Set.of("U0ADMIN"), CHANNEL,
-                Schedule.parse("0 0 0 1 1 ? " + never.getYear(), "UTC"), 7, TIMEOUT);
-        bot = Main.start(config, Clock.systemUTC(), new TalkOfTheDay.Settings(CHANNEL, config.schedule(), 7,
-                Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(30)));
+        bot = TestBot.with(dir, slack).set(Config.SLACK_TIMEOUT_MS, String.valueOf(TIMEOUT.toMillis()))
+                .set(Config.QCON_DIGEST_CHANNEL, CHANNEL).set(Config.QCON_DIGEST_CRON, "0 0 0 1 1 ? " + never.getYear())
+                .dailyRetries(Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(30)).start();
         requests = new SlackRequests(bot.port());
         slack.await("auth.test", 1, FakeSlackApi.seconds(5));
     }

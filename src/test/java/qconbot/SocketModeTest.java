@@ -85,7 +85,7 @@ class SocketModeTest {
                 Config.SLACK_API_URL, apiUrl,
                 Config.PORT, "0",
                 Config.QCON_DB, db.toString(),
-                Config.QCON_NOTES, "config/notes",
+                Config.QCON_NOTES, TestBot.NOTES.toString(),
                 Config.QCON_CONFIG, noConfigFile.toString()));
     }
 

@@ -1,7 +1,6 @@
 package qconbot.schedule;
 
 import com.slack.api.methods.MethodsClient;
-import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import com.slack.api.methods.response.conversations.ConversationsHistoryResponse;
 import com.slack.api.model.Message;
@@ -19,49 +18,46 @@ import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import qconbot.commands.Daily;
+import qconbot.commands.Messages;
+import qconbot.commands.Reply;
+import qconbot.metrics.Metrics;
 import qconbot.notes.Talk;
-import qconbot.slack.Daily;
-import qconbot.slack.ItemMessages;
-import qconbot.slack.Messages;
-import qconbot.slack.Metrics;
-import qconbot.slack.Reply;
-import qconbot.store.ActionItems.ActionItem;
+import qconbot.slack.Announcer;
+import qconbot.slack.SlackCalls;
 import qconbot.store.DailyPosts;
 import qconbot.store.DailyPosts.Post;
 import qconbot.store.Digests;
 import qconbot.store.Talks;
 
-import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Posts the talk of the day, with the action item digest, to one channel at each fire time: exactly once per fire
- * time, whatever happens to the bot or to Slack.
+ * The talk of the day as a Quartz job: posts one talk, with the action item digest, to one channel at each fire time,
+ * exactly once per fire time, whatever happens to the bot or to Slack.
  *
  * <ul>
- * <li>The fire time is recorded in SQLite (unique) with its talk before anything is posted, the message ts after;
- * a bot that finds the row already there does nothing, so restarts and a second bot on the same file never post
- * a fire time twice.</li>
- * <li>Failures (HTTP 5xx, 429 with Retry-After, ok:false ratelimited, timeouts) are retried with backoff until
- * {@link Settings#giveUpAfter}; before each retry Slack's history is checked for the post (it carries the fire time
- * in its metadata), since a timed-out call may still have posted.</li>
+ * <li>The fire time is recorded in the database (unique) with its talk before anything is posted, the message ts
+ * after; a bot that finds the row already there does nothing, so restarts and a second bot on the same database
+ * never post a fire time twice. While a bot posts, it holds the row's lease.</li>
+ * <li>Slack failures are retried by {@link SlackCalls} until {@link Settings#retries} gives up; before a retry that
+ * may post twice, the channel's history is searched for the post (it carries the fire time in its metadata).</li>
  * <li>At start-up a pending post of today is resumed, and the latest fire time missed earlier today is posted
  * once; older ones are not.</li>
  * </ul>
+ * What /qcon today, digest and schedule show comes from here as data ({@link Daily}), drawn by {@link Messages}.
  */
 @DisallowConcurrentExecution
 public final class TalkOfTheDay implements Job, Daily {
@@ -69,15 +65,13 @@ public final class TalkOfTheDay implements Job, Daily {
     private static final Logger log = LoggerFactory.getLogger(TalkOfTheDay.class);
     private static final JobKey JOB = JobKey.jobKey("talk-of-the-day");
     static final String METADATA_TYPE = "qcon_talk_of_the_day";
-    /** Slack errors worth another try; anything else (not_in_channel, invalid_auth...) will not mend by waiting. */
-    private static final Set<String> TRANSIENT = Set.of("ratelimited", "internal_error", "fatal_error",
-            "service_unavailable", "request_timeout");
 
-    /** How to post: where, when, and how long to keep trying. */
-    public record Settings(String channel, Schedule schedule, long staleDays, Duration firstRetry,
-                           Duration maxRetryWait, Duration giveUpAfter) {
-        public static Settings of(String channel, Schedule schedule, long staleDays) {
-            return new Settings(channel, schedule, staleDays, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMinutes(15));
+    /** Where and when to post (channel null: off), and how long to keep trying. */
+    public record Settings(String channel, Schedule schedule, SlackCalls.Policy retries) {
+        /** Retried 1 s, 2 s, … up to a minute apart, for up to 15 minutes, looking in the channel before each retry. */
+        public static Settings of(String channel, Schedule schedule) {
+            return new Settings(channel, schedule, new SlackCalls.Policy("talk_of_the_day", Duration.ofSeconds(1),
+                    Duration.ofMinutes(1), Duration.ofMinutes(15), 0, SlackCalls.MaybeDone.CHECK_FIRST));
         }
     }
 
@@ -85,22 +79,26 @@ public final class TalkOfTheDay implements Job, Daily {
     private final DailyPosts posts;
     private final Digests digests;
     private final Talks talks;
+    /** Slack, and how to call it; all null in the console, where nothing is posted. */
     private final MethodsClient slack;
+    private final SlackCalls calls;
+    private final Announcer announcer;
     private final Clock clock;
     private final Metrics metrics;
     /** This process, as the holder of a post's lease. */
     private final String owner = UUID.randomUUID().toString();
-    private final CountDownLatch stopping = new CountDownLatch(1);
     private final AtomicLong failures = new AtomicLong();
     private Scheduler scheduler;
 
-    public TalkOfTheDay(Settings settings, DailyPosts posts, Digests digests, Talks talks, MethodsClient slack, Clock clock,
-                        Metrics metrics) {
+    public TalkOfTheDay(Settings settings, DailyPosts posts, Digests digests, Talks talks, MethodsClient slack,
+                        SlackCalls calls, Announcer announcer, Clock clock, Metrics metrics) {
         this.settings = settings;
         this.posts = posts;
         this.digests = digests;
         this.talks = talks;
         this.slack = slack;
+        this.calls = calls;
+        this.announcer = announcer;
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -130,11 +128,6 @@ public final class TalkOfTheDay implements Job, Daily {
         scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(JOB).withIdentity("start-up")
                 .usingJobData("mode", "start-up").startNow().build());
         scheduleAfter(clock.instant());
-    }
-
-    /** Stops retrying: a post being tried stays pending and is resumed by the next start. */
-    public void stop() {
-        stopping.countDown();
     }
 
     @Override
@@ -215,87 +208,44 @@ public final class TalkOfTheDay implements Job, Daily {
         }
     }
 
-    /** Posts a recorded fire time, retrying transient failures until {@link Settings#giveUpAfter}. */
+    /**
+     * Posts a recorded fire time. A post that a stopped bot was trying may have landed: look for it first. If the
+     * bot stops while waiting to retry, the post stays pending for the next start.
+     */
     private void deliver(Post post, boolean firstTry) throws SQLException {
         Optional<Talk> talk = talks.byIds(List.of(post.talkId())).stream().findFirst();
         if (talk.isEmpty()) {
             posts.failed(post.slot(), "the talk is no longer in the notes");
             return;
         }
-        Reply message = message(talk.get(), post.slot());
-        Instant giveUpAt = clock.instant().plus(settings.giveUpAfter());
-        Duration backoff = settings.firstRetry();
-        boolean mayHavePosted = !firstTry;
-        for (int attempt = 1; ; attempt++) {
-            if (mayHavePosted) {
-                Optional<String> ts = findPosted(post);
-                if (ts.isPresent()) {
-                    posts.posted(post.slot(), ts.get());
-                    metrics.digestPost("posted");
-                    log.info("talk of the day {}: found already posted ({}), recorded", post.slot(), ts.get());
-                    return;
-                }
-            }
-            Duration wait = backoff;
-            String error;
-            try {
-                ChatPostMessageResponse response = slack.chatPostMessage(r -> r.channel(post.channel())
-                        .text(message.text()).blocks(message.blocks())
-                        .metadata(new Message.Metadata(METADATA_TYPE, Map.of("slot", post.slot()))));
-                if (response.isOk()) {
-                    posts.posted(post.slot(), response.getTs());
-                    metrics.digestPost("posted");
-                    log.info("talk of the day {}: posted \"{}\" to {} after {} attempt(s)", post.slot(),
-                            talk.get().title(), post.channel(), attempt);
-                    remindStaleOwners();
-                    return;
-                }
-                error = response.getError();
-                if (!TRANSIENT.contains(error)) {
-                    giveUp(post, attempt, error);
-                    return;
-                }
-                wait = retryAfter(response.getHttpResponseHeaders(), wait);
-            } catch (SlackApiException e) {
-                int status = e.getResponse().code();
-                error = "HTTP " + status;
-                if (status != 429 && status < 500) {
-                    giveUp(post, attempt, error);
-                    return;
-                }
-                mayHavePosted = status >= 500;
-                wait = retryAfter(e.getResponse().headers().toMultimap(), wait);
-            } catch (IOException e) {
-                error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-                mayHavePosted = true;
-            }
-            if (clock.instant().plus(wait).isAfter(giveUpAt)) {
-                giveUp(post, attempt, error);
-                return;
-            }
-            posts.attempted(post.slot(), owner, lease(wait), error);
-            log.warn("talk of the day {}: attempt {} failed ({}); trying again in {} ms", post.slot(), attempt, error, wait.toMillis());
-            try {
-                if (stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                    posts.release(post.slot(), owner);
-                    log.info("talk of the day {}: left pending for the next start", post.slot());
-                    return;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                posts.release(post.slot(), owner);
-                return;
-            }
-            backoff = min(backoff.multipliedBy(2), settings.maxRetryWait());
+        Optional<String> landed = firstTry ? Optional.empty() : findPosted(post);
+        if (landed.isPresent()) {
+            posts.posted(post.slot(), landed.get());
+            metrics.digestPost("posted");
+            log.info("talk of the day {}: found already posted ({}), recorded", post.slot(), landed.get());
+            return;
         }
-    }
-
-    private void giveUp(Post post, int attempts, String error) throws SQLException {
-        posts.failed(post.slot(), error);
-        failures.incrementAndGet();
-        metrics.digestPost("failed");
-        log.error("talk of the day {}: gave up after {} attempt(s): {}. Check that the bot is in {} (/invite @qcon)"
-                + " and its token is valid.", post.slot(), attempts, error, post.channel());
+        Reply message = Messages.talkOfTheDay(talk.get(), digests.build(since(post.slot())), digests.staleAfter().toDays());
+        SlackCalls.Outcome<ChatPostMessageResponse> sent = calls.call(settings.retries(),
+                () -> slack.chatPostMessage(r -> r.channel(post.channel()).text(message.text()).blocks(message.blocks())
+                        .metadata(new Message.Metadata(METADATA_TYPE, Map.of("slot", post.slot())))),
+                () -> findPosted(post).map(TalkOfTheDay::found),
+                (attempt, failure, wait) -> posts.attempted(post.slot(), owner, lease(wait), failure.error()));
+        if (sent.ok()) {
+            posts.posted(post.slot(), sent.value().getTs());
+            metrics.digestPost("posted");
+            log.info("talk of the day {}: posted \"{}\" to {}", post.slot(), talk.get().title(), post.channel());
+            announcer.remindQuietOwners(digests);
+        } else if (sent.stopped()) {
+            posts.release(post.slot(), owner);
+            log.info("talk of the day {}: left pending for the next start", post.slot());
+        } else {
+            posts.failed(post.slot(), sent.error());
+            failures.incrementAndGet();
+            metrics.digestPost("failed");
+            log.error("talk of the day {}: gave up: {}. Check that the bot is in {} (/invite @qcon) and its token is valid.",
+                    post.slot(), sent.error(), post.channel());
+        }
     }
 
     /** Our post for this fire time, if Slack has it: a timed-out or failed call may have gone through. */
@@ -311,31 +261,22 @@ public final class TalkOfTheDay implements Job, Daily {
                             && m.getMetadata().getEventPayload() != null
                             && post.slot().equals(m.getMetadata().getEventPayload().get("slot")))
                     .map(Message::getTs).findFirst();
-        } catch (IOException | SlackApiException e) {
+        } catch (Exception e) {
             return Optional.empty();
         }
     }
 
-    /** At most one direct message a week to each owner of quiet claims. */
-    private void remindStaleOwners() {
-        try {
-            for (Map.Entry<String, List<ActionItem>> owned : digests.staleByOwner().entrySet()) {
-                if (owned.getKey() != null && digests.takeReminder(owned.getKey())) {
-                    Reply reminder = ItemMessages.staleReminder(owned.getValue(), settings.staleDays());
-                    var response = slack.chatPostMessage(r -> r.channel(owned.getKey()).text(reminder.text()).blocks(reminder.blocks()));
-                    if (!response.isOk()) {
-                        log.warn("stale reminder to {} failed: {}", owned.getKey(), response.getError());
-                    }
-                }
-            }
-        } catch (Exception e) {
-            log.warn("stale reminders failed: {}", e.toString());
-        }
+    /** A post found in the channel, as if chat.postMessage had answered with it. */
+    private static ChatPostMessageResponse found(String ts) {
+        ChatPostMessageResponse response = new ChatPostMessageResponse();
+        response.setOk(true);
+        response.setTs(ts);
+        return response;
     }
 
-    private Reply message(Talk talk, String slot) throws SQLException {
-        Instant since = posts.lastPosted().filter(p -> !p.slot().equals(slot)).map(Post::finishedAt).orElse(null);
-        return Messages.talkOfTheDay(talk, ItemMessages.digest(digests.build(since), settings.staleDays()));
+    /** The digest reports what changed since the last post that reached Slack (other than this fire time's). */
+    private Instant since(String slot) throws SQLException {
+        return posts.lastPosted().filter(p -> !p.slot().equals(slot)).map(Post::finishedAt).orElse(null);
     }
 
     /** A pending post's lease: long enough to cover the wait before its next attempt. */
@@ -343,99 +284,54 @@ public final class TalkOfTheDay implements Job, Daily {
         return Duration.ofMinutes(2).plus(wait);
     }
 
-    private static Duration retryAfter(Map<String, List<String>> headers, Duration otherwise) {
-        if (headers != null) {
-            for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-                if ("retry-after".equalsIgnoreCase(header.getKey()) && !header.getValue().isEmpty()
-                        && header.getValue().get(0).strip().matches("\\d{1,5}")) {
-                    return Duration.ofSeconds(Long.parseLong(header.getValue().get(0).strip()));
-                }
-            }
-        }
-        return otherwise;
+    private Instant nextFireTime() {
+        return enabled() ? settings.schedule().next(clock.instant()).map(Schedule.Slot::at).orElse(null) : null;
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    // /qcon today, digest, schedule, post-now
+    // What /qcon today, digest, schedule and post-now show: data for Messages.
 
     @Override
-    public Reply today() throws SQLException {
-        LocalDate today = LocalDate.ofInstant(clock.instant(), settings.schedule().zone());
-        Optional<Post> posted = posts.postedBetween(today.atStartOfDay(settings.schedule().zone()).toInstant(),
-                today.plusDays(1).atStartOfDay(settings.schedule().zone()).toInstant());
+    public Optional<Today> today() throws SQLException {
+        ZoneId zone = settings.schedule().zone();
+        LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
+        Optional<Post> posted = posts.postedBetween(today.atStartOfDay(zone).toInstant(),
+                today.plusDays(1).atStartOfDay(zone).toInstant());
         if (posted.isPresent()) {
             Optional<Talk> talk = talks.byIds(List.of(posted.get().talkId())).stream().findFirst();
             if (talk.isPresent()) {
-                return Messages.withNote(Messages.talk(talk.get(), null), "Today's talk of the day, posted "
-                        + ItemMessages.date(posted.get().finishedAt()) + ".");
+                return Optional.of(new Today(talk.get(), posted.get().finishedAt(), null, enabled()));
             }
         }
+        return posts.peekNext().map(talk -> new Today(talk, null, nextFireTime(), enabled()));
+    }
+
+    @Override
+    public Optional<Preview> preview() throws SQLException {
         Optional<Talk> next = posts.peekNext();
         if (next.isEmpty()) {
-            return Messages.error("There are no talks in the notes.");
+            return Optional.empty();
         }
-        String when = enabled() ? settings.schedule().next(clock.instant())
-                .map(slot -> "Next talk of the day, due " + ItemMessages.date(slot.at()) + ".").orElse("Next in the rotation.")
-                : "No talk of the day is scheduled (QCON_DIGEST_CHANNEL is not set); this one is next in the rotation.";
-        return Messages.withNote(Messages.talk(next.get(), null), when);
+        return Optional.of(new Preview(next.get(), digests.build(since("preview")), digests.staleAfter().toDays(),
+                nextFireTime(), settings.channel()));
     }
 
     @Override
-    public Reply preview() throws SQLException {
-        Optional<Talk> next = posts.peekNext();
-        if (next.isEmpty()) {
-            return Messages.error("There are no talks in the notes.");
-        }
-        String when = enabled() ? settings.schedule().next(clock.instant())
-                .map(slot -> "Preview of the post due " + ItemMessages.date(slot.at()) + " in <#" + settings.channel() + ">.")
-                .orElse("Preview.") : "Preview (QCON_DIGEST_CHANNEL is not set, so nothing is scheduled).";
-        return Messages.withNote(message(next.get(), "preview"), when);
+    public Status status() throws SQLException {
+        return new Status(settings.channel(), settings.schedule().inWords(), settings.schedule().expression(),
+                settings.schedule().zone().getId(), posts.lastFinished().orElse(null), nextFireTime(), failures.get());
     }
 
     @Override
-    public Reply status() throws SQLException {
-        StringBuilder text = new StringBuilder();
+    public PostNow postNow() throws SQLException {
         if (!enabled()) {
-            text.append("*Talk of the day:* off. Set QCON_DIGEST_CHANNEL to a channel id to turn it on.\n");
-        } else {
-            text.append("*Channel:* <#").append(settings.channel()).append(">\n");
-        }
-        text.append("*Schedule:* ").append(Messages.escape(settings.schedule().inWords())).append(" (`")
-                .append(Messages.escape(settings.schedule().expression())).append("`), ")
-                .append(settings.schedule().zone().getId()).append('\n');
-        Optional<Post> last = posts.lastFinished();
-        text.append("*Last post:* ").append(last.map(p -> ItemMessages.date(p.finishedAt()) + ", *"
-                + Messages.escape(p.talkTitle()) + "*, " + switch (p.state()) {
-                    case POSTED -> "posted";
-                    case FAILED -> "failed: " + Messages.escape(p.error());
-                    case EXPIRED -> "not posted (its day had passed)";
-                    case PENDING -> "still being posted";
-                }).orElse("none yet")).append('\n');
-        text.append("*Next:* ").append(enabled() ? settings.schedule().next(clock.instant())
-                .map(slot -> ItemMessages.date(slot.at())).orElse("never") : "nothing scheduled");
-        if (failures.get() > 0) {
-            text.append("\n*Given up since start:* ").append(failures.get());
-        }
-        return Messages.note(text.toString());
-    }
-
-    @Override
-    public String postNow() throws SQLException {
-        if (!enabled()) {
-            return "There is no digest channel: set QCON_DIGEST_CHANNEL first.";
+            return new PostNow(null, null);
         }
         Instant now = clock.instant();
         Optional<Post> post = posts.start("now " + now, now, settings.channel(), owner, lease(Duration.ZERO));
         if (post.isEmpty()) {
-            return "There are no talks in the notes to post.";
+            return new PostNow(settings.channel(), null);
         }
         deliver(post.get(), true);
-        Post done = posts.find(post.get().slot()).orElseThrow();
-        return done.state() == DailyPosts.State.POSTED
-                ? "Posted *" + Messages.escape(done.talkTitle()) + "* to <#" + settings.channel() + ">."
-                : "Could not post to <#" + settings.channel() + ">: " + Messages.escape(String.valueOf(done.error())) + ".";
+        return new PostNow(settings.channel(), posts.find(post.get().slot()).orElseThrow());
     }
 }

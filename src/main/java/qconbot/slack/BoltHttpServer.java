@@ -10,6 +10,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import qconbot.commands.Messages;
+import qconbot.commands.Reply;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,6 +88,10 @@ public final class BoltHttpServer implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closing;
 
+    /**
+     * POST /slack/events. Long because its order is the protection: refuse while closing, then a wrong method, then
+     * an oversized body, then a bad or stale signature, and only then let Bolt parse and run anything.
+     */
     private void events(HttpExchange exchange) throws IOException {
         inFlight.incrementAndGet();
         try (exchange) {
@@ -131,9 +137,9 @@ public final class BoltHttpServer implements AutoCloseable {
                 response = app.run(request);
             } catch (Exception e) {
                 // Handlers catch their own errors; this is the last line, so Slack never sees a 500 from us.
-                String ref = SlackHandlers.reference();
+                String ref = Messages.reference();
                 log.error("Unhandled error in a Slack handler, ref {}", ref, e);
-                Reply sorry = SlackHandlers.sorry(ref);
+                Reply sorry = Messages.sorry(ref);
                 send(exchange, 200, "application/json",
                         "{\"response_type\":\"ephemeral\",\"text\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(sorry.text()) + "}");
                 return;

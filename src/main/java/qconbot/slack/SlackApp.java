@@ -4,6 +4,8 @@ import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.app_backend.SlackSignature;
 import com.slack.api.bolt.App;
+import com.slack.api.bolt.socket_mode.SocketModeApp;
+import com.slack.api.socket_mode.SocketModeClient;
 import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.middleware.Middleware;
 import com.slack.api.bolt.middleware.MiddlewareChain;
@@ -19,19 +21,21 @@ import okhttp3.OkHttpClient;
 import org.slf4j.MDC;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import qconbot.Config;
+import qconbot.metrics.Metrics;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import static com.slack.api.bolt.middleware.MiddlewareOps.isNoAuthRequiredRequest;
 
@@ -43,6 +47,7 @@ import static com.slack.api.bolt.middleware.MiddlewareOps.isNoAuthRequiredReques
  * <li>Bolt's default authorization calls auth.test while building the app (so Slack must be up to start) and again
  * on requests until the first answer lands. {@link BotIdentity} calls it once in the background and retries.</li>
  * </ul>
+ * It also holds the Socket Mode connection ({@link SocketMode}), whose close needs a workaround.
  */
 public final class SlackApp {
 
@@ -51,18 +56,16 @@ public final class SlackApp {
     private SlackApp() {
     }
 
-    /** A Web API client for SLACK_API_URL; no proxy for a Slack API on this machine (tests, fakes). */
-    public static Slack slack(Config config) {
-        return slack(config, null);
-    }
-
-    /** The same, counting every call in {@code metrics} when given. */
-    public static Slack slack(Config config, Metrics metrics) {
+    /**
+     * A Web API client for {@code apiUrl} (SLACK_API_URL) that gives up on any call after {@code timeout}, counting
+     * every call in {@code metrics} when given; no proxy for a Slack API on this machine (tests, fakes).
+     */
+    public static Slack slack(String apiUrl, Duration timeout, Metrics metrics) {
         SlackConfig slackConfig = new SlackConfig();
-        // No call may hang a handler or the scheduler: connect, send and read in time (10 s by default), or fail and retry.
-        slackConfig.setHttpClientCallTimeoutMillis((int) config.slackTimeout().toMillis());
-        slackConfig.setMethodsEndpointUrlPrefix(config.slackApiUrl());
-        String host = URI.create(config.slackApiUrl()).getHost();
+        // No call may hang a handler or the scheduler: connect, send and read in time (10 s by default), or fail.
+        slackConfig.setHttpClientCallTimeoutMillis((int) timeout.toMillis());
+        slackConfig.setMethodsEndpointUrlPrefix(apiUrl);
+        String host = URI.create(apiUrl).getHost();
         if ("localhost".equals(host) || host.startsWith("127.") || "[::1]".equals(host)) {
             slackConfig.setProxyUrl(null);
         }
@@ -77,10 +80,11 @@ public final class SlackApp {
         return Slack.getInstance(slackConfig, client);
     }
 
-    public static App create(Config config, Slack slack, BotIdentity identity, Metrics metrics) {
+    /** The Bolt app for one workspace's bot token; the signing secret is null in Socket Mode. */
+    public static App create(String botToken, String signingSecret, Slack slack, BotIdentity identity, Metrics metrics) {
         AppConfig appConfig = AppConfig.builder()
-                .singleTeamBotToken(config.botToken())
-                .signingSecret(config.signingSecret())
+                .singleTeamBotToken(botToken)
+                .signingSecret(signingSecret)
                 .slack(slack)
                 // Bolt answers 404 to an event nobody handles, and Slack retries it. Message subtypes we do not
                 // care about (edits, joins, deletions) arrive on the same subscription: acknowledge them all.
@@ -123,7 +127,7 @@ public final class SlackApp {
                 switch (request.getRequestType()) {
                     case Command -> {
                         kind = "command";
-                        name = SlackHandlers.subcommand(((SlashCommandRequest) request).getPayload().getText());
+                        name = SlackHandlers.commandName(((SlashCommandRequest) request).getPayload().getText());
                     }
                     case BlockAction -> {
                         kind = "action";
@@ -229,40 +233,74 @@ public final class SlackApp {
             return known == null ? null : known.getUserId();
         }
 
-        /** Calls auth.test until it answers ok or says the token is bad; waits 1 s, 2 s ... up to 5 minutes between tries. */
-        public void warmUp(ExecutorService executor) {
+        /**
+         * Calls auth.test in the background until it answers ok or says something waiting will not mend (a bad
+         * token); waits 1 s, 2 s ... up to 5 minutes between tries, by the call policy.
+         */
+        public void warmUp(SlackCalls calls, ExecutorService executor) {
             executor.execute(() -> {
-                long delay = 1000;
-                while (!Thread.currentThread().isInterrupted()) {
-                    try {
-                        AuthTestResponse answer = slack.methods(token).authTest(r -> r);
-                        if (answer.isOk()) {
-                            auth = answer;
-                            status = "ok";
-                            log.info("Slack auth.test ok: bot user {} in team {}", answer.getUserId(), answer.getTeamId());
-                            return;
-                        }
-                        status = "auth.test said " + answer.getError();
-                        if ("invalid_auth".equals(answer.getError()) || "not_authed".equals(answer.getError())
-                                || "account_inactive".equals(answer.getError()) || "token_revoked".equals(answer.getError())) {
-                            log.error("Slack refused SLACK_BOT_TOKEN ({}). Copy the Bot User OAuth Token again from"
-                                    + " OAuth & Permissions and restart.", answer.getError());
-                            return;
-                        }
-                    } catch (Exception e) {
-                        status = "Slack unreachable: " + e.getClass().getSimpleName();
-                        log.debug("auth.test failed", e);
-                    }
-                    log.warn("Slack auth.test not ok yet ({}); trying again in {} s", status, delay / 1000);
-                    try {
-                        TimeUnit.MILLISECONDS.sleep(delay);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                    delay = Math.min(delay * 2, 300_000);
+                SlackCalls.Outcome<AuthTestResponse> answer = calls.call(
+                        SlackCalls.Policy.untilItWorks("auth_test", Duration.ofMinutes(5)),
+                        () -> slack.methods(token).authTest(r -> r), Optional::empty,
+                        (attempt, failure, wait) -> status = "auth.test failed: " + failure.error());
+                if (answer.ok()) {
+                    auth = answer.value();
+                    status = "ok";
+                    log.info("Slack auth.test ok: bot user {} in team {}", auth.getUserId(), auth.getTeamId());
+                } else if (!answer.stopped()) {
+                    status = "auth.test said " + answer.error();
+                    log.error("Slack auth.test failed ({}), and trying again will not mend it. Check SLACK_BOT_TOKEN (copy"
+                            + " the Bot User OAuth Token again from OAuth & Permissions) and SLACK_API_URL, then restart.",
+                            answer.error());
                 }
             });
+        }
+    }
+
+    /**
+     * Socket Mode: connects in the background, so start-up never waits on Slack, retried by the call policy until
+     * it works; from then on the SDK reconnects by itself.
+     */
+    public static final class SocketMode implements AutoCloseable {
+
+        private final SocketModeApp app;
+
+        public SocketMode(String appToken, App app) throws IOException {
+            this.app = new SocketModeApp(appToken, app, SocketModeClient.Backend.JavaWebSocket);
+        }
+
+        public void connect(SlackCalls calls, ExecutorService background) {
+            background.execute(() -> {
+                SlackCalls.Outcome<Object> connected = calls.call(SlackCalls.Policy.untilItWorks("socket_mode_connect",
+                        Duration.ofMinutes(1)), () -> {
+                    app.startAsync();
+                    return "connected";
+                });
+                if (connected.ok()) {
+                    log.info("Socket Mode connecting (the SDK reconnects by itself from here on)");
+                }
+            });
+        }
+
+        /** For /health: "connected" or "not connected". */
+        public String state() {
+            SocketModeClient client = app.getClient();
+            return client != null && client.verifyConnection() ? "connected" : "not connected";
+        }
+
+        @Override
+        public void close() {
+            SocketModeClient client = app.getClient();
+            try {
+                app.close();
+                if (client != null) {
+                    // SocketModeApp.close() leaves the client's reconnect monitor running: it would keep calling
+                    // apps.connections.open after we are gone.
+                    client.close();
+                }
+            } catch (Exception e) {
+                log.warn("Socket Mode did not close cleanly: {}", e.toString());
+            }
         }
     }
 }

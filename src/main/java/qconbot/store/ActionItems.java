@@ -92,6 +92,8 @@ public final class ActionItems {
      *
      * @param assignee   the new owner, for ASSIGN only
      * @param requestKey the Slack event or click this comes from, so a replay changes nothing; null for none
+     *                   <p>One method for one transaction (replay check, decision, conditional update, audit row),
+     *                   so where it begins and commits is in plain sight; hence its length.
      */
     public Result act(long id, Action action, String actor, String assignee, String requestKey) throws SQLException {
         Objects.requireNonNull(actor, "actor");

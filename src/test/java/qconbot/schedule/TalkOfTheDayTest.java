@@ -10,6 +10,11 @@ import qconbot.Config;
 import qconbot.FakeSlackApi;
 import qconbot.Main;
 import qconbot.SlackRequests;
+import qconbot.TestBot;
+import qconbot.metrics.Metrics;
+import qconbot.slack.Announcer;
+import qconbot.slack.SlackCalls;
+import com.slack.api.methods.MethodsClient;
 import qconbot.notes.NotesParser;
 import qconbot.slack.SlackApp;
 import qconbot.store.ActionItems;
@@ -62,9 +67,10 @@ class TalkOfTheDayTest {
         slack.close();
     }
 
-    private Config config(String cron, String zone) {
-        return new Config("xoxb-test", SlackRequests.SECRET, null, slack.apiUrl(), 0, dir.resolve("qcon.db"),
-                Path.of("config/notes"), Set.of("U0ADMIN"), CHANNEL, Schedule.parse(cron, zone), 7);
+    /** The bot with the talk of the day on, at {@code cron} UTC, retrying fast. */
+    private TestBot bot(String cron) throws Exception {
+        return TestBot.with(dir, slack).set(Config.QCON_DIGEST_CHANNEL, CHANNEL).set(Config.QCON_DIGEST_CRON, cron)
+                .dailyRetries(FIRST_RETRY, Duration.ofSeconds(2), Duration.ofSeconds(30));
     }
 
     private Main.Bot start(String cron) throws Exception {
@@ -72,9 +78,7 @@ class TalkOfTheDayTest {
     }
 
     private Main.Bot start(String cron, Clock clock) throws Exception {
-        Config config = config(cron, "UTC");
-        Main.Bot bot = Main.start(config, clock, new TalkOfTheDay.Settings(CHANNEL, config.schedule(), 7,
-                FIRST_RETRY, Duration.ofSeconds(2), Duration.ofSeconds(30)));
+        Main.Bot bot = bot(cron).clock(clock).start();
         bots.add(bot);
         return bot;
     }
@@ -289,13 +293,17 @@ class TalkOfTheDayTest {
 
     private TalkOfTheDay direct(Db db, String cron, String zone, Instant now) throws Exception {
         Talks talks = new Talks(db);
-        talks.sync(NotesParser.readAll(Path.of("config/notes")));
+        talks.sync(NotesParser.readAll(TestBot.NOTES));
         Clock clock = Clock.fixed(now, ZoneId.of("UTC"));
         ActionItems items = new ActionItems(db, clock, Set.of());
-        Config config = config(cron, zone);
-        return new TalkOfTheDay(new TalkOfTheDay.Settings(CHANNEL, config.schedule(), 7, FIRST_RETRY, Duration.ofSeconds(1),
-                Duration.ofSeconds(10)), new DailyPosts(db, talks, clock), new Digests(db, items, clock, 7), talks,
-                SlackApp.slack(config).methods("xoxb-test"), clock, new qconbot.slack.Metrics());
+        Metrics metrics = new Metrics();
+        MethodsClient methods = SlackApp.slack(slack.apiUrl(), Duration.ofSeconds(10), metrics).methods("xoxb-test");
+        SlackCalls calls = new SlackCalls(metrics);
+        SlackCalls.Policy retries = new SlackCalls.Policy("talk_of_the_day", FIRST_RETRY, Duration.ofSeconds(1),
+                Duration.ofSeconds(10), 0, SlackCalls.MaybeDone.CHECK_FIRST);
+        return new TalkOfTheDay(new TalkOfTheDay.Settings(CHANNEL, Schedule.parse(cron, zone), retries),
+                new DailyPosts(db, talks, clock), new Digests(db, items, clock, 7), talks, methods, calls,
+                new Announcer(methods, items, calls), clock, metrics);
     }
 
     @Test
@@ -354,7 +362,7 @@ class TalkOfTheDayTest {
     void a_post_left_pending_by_a_stopped_bot_is_resumed_and_yesterdays_expires() throws Exception {
         try (Db db = Db.open(dir.resolve("pending.db"))) {
             Talks talks = new Talks(db);
-            talks.sync(NotesParser.readAll(Path.of("config/notes")));
+            talks.sync(NotesParser.readAll(TestBot.NOTES));
             Clock then = Clock.fixed(Instant.parse("2026-11-25T09:30:00Z"), ZoneId.of("UTC"));
             DailyPosts crashed = new DailyPosts(db, talks, then);
             crashed.start("2026-11-25T09:30 UTC", Instant.parse("2026-11-25T09:30:00Z"), CHANNEL, "dead-bot", Duration.ofMinutes(2));

@@ -1,5 +1,6 @@
 package qconbot.search;
 
+import qconbot.TestBot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class TalkSearchTest {
     static void load() throws Exception {
         db = Db.open(dir.resolve("search.db"));
         Talks talks = new Talks(db);
-        talks.sync(NotesParser.readAll(Path.of("config/notes")));
+        talks.sync(NotesParser.readAll(TestBot.NOTES));
         search = new TalkSearch(db, talks);
     }
 

@@ -1,5 +1,6 @@
 package qconbot.store;
 
+import qconbot.TestBot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qconbot.notes.NotesParser;
@@ -42,7 +43,7 @@ class ConcurrencyTest {
     void random_concurrent_actions_leave_every_item_equal_to_its_replayed_audit_trail() throws Exception {
         Path file = dir.resolve("qcon.db");
         try (Db first = Db.open(file); Db second = Db.open(file)) {
-            new Talks(first).sync(NotesParser.readAll(Path.of("config/notes")));
+            new Talks(first).sync(NotesParser.readAll(TestBot.NOTES));
             List<ActionItems> bots = List.of(new ActionItems(first, Clock.systemUTC(), Set.of(ADMIN)),
                     new ActionItems(second, Clock.systemUTC(), Set.of(ADMIN)));
             String[] users = {"U0ANN", "U0BOB", "U0CAT", "U0DAN", ADMIN};

@@ -1,5 +1,6 @@
 package qconbot.store;
 
+import qconbot.TestBot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DailyPostsTest {
 
-    static final Path NOTES = Path.of("config/notes");
+    static final Path NOTES = TestBot.NOTES;
     static final String CHANNEL = "C0DIGEST";
     static final String BOT_A = "bot-a";
     static final String BOT_B = "bot-b";

@@ -1,5 +1,6 @@
 package qconbot.store;
 
+import qconbot.TestBot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class DigestsTest {
     @BeforeEach
     void open() throws Exception {
         db = Db.open(dir.resolve("qcon.db"));
-        new Talks(db).sync(NotesParser.readAll(Path.of("config/notes")));
+        new Talks(db).sync(NotesParser.readAll(TestBot.NOTES));
         clock = new MutableClock(START);
         items = new ActionItems(db, clock, Set.of(ADMIN));
         digests = new Digests(db, items, clock, STALE_DAYS);

@@ -1,5 +1,6 @@
 package qconbot.store;
 
+import qconbot.TestBot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class TalksTest {
     void open() throws Exception {
         db = Db.open(dir.resolve("data/qcon.db"));
         talks = new Talks(db);
-        shipped = Files.readString(Path.of("config/notes/qcon-2020.txt"));
+        shipped = Files.readString(TestBot.NOTES.resolve("qcon-2020.txt"));
     }
 
     @AfterEach

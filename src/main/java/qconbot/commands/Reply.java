@@ -1,4 +1,4 @@
-package qconbot.slack;
+package qconbot.commands;
 
 import com.slack.api.model.block.LayoutBlock;
 

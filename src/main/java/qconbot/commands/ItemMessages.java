@@ -1,4 +1,4 @@
-package qconbot.slack;
+package qconbot.commands;
 
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.element.BlockElement;
@@ -24,8 +24,8 @@ import static com.slack.api.model.block.composition.BlockCompositions.markdownTe
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 import static com.slack.api.model.block.element.BlockElements.button;
 import static com.slack.api.model.block.element.BlockElements.usersSelect;
-import static qconbot.slack.Messages.clip;
-import static qconbot.slack.Messages.escape;
+import static qconbot.commands.Messages.clip;
+import static qconbot.commands.Messages.escape;
 
 /**
  * Messages about action items: lists, one item with its history, confirmations, thread announcements, the
@@ -39,14 +39,6 @@ public final class ItemMessages {
 
     /** Where an item's buttons were shown, so a click redraws the same thing. */
     public enum Surface { OUTSTANDING, MINE, OPEN, ALL, ITEM, POST, DM, HOME, REMINDER }
-
-    public static final String CLAIM = "item_claim";
-    public static final String UNCLAIM = "item_unclaim";
-    public static final String DONE = "item_done";
-    public static final String REOPEN = "item_reopen";
-    public static final String ASSIGN = "item_assign";
-    public static final String DISCUSS = "item_discuss";
-    public static final String SNOOZE = "item_snooze";
 
     /** Items in one list message: each takes two blocks, and a message holds 50. */
     static final int MAX_LISTED = 20;
@@ -120,27 +112,35 @@ public final class ItemMessages {
     static List<LayoutBlock> itemBlocks(ActionItem item, Surface surface, String user) {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(section(s -> s.text(markdownText(clip(describe(item), Messages.MAX_SECTION)))));
-        List<BlockElement> buttons = new ArrayList<>();
-        String value = String.valueOf(item.id());
-        switch (item.state()) {
-            case OPEN -> buttons.add(button(b -> b.actionId(CLAIM).text(plainText("Claim")).style("primary").value(value)));
-            case CLAIMED -> buttons.add(button(b -> b.actionId(UNCLAIM).text(plainText("Unclaim")).value(value)));
-            case DONE -> buttons.add(button(b -> b.actionId(REOPEN).text(plainText("Reopen")).value(value)));
-        }
-        if (item.state() != State.DONE) {
-            buttons.add(button(b -> b.actionId(DONE).text(plainText("Done")).value(value)));
-            buttons.add(usersSelect(u -> u.actionId(ASSIGN).placeholder(plainText("Assign to…"))));
-        }
-        if (surface != Surface.HOME && surface != Surface.POST) {
-            buttons.add(button(b -> b.actionId(DISCUSS).text(plainText("Discuss")).value(value)));
-        }
         String blockId = "item:" + item.id() + ":" + surface.name().toLowerCase(Locale.ROOT);
-        blocks.add(actions(a -> a.blockId(blockId).elements(buttons)));
+        blocks.add(actions(a -> a.blockId(blockId).elements(buttons(item, surface))));
         return blocks;
     }
 
+    /** The item's buttons on a surface, taken from the verb table in its order: those the item's state allows there. */
+    static List<BlockElement> buttons(ActionItem item, Surface surface) {
+        List<BlockElement> buttons = new ArrayList<>();
+        String value = String.valueOf(item.id());
+        for (Verb verb : Verb.values()) {
+            Verb.Button button = verb.button();
+            if (button == null || !button.states().contains(item.state())) {
+                continue;
+            }
+            String label = surface == Surface.REMINDER ? button.reminderLabel()
+                    : button.surfaces().contains(surface) ? button.label() : null;
+            if (label == null) {
+                continue;
+            }
+            // Claim is what most people want from an open item; on the reminder, the first choice (Done) is.
+            String style = verb == Verb.CLAIM || surface == Surface.REMINDER && buttons.isEmpty() ? "primary" : null;
+            buttons.add(verb == Verb.ASSIGN ? usersSelect(u -> u.actionId(button.actionId()).placeholder(plainText(label)))
+                    : button(b -> b.actionId(button.actionId()).text(plainText(label)).style(style).value(value)));
+        }
+        return buttons;
+    }
+
     /** "*A3* · claimed by @ann · we should look for dead code / from Java in containers, Day 3 · 2 replies". */
-    static String describe(ActionItem item) {
+    public static String describe(ActionItem item) {
         StringBuilder text = new StringBuilder("*").append(item.ref()).append("* · ").append(standing(item))
                 .append("\n").append(escape(clip(item.text(), 1500)))
                 .append("\n_from_ ").append(escape(item.talkTitle()));
@@ -276,11 +276,7 @@ public final class ItemMessages {
                 + " days or more. Done, hand back, or snooze a week?"))));
         for (ActionItem item : stale.subList(0, Math.min(stale.size(), (Messages.MAX_BLOCKS - 2) / 2))) {
             blocks.add(section(s -> s.text(markdownText(clip(describe(item), Messages.MAX_SECTION)))));
-            String value = String.valueOf(item.id());
-            blocks.add(actions(a -> a.blockId("item:" + item.id() + ":reminder").elements(List.of(
-                    button(b -> b.actionId(DONE).text(plainText("Done")).style("primary").value(value)),
-                    button(b -> b.actionId(UNCLAIM).text(plainText("Hand back")).value(value)),
-                    button(b -> b.actionId(SNOOZE).text(plainText("Snooze a week")).value(value))))));
+            blocks.add(actions(a -> a.blockId("item:" + item.id() + ":reminder").elements(buttons(item, Surface.REMINDER))));
         }
         return new Reply("You have " + stale.size() + " quiet action item" + (stale.size() == 1 ? "" : "s"), blocks);
     }
@@ -332,7 +328,7 @@ public final class ItemMessages {
     }
 
     /** A mention built from a Slack id only; anything else is shown as escaped text. */
-    static String who(String user) {
+    public static String who(String user) {
         if (user == null) {
             return "nobody";
         }

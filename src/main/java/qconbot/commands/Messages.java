@@ -1,15 +1,20 @@
-package qconbot.slack;
+package qconbot.commands;
 
-import com.slack.api.model.block.ActionsBlock;
 import com.slack.api.model.block.LayoutBlock;
 import qconbot.notes.Bullet;
 import qconbot.notes.Talk;
 import qconbot.search.TalkSearch;
+import qconbot.store.DailyPosts;
+import qconbot.store.Digests;
+import qconbot.store.NotesLoader;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import static com.slack.api.model.block.Blocks.actions;
@@ -27,9 +32,6 @@ import static com.slack.api.model.block.element.BlockElements.button;
  * forge a mention or a link. Slack's Block Kit limits are kept: 50 blocks, 3000 characters a section, 150 a header.
  */
 public final class Messages {
-
-    public static final String SHARE_TALK = "share_talk";
-    public static final String SHOW_TALK = "show_talk";
 
     static final int MAX_BLOCKS = 50;
     static final int MAX_SECTION = 3000;
@@ -51,22 +53,29 @@ public final class Messages {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
+    /** /qcon help: one line for each verb of the table that can be typed after /qcon, then the thread verbs. */
     public static Reply help() {
-        String text = String.join("\n",
-                "*qcon-bot* answers from the team's conference notes.",
-                "• `/qcon <words>`: the best-matching talk, e.g. `/qcon monzo` or `/qcon java containers`."
-                        + " Typos, plurals and partial words are fine.",
-                "• `/qcon talks`: the agenda, by day and time. `/qcon talks day 2`: one day.",
-                "• `/qcon actions`: the [INTERNAL] action items still to do; `/qcon actions mine`, `/qcon actions all`,"
-                        + " `/qcon actions A3` (one item and its history).",
-                "• `/qcon claim A3`, `/qcon unclaim A3`, `/qcon assign A3 @someone`, `/qcon done A3`, `/qcon reopen A3`,"
-                        + " `/qcon discuss A3` (posts it here; its thread is the discussion).",
-                "• In an item's thread, mention me: `@qcon claim`, `@qcon done`, `@qcon assign @someone`, `@qcon status`.",
-                "• `/qcon today`: the talk of the day. `/qcon digest`: preview the next scheduled post."
-                        + " `/qcon schedule`: when it posts, and how the last post went.",
-                "• `/qcon help`: this message.");
+        StringBuilder text = new StringBuilder("*qcon-bot* answers from the team's conference notes.\n");
+        for (Verb verb : Verb.values()) {
+            if (verb.from(Verb.From.COMMAND)) {
+                text.append("• `/qcon ").append(escape(verb.usage())).append("`: ").append(verb.help()).append('\n');
+            }
+        }
+        text.append("• In an item's thread, mention me: ").append(threadVerbs("`@qcon ", "`", ", ")).append('.');
+        String mrkdwn = text.toString();
         return new Reply("qcon-bot: /qcon <words> finds a talk; /qcon talks lists the agenda.",
-                List.of(section(s -> s.text(markdownText(text)))));
+                List.of(section(s -> s.text(markdownText(mrkdwn)))));
+    }
+
+    /** What @qcon understands in an item's thread, e.g. "`claim`, `done`, `assign @someone` or `status`". */
+    public static String threadHelp(String lastJoin) {
+        return threadVerbs("`", "`", lastJoin);
+    }
+
+    private static String threadVerbs(String before, String after, String lastJoin) {
+        List<String> verbs = Arrays.stream(Verb.values()).filter(verb -> verb.from(Verb.From.MENTION) && verb != Verb.HELP)
+                .map(verb -> before + verb.threadUsage() + after).toList();
+        return String.join(", ", verbs.subList(0, verbs.size() - 1)) + lastJoin + verbs.get(verbs.size() - 1);
     }
 
     /** A talk's summary, with the search's other matches and a button to share it. */
@@ -87,14 +96,16 @@ public final class Messages {
                 LayoutBlock row = section(s -> s.blockId(blockId).text(markdownText(oneLine(other))));
                 if (other.key().length() <= MAX_BUTTON_VALUE) {
                     row = section(s -> s.blockId(blockId).text(markdownText(oneLine(other)))
-                            .accessory(button(b -> b.actionId(SHOW_TALK).text(plainText("Show")).value(other.key()))));
+                            .accessory(button(b -> b.actionId(Verb.SHOW.button().actionId())
+                                    .text(plainText(Verb.SHOW.button().label())).value(other.key()))));
                 }
                 blocks.add(row);
             }
         }
         if (talk.key().length() <= MAX_BUTTON_VALUE) {
             blocks.add(actions(a -> a.blockId("share").elements(List.of(
-                    button(b -> b.actionId(SHARE_TALK).text(plainText("Share in channel")).style("primary").value(talk.key()))))));
+                    button(b -> b.actionId(Verb.SHARE.button().actionId()).text(plainText(Verb.SHARE.button().label()))
+                            .style("primary").value(talk.key()))))));
         }
         return new Reply(fallback(talk), blocks);
     }
@@ -141,24 +152,38 @@ public final class Messages {
             return new Reply(text, List.of(section(s -> s.text(markdownText(text)))));
         }
         List<LayoutBlock> blocks = new ArrayList<>();
-        int shown = 0;
+        int shown = agendaBlocks(byConferenceAndDay, day, blocks);
         int total = byConferenceAndDay.values().stream().flatMap(d -> d.values().stream()).mapToInt(List::size).sum();
-        outer:
+        String hint = total > shown
+                ? "…and " + (total - shown) + " more talks. `/qcon talks day 2` shows one day."
+                : "`/qcon <words from a title>` shows a talk's summary.";
+        blocks.add(context(c -> c.elements(List.of(markdownText(hint)))));
+        return new Reply("Agenda: " + total + " talks", blocks);
+    }
+
+    /**
+     * A header per conference and a section per day, a line per talk, into {@code blocks}: sections split at 3000
+     * characters, and stopping at {@link #MAX_AGENDA_TALKS} talks or when the message is nearly full. Returns how
+     * many talks it listed.
+     */
+    private static int agendaBlocks(Map<String, Map<String, List<Talk>>> byConferenceAndDay, Integer day,
+                                    List<LayoutBlock> blocks) {
+        int shown = 0;
         for (Map.Entry<String, Map<String, List<Talk>>> conference : byConferenceAndDay.entrySet()) {
             blocks.add(header(h -> h.text(plainText(clip(escape(conference.getKey()) + (day == null ? "" : ", Day " + day), MAX_HEADER)))));
             for (Map.Entry<String, List<Talk>> dayTalks : conference.getValue().entrySet()) {
                 StringBuilder text = new StringBuilder(dayTalks.getKey().isEmpty() ? "" : "*" + escape(dayTalks.getKey()) + "*\n");
                 for (Talk talk : dayTalks.getValue()) {
+                    String line = agendaLine(talk);
                     if (shown == MAX_AGENDA_TALKS) {
                         break;
                     }
-                    String line = agendaLine(talk);
                     if (text.length() + line.length() + 1 > MAX_SECTION) {
                         String done = text.toString();
                         blocks.add(section(s -> s.text(markdownText(done))));
                         text.setLength(0);
                         if (blocks.size() >= MAX_BLOCKS - 4) {
-                            break outer;
+                            return shown;
                         }
                     }
                     text.append(line).append('\n');
@@ -167,15 +192,11 @@ public final class Messages {
                 String done = text.toString();
                 blocks.add(section(s -> s.text(markdownText(done))));
                 if (shown >= MAX_AGENDA_TALKS || blocks.size() >= MAX_BLOCKS - 4) {
-                    break outer;
+                    return shown;
                 }
             }
         }
-        String hint = total > shown
-                ? "…and " + (total - shown) + " more talks. `/qcon talks day 2` shows one day."
-                : "`/qcon <words from a title>` shows a talk's summary.";
-        blocks.add(context(c -> c.elements(List.of(markdownText(hint)))));
-        return new Reply("Agenda: " + total + " talks", blocks);
+        return shown;
     }
 
     /** The reply with a line of the bot's own mrkdwn under its first block (e.g. "Today's talk of the day"). */
@@ -196,12 +217,98 @@ public final class Messages {
     }
 
     /** The scheduled post: the talk's summary (header first, as for /qcon), then where the action items stand. */
-    public static Reply talkOfTheDay(Talk talk, List<LayoutBlock> digest) {
+    public static Reply talkOfTheDay(Talk talk, Digests.Digest digest, long staleDays) {
+        List<LayoutBlock> digestBlocks = ItemMessages.digest(digest, staleDays);
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.addAll(summary(talk, MAX_BLOCKS - 4 - digest.size()));
+        blocks.addAll(summary(talk, MAX_BLOCKS - 4 - digestBlocks.size()));
         blocks.add(divider());
-        blocks.addAll(digest);
+        blocks.addAll(digestBlocks);
         return new Reply(escape(talk.title()) + " — talk of the day", blocks);
+    }
+
+    /** /qcon today: the talk posted today, or the next one due. */
+    public static Reply today(Optional<Daily.Today> today) {
+        if (today.isEmpty()) {
+            return error("There are no talks in the notes.");
+        }
+        Daily.Today found = today.get();
+        String note = found.postedAt() != null
+                ? "Today's talk of the day, posted " + ItemMessages.date(found.postedAt()) + "."
+                : !found.scheduled()
+                ? "No talk of the day is scheduled (QCON_DIGEST_CHANNEL is not set); this one is next in the rotation."
+                : found.due() != null ? "Next talk of the day, due " + ItemMessages.date(found.due()) + "." : "Next in the rotation.";
+        return withNote(talk(found.talk(), null), note);
+    }
+
+    /** /qcon digest: the next post as it would look now. */
+    public static Reply preview(Optional<Daily.Preview> preview) {
+        if (preview.isEmpty()) {
+            return error("There are no talks in the notes.");
+        }
+        Daily.Preview next = preview.get();
+        String note = next.channel() == null ? "Preview (QCON_DIGEST_CHANNEL is not set, so nothing is scheduled)."
+                : next.due() != null ? "Preview of the post due " + ItemMessages.date(next.due()) + " in <#" + next.channel() + ">."
+                : "Preview.";
+        return withNote(talkOfTheDay(next.talk(), next.digest(), next.staleDays()), note);
+    }
+
+    /** /qcon schedule: channel, schedule in words, zone, the last post and how it went, the next fire time. */
+    public static Reply schedule(Daily.Status status) {
+        StringBuilder text = new StringBuilder();
+        if (status.channel() == null) {
+            text.append("*Talk of the day:* off. Set QCON_DIGEST_CHANNEL to a channel id to turn it on.\n");
+        } else {
+            text.append("*Channel:* <#").append(status.channel()).append(">\n");
+        }
+        text.append("*Schedule:* ").append(escape(status.inWords())).append(" (`").append(escape(status.expression()))
+                .append("`), ").append(escape(status.zone())).append('\n');
+        DailyPosts.Post last = status.last();
+        text.append("*Last post:* ").append(last == null ? "none yet" : ItemMessages.date(last.finishedAt()) + ", *"
+                + escape(last.talkTitle()) + "*, " + switch (last.state()) {
+                    case POSTED -> "posted";
+                    case FAILED -> "failed: " + escape(last.error());
+                    case EXPIRED -> "not posted (its day had passed)";
+                    case PENDING -> "still being posted";
+                }).append('\n');
+        text.append("*Next:* ").append(status.channel() == null ? "nothing scheduled"
+                : status.next() == null ? "never" : ItemMessages.date(status.next()));
+        if (status.givenUp() > 0) {
+            text.append("\n*Given up since start:* ").append(status.givenUp());
+        }
+        return note(text.toString());
+    }
+
+    /** What /qcon post-now did. */
+    public static Reply postedNow(Daily.PostNow done) {
+        if (done.channel() == null) {
+            return note("There is no digest channel: set QCON_DIGEST_CHANNEL first.");
+        }
+        if (done.post() == null) {
+            return note("There are no talks in the notes to post.");
+        }
+        return note(done.post().state() == DailyPosts.State.POSTED
+                ? "Posted *" + escape(done.post().talkTitle()) + "* to <#" + done.channel() + ">."
+                : "Could not post to <#" + done.channel() + ">: " + escape(String.valueOf(done.post().error())) + ".");
+    }
+
+    /** /qcon reload: what the notes hold now, or why they were not taken. */
+    public static Reply reloaded(NotesLoader.Report report) {
+        return error("Reloaded the notes: " + report.summary() + ". Claims, assignments and threads are kept.");
+    }
+
+    public static Reply notReloaded(NotesLoader.Refused refused) {
+        return error("Did not reload: " + refused.getMessage() + " The notes in use are unchanged.");
+    }
+
+    /** For an error on our side: what to do, and a reference to find it in the log; never the error itself. */
+    public static Reply sorry(String ref) {
+        return error("Sorry, something went wrong on my side and I could not answer that."
+                + " Try again in a minute; if it keeps happening, tell whoever runs qcon-bot (ref " + ref + ").");
+    }
+
+    /** A short id for one failure, logged with it and shown to the user. */
+    public static String reference() {
+        return UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static List<LayoutBlock> summary(Talk talk) {

@@ -1,18 +1,10 @@
-package qconbot.slack;
+package qconbot.commands;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import qconbot.notes.NotesParser;
-import qconbot.search.TalkSearch;
-import qconbot.schedule.Schedule;
-import qconbot.schedule.TalkOfTheDay;
-import qconbot.store.ActionItems;
-import qconbot.store.DailyPosts;
-import qconbot.store.Digests;
-import qconbot.store.Db;
-import qconbot.store.Talks;
+import qconbot.TestBot;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -28,24 +20,18 @@ class ConsoleTest {
 
     @TempDir
     static Path dir;
-    static Db db;
+    static TestBot.ConsoleSession session;
     static Console console;
 
     @BeforeAll
     static void start() throws Exception {
-        db = Db.open(dir.resolve("console.db"));
-        Talks talks = new Talks(db);
-        talks.sync(NotesParser.readAll(Path.of("config/notes")));
-        java.time.Clock clock = java.time.Clock.systemUTC();
-        ActionItems items = new ActionItems(db, clock, java.util.Set.of());
-        TalkOfTheDay daily = new TalkOfTheDay(TalkOfTheDay.Settings.of(null, Schedule.parse("0 30 9 ? * MON-FRI", "UTC"), 7),
-                new DailyPosts(db, talks, clock), new Digests(db, items, clock, 7), talks, null, clock, new Metrics());
-        console = new Console(new Commands(talks, new TalkSearch(db, talks), items, daily, () -> "not reloaded in this test"), daily);
+        session = TestBot.console(dir);
+        console = session.console;
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        db.close();
+    static void stop() {
+        session.close();
     }
 
     private static String session(String input) throws Exception {

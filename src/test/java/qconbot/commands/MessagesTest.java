@@ -1,4 +1,4 @@
-package qconbot.slack;
+package qconbot.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package qconbot.slack;
+package qconbot.commands;
 
 import com.slack.api.model.block.ActionsBlock;
 import com.slack.api.model.block.ContextBlock;
@@ -30,12 +30,10 @@ public final class Console {
     private static final java.util.regex.Pattern SLACK_DATE = java.util.regex.Pattern.compile("<!date\\^[^|>]*\\|([^>]*)>");
     private static final java.util.regex.Pattern SLACK_MENTION = java.util.regex.Pattern.compile("<@([A-Z0-9]+)>");
 
-    private final Commands commands;
-    private final Daily daily;
+    private final Interpreter interpreter;
 
-    public Console(Commands commands, Daily daily) {
-        this.commands = commands;
-        this.daily = daily;
+    public Console(Interpreter interpreter) {
+        this.interpreter = interpreter;
     }
 
     public void run(BufferedReader in, PrintStream out) throws IOException {
@@ -53,14 +51,12 @@ public final class Console {
                     text = text.substring("/qcon".length());
                 }
                 try {
-                    Commands.Answer answer = commands.run(text, USER, null);
-                    out.println(render(answer.reply()));
-                    if (answer.postNow()) {
-                        out.println(daily.postNow());
+                    Interpreter.Answer answer = interpreter.handle(Interpreter.Request.command(text, USER, null, null));
+                    if (answer.reply() != null) {
+                        out.println(render(answer.reply()));
                     }
-                    if (answer.discuss() != null) {
-                        out.println("(In Slack this posts " + answer.discuss().ref()
-                                + " to the channel, and its thread becomes the discussion; the console has no channel.)");
+                    if (answer.postNow()) {
+                        out.println(render(interpreter.postNow()));
                     }
                 } catch (Exception e) {
                     out.println("Sorry, that failed: " + e.getMessage());

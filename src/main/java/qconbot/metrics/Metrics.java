@@ -1,4 +1,4 @@
-package qconbot.slack;
+package qconbot.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,8 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The bot's metrics, named in one place, served as Prometheus text on GET /metrics. Every method is cheap enough
- * for the request path (Micrometer caches meters by name and tags).
+ * The bot's metrics, named in one place, served as Prometheus text on GET /metrics, and used from every layer (a
+ * package of its own so that any may). Every method is cheap enough for the request path (Micrometer caches meters
+ * by name and tags).
  */
 public final class Metrics {
 
@@ -71,6 +72,12 @@ public final class Metrics {
     public void slackCall(String method, String outcome) {
         Counter.builder("qcon_slack_api_calls").description("Calls to Slack's Web API by method and outcome")
                 .tags("method", method, "outcome", outcome).register(registry).increment();
+    }
+
+    /** A Slack call given up on by the call policy, by caller and why: not_retried (it would not help) or gave_up. */
+    public void slackFailure(String call, String reason) {
+        Counter.builder("qcon_slack_failures").description("Slack calls that failed after the call policy's retries")
+                .tags("call", call, "reason", reason).register(registry).increment();
     }
 
     /** An action item change attempted: claim, assign... and how it ended (changed, taken, not_allowed...). */

@@ -1,0 +1,373 @@
+package qconbot.commands;
+
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.view.View;
+import qconbot.commands.ItemMessages.Surface;
+import qconbot.commands.ItemMessages.Target;
+import qconbot.commands.Verb.From;
+import qconbot.metrics.Metrics;
+import qconbot.search.TalkSearch;
+import qconbot.store.ActionItems;
+import qconbot.store.ActionItems.Action;
+import qconbot.store.ActionItems.ActionItem;
+import qconbot.store.Digests;
+import qconbot.store.NotesLoader;
+import qconbot.store.Talks;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What every request means, however it was made: {@code /qcon} text (or a line in the console), {@code @qcon} in an
+ * item's thread, or a button. The Slack handlers and the console turn what they received into a {@link Request};
+ * the {@link Answer} says what to show and what is left to do in Slack. Every change of state is made here, before
+ * the answer is returned, so whatever is acknowledged is already committed. Never throws for anything a user can type.
+ */
+public final class Interpreter {
+
+    /** Slack allows 4,000 characters of command text; more than that is not a search anyone meant. */
+    static final int MAX_TEXT = 4000;
+    /** "<@U123>" or "<@U123|bob>", as Slack sends a mention. */
+    private static final Pattern MENTION = Pattern.compile("<@([UW][A-Z0-9]{2,})(?:\\|[^>]*)?>");
+    private static final Pattern ITEM_ID = Pattern.compile("a?(\\d{1,9})", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DAY = Pattern.compile("day\\s*(\\S+)", Pattern.CASE_INSENSITIVE);
+
+    /**
+     * One request: who asks ({@code user}), where ({@code channel}; {@code threadTs} for a mention in a thread, whose
+     * item is implied), what ({@code verb} and the {@code words} after it; a null verb is a mention not understood),
+     * and for a click the item and surface its button was on ({@code target}) and the message it was in.
+     * {@code key} names the Slack request (event id, click, trigger id), so a replay changes nothing.
+     */
+    public record Request(From from, Verb verb, String words, String user, String channel, String threadTs,
+                          Target target, List<LayoutBlock> message, String key) {
+
+        /** The text after /qcon, or a line typed in the console. */
+        public static Request command(String text, String user, String channel, String key) {
+            String command = text == null ? "" : text.strip();
+            if (command.length() > MAX_TEXT) {
+                command = command.substring(0, MAX_TEXT);
+            }
+            Verb.Parsed parsed = command.isEmpty() ? new Verb.Parsed(Verb.HELP, "") : Verb.parse(command, From.COMMAND);
+            if (parsed == null || !parsed.verb().takesWords() && !parsed.rest().isEmpty()
+                    || parsed.verb() == Verb.TALKS && !parsed.rest().isEmpty() && !DAY.matcher(parsed.rest()).matches()) {
+                parsed = new Verb.Parsed(Verb.SEARCH, command);
+            }
+            return new Request(From.COMMAND, parsed.verb(), parsed.rest(), user, channel, null, null, List.of(), key);
+        }
+
+        /** "@qcon claim" in a channel: the words without the bot's own mention; {@code threadTs} null outside a thread. */
+        public static Request mention(String words, String user, String channel, String threadTs, String key) {
+            String text = words == null ? "" : words.strip();
+            Verb.Parsed parsed = text.isEmpty() ? new Verb.Parsed(Verb.STATUS, "") : Verb.parse(text, From.MENTION);
+            return new Request(From.MENTION, parsed == null ? null : parsed.verb(), parsed == null ? text : parsed.rest(),
+                    user, channel, threadTs, null, List.of(), key);
+        }
+
+        /** A button: its action id and value, the block it was in, the user picked (Assign to…), the message. */
+        public static Request click(String actionId, String value, String blockId, String selectedUser, String user,
+                                    String channel, List<LayoutBlock> message, String key) {
+            Verb verb = Verb.forAction(actionId);
+            String words = verb == Verb.ASSIGN ? (selectedUser == null ? "" : "<@" + selectedUser + ">")
+                    : value == null ? "" : value;
+            return new Request(From.CLICK, verb, words, user, channel, null, Target.parse(blockId),
+                    message == null ? List.of() : message, key);
+        }
+    }
+
+    /**
+     * What to show the person who asked ({@code reply}, and how), and what is left to do in Slack after the ack:
+     * announce an item's change in its threads and to a new owner, start a discussion of an item in the request's
+     * channel, post the talk of the day now, redraw the message a button was on, publish the App Home.
+     */
+    public record Answer(Reply reply, Show show, ActionItems.Result announce, ActionItem discuss, boolean postNow,
+                         Reply redraw, View home) {
+
+        public enum Show {
+            /** Only to the person who asked: the command's answer, or an ephemeral message after a click. */
+            PRIVATELY,
+            /** Instead of the message the button was on. */
+            IN_PLACE,
+            /** As a new message everyone in the channel sees. */
+            IN_CHANNEL,
+            /** As a reply in the thread the bot was mentioned in. */
+            IN_THREAD,
+            /** Privately, and only when something could not be announced: the redrawn message says the rest. */
+            IF_PROBLEMS,
+            NOT_AT_ALL
+        }
+
+        static final Answer NOTHING = new Answer(null, Show.NOT_AT_ALL, null, null, false, null, null);
+
+        static Answer privately(Reply reply) {
+            return new Answer(reply, Show.PRIVATELY, null, null, false, null, null);
+        }
+    }
+
+    private final Talks talks;
+    private final TalkSearch search;
+    private final ActionItems items;
+    private final Digests digests;
+    private final Daily daily;
+    private final NotesLoader notes;
+    private final Metrics metrics;
+
+    public Interpreter(Talks talks, TalkSearch search, ActionItems items, Digests digests, Daily daily,
+                       NotesLoader notes, Metrics metrics) {
+        this.talks = talks;
+        this.search = search;
+        this.items = items;
+        this.digests = digests;
+        this.daily = daily;
+        this.notes = notes;
+        this.metrics = metrics;
+    }
+
+    public Answer handle(Request request) throws SQLException {
+        if (request.from() == From.MENTION) {
+            return mention(request);
+        }
+        if (request.verb() == null || request.user() == null
+                || request.from() == From.CLICK && request.verb().button().states().size() > 0 && request.target() == null) {
+            return Answer.NOTHING; // a click we did not draw, or from nobody: nothing to do
+        }
+        return switch (request.verb()) {
+            case HELP -> Answer.privately(Messages.help());
+            case SEARCH -> Answer.privately(search(request.words()));
+            case TALKS -> Answer.privately(agenda(request.words()));
+            case ACTIONS -> Answer.privately(actions(request.words().toLowerCase(Locale.ROOT), request.user()));
+            case CLAIM, UNCLAIM, ASSIGN, DONE, REOPEN -> act(request, itemId(request));
+            case DISCUSS -> discuss(request);
+            case SNOOZE -> snooze(request);
+            case STATUS -> Answer.NOTHING; // only said in a thread
+            case TODAY -> Answer.privately(Messages.today(daily.today()));
+            case DIGEST -> Answer.privately(Messages.preview(daily.preview()));
+            case SCHEDULE -> Answer.privately(Messages.schedule(daily.status()));
+            case POST_NOW -> items.isAdmin(request.user())
+                    ? new Answer(Messages.note("Posting the next talk of the day now…"), Answer.Show.PRIVATELY, null, null, true, null, null)
+                    : Answer.privately(Messages.note("Only admins (QCON_ADMINS) can post the talk of the day outside the schedule."));
+            case RELOAD -> Answer.privately(reload(request.user()));
+            case SHOW -> new Answer(talks.byKey(request.words()).map(talk -> Messages.talk(talk, null))
+                    .orElseGet(() -> Messages.error("That talk is no longer in the notes. Try /qcon talks for the agenda.")),
+                    Answer.Show.IN_PLACE, null, null, false, null, null);
+            case SHARE -> new Answer(talks.byKey(request.words()).map(talk -> Messages.sharedTalk(talk, request.user()))
+                    .orElseGet(() -> Messages.error("That talk is no longer in the notes, so there is nothing to share.")),
+                    Answer.Show.IN_CHANNEL, null, null, false, null, null);
+        };
+    }
+
+    /** @qcon inside an item's discussion thread: the item is the thread's. */
+    private Answer mention(Request request) throws SQLException {
+        Optional<Long> item = request.threadTs() == null ? Optional.empty()
+                : items.itemForThread(request.channel(), request.threadTs());
+        if (item.isEmpty()) {
+            return once(request, "I act on action items inside their discussion threads. `/qcon actions` lists them;"
+                    + " `/qcon discuss A3` starts a thread.");
+        }
+        if (request.verb() == null || !request.verb().from(From.MENTION)) {
+            return once(request, "I know " + Messages.threadHelp(" and ") + ".");
+        }
+        if (request.verb() == Verb.STATUS || request.verb() == Verb.HELP) {
+            String status = items.get(item.get()).map(ItemMessages::describe).orElse("This item no longer exists.");
+            return once(request, status + "\nSay " + Messages.threadHelp(" or ") + ".");
+        }
+        return act(request, item);
+    }
+
+    /** Claim, unclaim, assign, done or reopen, from any surface; the rules are {@link ActionItems#act}'s. */
+    private Answer act(Request request, Optional<Long> id) throws SQLException {
+        if (id.isEmpty()) {
+            return Answer.privately(Messages.note("Which item? Give its id, like `/qcon " + request.verb().words().get(0)
+                    + " A3`; `/qcon actions` lists them."));
+        }
+        String assignee = null;
+        if (request.verb() == Verb.ASSIGN) {
+            String whom = request.from() == From.COMMAND ? afterFirstWord(request.words()) : request.words();
+            Matcher mention = MENTION.matcher(whom);
+            if (!mention.find()) {
+                return switch (request.from()) {
+                    case COMMAND -> Answer.privately(Messages.note("Whom to? Mention them: `/qcon assign A" + id.get() + " @someone`."));
+                    case MENTION -> once(request, "Whom to? Say `assign @someone`.");
+                    case CLICK -> Answer.NOTHING;
+                };
+            }
+            assignee = mention.group(1);
+        }
+        Action action = Action.valueOf(request.verb().name());
+        ActionItems.Result result = items.act(id.get(), action, request.user(), assignee, request.key());
+        metrics.transition(action.name().toLowerCase(Locale.ROOT), result.outcome().name().toLowerCase(Locale.ROOT));
+        Reply outcome = Messages.note(ItemMessages.outcome(result));
+        ActionItems.Result announce = result.changed() ? result : null;
+        if (request.from() == From.COMMAND) {
+            return new Answer(outcome, Answer.Show.PRIVATELY, announce, null, false, null, null);
+        }
+        if (result.outcome() == ActionItems.Outcome.DUPLICATE) {
+            return Answer.NOTHING;
+        }
+        if (request.from() == From.MENTION) {
+            // A change is announced in the item's threads, this one included; anything else is answered here.
+            return new Answer(result.changed() ? null : outcome, Answer.Show.IN_THREAD, announce, null, false, null, null);
+        }
+        Surface surface = request.target().surface();
+        boolean inShared = surface == Surface.POST || surface == Surface.DM || surface == Surface.REMINDER;
+        Answer.Show show = surface == Surface.HOME ? Answer.Show.NOT_AT_ALL
+                : result.changed() && !inShared ? Answer.Show.IF_PROBLEMS : Answer.Show.PRIVATELY;
+        return redrawn(request, new Answer(outcome, show, announce, null, false, null, null));
+    }
+
+    /** The answer to a click, with the message or App Home the button was on drawn again as things are now. */
+    private Answer redrawn(Request request, Answer answer) throws SQLException {
+        Target target = request.target();
+        String user = request.user();
+        Reply redraw = null;
+        View home = null;
+        switch (target.surface()) {
+            case HOME -> home = home(user);
+            case REMINDER -> {
+                List<ActionItem> stillQuiet = digests.staleByOwner().getOrDefault(user, List.of());
+                redraw = stillQuiet.isEmpty() ? Messages.note("All sorted. Thank you!")
+                        : ItemMessages.staleReminder(stillQuiet, digests.staleAfter().toDays());
+            }
+            case POST, DM -> {
+                // A shared message keeps its first block (who assigned it, who started the discussion).
+                Optional<ActionItem> item = items.get(target.itemId());
+                if (item.isPresent() && !request.message().isEmpty()) {
+                    redraw = ItemMessages.refreshed(request.message().get(0), item.get(), target.surface(), user);
+                }
+            }
+            default -> redraw = redraw(target, user);
+        }
+        return new Answer(answer.reply(), answer.show(), answer.announce(), answer.discuss(), answer.postNow(), redraw, home);
+    }
+
+    private Answer discuss(Request request) throws SQLException {
+        Optional<Long> id = itemId(request);
+        if (id.isEmpty()) {
+            return Answer.privately(Messages.note("Which item? Give its id, like `/qcon discuss A3`; `/qcon actions` lists them."));
+        }
+        if (request.from() == From.CLICK && !first(request)) {
+            return Answer.NOTHING;
+        }
+        Optional<ActionItem> item = items.get(id.get());
+        if (item.isEmpty()) {
+            return Answer.privately(Messages.error(request.from() == From.CLICK ? "That action item no longer exists."
+                    : "There is no action item A" + id.get() + "."));
+        }
+        if (request.channel() == null) {
+            return Answer.privately(Messages.note("Start the discussion from a channel: `/qcon discuss " + item.get().ref() + "`."));
+        }
+        Reply starting = request.from() == From.COMMAND ? Messages.note("Starting a discussion of " + item.get().ref() + "…") : null;
+        return new Answer(starting, Answer.Show.PRIVATELY, null, item.get(), false, null, null);
+    }
+
+    private Answer snooze(Request request) throws SQLException {
+        if (!first(request)) {
+            return Answer.NOTHING;
+        }
+        long id = request.target().itemId();
+        String text = digests.snooze(id, request.user())
+                ? "Snoozed A" + id + " for a week: it stays out of the quiet-claims list until then."
+                : "Only the owner or an admin can snooze A" + id + ".";
+        return redrawn(request, Answer.privately(Messages.note(text)));
+    }
+
+    private Reply reload(String user) {
+        if (!items.isAdmin(user)) {
+            return Messages.note("Only admins (QCON_ADMINS) can reload the notes.");
+        }
+        try {
+            return Messages.reloaded(notes.load());
+        } catch (NotesLoader.Refused refused) {
+            return Messages.notReloaded(refused);
+        }
+    }
+
+    /** What /qcon post-now leaves for after the ack: posting, with its retries, can take a while. */
+    public Reply postNow() throws SQLException {
+        return Messages.postedNow(daily.postNow());
+    }
+
+    /** The App Home of {@code user}: their follow-ups and the open items. */
+    public View home(String user) throws SQLException {
+        return ItemMessages.home(items.list(ActionItems.View.MINE, user), items.list(ActionItems.View.OPEN, user), user);
+    }
+
+    /** The list or item a button was on, drawn again for {@code user} after a click. */
+    private Reply redraw(Target target, String user) throws SQLException {
+        return switch (target.surface()) {
+            case MINE -> ItemMessages.list(items.list(ActionItems.View.MINE, user), target.surface(), user);
+            case ALL -> ItemMessages.list(items.list(ActionItems.View.ALL, user), target.surface(), user);
+            case OPEN -> ItemMessages.list(items.list(ActionItems.View.OPEN, user), target.surface(), user);
+            case OUTSTANDING -> ItemMessages.list(items.list(ActionItems.View.OUTSTANDING, user), target.surface(), user);
+            case ITEM -> item(target.itemId(), user).orElseGet(() -> Messages.error("That action item no longer exists."));
+            case POST, DM, HOME, REMINDER -> throw new IllegalArgumentException("redrawn by redrawn(): " + target.surface());
+        };
+    }
+
+    private Reply search(String words) throws SQLException {
+        TalkSearch.Result result = search.search(words);
+        return result.found() ? Messages.talk(result.best(), result) : Messages.noMatch(result, search.suggestions(3));
+    }
+
+    private Reply agenda(String words) throws SQLException {
+        if (words.isEmpty()) {
+            return Messages.agenda(talks.agenda(), null);
+        }
+        Matcher day = DAY.matcher(words);
+        if (!day.matches() || !day.group(1).matches("\\d{1,3}")) {
+            return Messages.error("Say which day as a number, for example: /qcon talks day 2");
+        }
+        return Messages.agenda(talks.agenda(), Integer.parseInt(day.group(1)));
+    }
+
+    private Reply actions(String argument, String user) throws SQLException {
+        return switch (argument) {
+            case "", "open", "todo" -> ItemMessages.list(items.list(ActionItems.View.OUTSTANDING, user), Surface.OUTSTANDING, user);
+            case "mine" -> ItemMessages.list(items.list(ActionItems.View.MINE, user), Surface.MINE, user);
+            case "all" -> ItemMessages.list(items.list(ActionItems.View.ALL, user), Surface.ALL, user);
+            default -> {
+                Optional<Long> id = itemId(argument);
+                if (id.isEmpty()) {
+                    yield Messages.note("Try `/qcon actions`, `/qcon actions mine`, `/qcon actions all` or `/qcon actions A3`.");
+                }
+                yield item(id.get(), user).orElseGet(() -> Messages.error("There is no action item "
+                        + argument.toUpperCase(Locale.ROOT) + ". `/qcon actions all` lists them all."));
+            }
+        };
+    }
+
+    private Optional<Reply> item(long id, String user) throws SQLException {
+        Optional<ActionItem> item = items.get(id);
+        return item.isEmpty() ? Optional.empty() : Optional.of(ItemMessages.item(item.get(), items.history(id), user));
+    }
+
+    /** The item a request is about: the button's, or the first word typed ("A3" or "3"). */
+    private static Optional<Long> itemId(Request request) {
+        return request.target() != null ? Optional.of(request.target().itemId())
+                : itemId(request.words().split("\\s+", 2)[0]);
+    }
+
+    private static Optional<Long> itemId(String word) {
+        Matcher matcher = ITEM_ID.matcher(word);
+        return matcher.matches() ? Optional.of(Long.parseLong(matcher.group(1))) : Optional.empty();
+    }
+
+    private static String afterFirstWord(String words) {
+        String[] parts = words.split("\\s+", 2);
+        return parts.length > 1 ? parts[1] : "";
+    }
+
+    /** True the first time this request is seen: a retried event or replayed click gets no second answer. */
+    private boolean first(Request request) throws SQLException {
+        return request.key() == null || items.markHandled(request.key());
+    }
+
+    /** A sentence in the thread the bot was mentioned in, once per event. */
+    private Answer once(Request request, String mrkdwn) throws SQLException {
+        return first(request) ? new Answer(Messages.note(mrkdwn), Answer.Show.IN_THREAD, null, null, false, null, null)
+                : Answer.NOTHING;
+    }
+}

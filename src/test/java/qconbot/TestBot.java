@@ -1,0 +1,108 @@
+package qconbot;
+
+import qconbot.slack.SlackCalls;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Starts the real bot for a test: a free port, the test's fake Slack, a database in the test's folder, and settings
+ * given by name as an operator gives them (through {@link Config#load}), never by position:
+ * <pre>
+ *   Main.Bot bot = TestBot.with(dir, slack).start();
+ *   Main.Bot bot = TestBot.with(dir, slack).set(Config.QCON_DIGEST_CHANNEL, "C0DIGEST").clock(clock)
+ *           .dailyRetries(Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(30)).start();
+ * </pre>
+ */
+public final class TestBot {
+
+    /**
+     * The notes the tests are written against: a copy of the QCon notes frozen for the tests, so that editing the
+     * shipped config/notes changes no count a test pins.
+     */
+    public static final Path NOTES = Path.of("src/test/resources/fixture-notes");
+    public static final String TOKEN = "xoxb-test-token";
+    public static final String ADMIN = "U0ADMIN";
+
+    private final Map<String, String> settings = new HashMap<>();
+    private Clock clock = Clock.systemUTC();
+    private SlackCalls.Policy dailyRetries;
+
+    private TestBot(Path dir, FakeSlackApi slack) throws IOException {
+        Path noConfigFile = dir.resolve("empty.env");
+        if (Files.notExists(noConfigFile)) {
+            Files.writeString(noConfigFile, "");
+        }
+        settings.put(Config.QCON_CONFIG, noConfigFile.toString()); // a developer's config/qcon.env stays out
+        settings.put(Config.SLACK_BOT_TOKEN, TOKEN);
+        settings.put(Config.SLACK_SIGNING_SECRET, SlackRequests.SECRET);
+        settings.put(Config.SLACK_API_URL, slack.apiUrl());
+        settings.put(Config.PORT, "0");
+        settings.put(Config.QCON_DB, dir.resolve("qcon.db").toString());
+        settings.put(Config.QCON_NOTES, NOTES.toString());
+        settings.put(Config.QCON_ADMINS, ADMIN);
+    }
+
+    public static TestBot with(Path dir, FakeSlackApi slack) throws IOException {
+        return new TestBot(dir, slack);
+    }
+
+    /** A setting by its variable's name; null removes it. */
+    public TestBot set(String name, String value) {
+        if (value == null) {
+            settings.remove(name);
+        } else {
+            settings.put(name, value);
+        }
+        return this;
+    }
+
+    public TestBot clock(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
+    /** Fast retries for the talk of the day, so a test of several failures takes seconds. */
+    public TestBot dailyRetries(Duration firstWait, Duration maxWait, Duration giveUpAfter) {
+        this.dailyRetries = new SlackCalls.Policy("talk_of_the_day", firstWait, maxWait, giveUpAfter, 0,
+                SlackCalls.MaybeDone.CHECK_FIRST);
+        return this;
+    }
+
+    public Config config() {
+        return Config.load(settings);
+    }
+
+    public Main.Bot start() throws Exception {
+        return Main.start(config(), clock, dailyRetries);
+    }
+
+    /** The console as {@code java -jar qcon-bot.jar console} wires it, on a database in {@code dir}. */
+    public static ConsoleSession console(Path dir) throws Exception {
+        Config config = Config.loadForConsole(Map.of(Config.QCON_CONFIG, Files.writeString(dir.resolve("empty.env"), "").toString(),
+                Config.QCON_DB, dir.resolve("console.db").toString(), Config.QCON_NOTES, NOTES.toString()));
+        Main.Core core = Main.Core.open(config, Clock.systemUTC());
+        return new ConsoleSession(Main.console(core, config, Clock.systemUTC()), core);
+    }
+
+    /** A console and the database under it, closed together. */
+    public static final class ConsoleSession implements AutoCloseable {
+        public final qconbot.commands.Console console;
+        private final Main.Core core;
+
+        ConsoleSession(qconbot.commands.Console console, Main.Core core) {
+            this.console = console;
+            this.core = core;
+        }
+
+        @Override
+        public void close() {
+            core.close();
+        }
+    }
+}
