@@ -81,6 +81,8 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 #   bot-heap128      the same with a 128 MB heap limit (-Xmx128m) instead of the image's
 #   bot-jdk          the Dockerfile's flags on the full JDK, no CDS archive
 #   bot-jdk-default  the full JDK with no flags at all, as the Bolt Java baseline runs
+#   bot-before       the bot of another checkout, as the image runs it, for a before/after in one run: BEFORE names
+#                    that checkout, with its target/qcon-bot.jar and target/bench/{runtime,app.jsa} already built
 command_for() {
     local target=$1 port=$2 scratch=$3
     # extra LoadGen options for this target (bot-help's fixed text)
@@ -103,6 +105,10 @@ command_for() {
             cmd=("${shipped_java[@]}" -Xmx128m "${extra_jvm[@]}" -jar "$jar") ;;
         bot-jdk) envs+=("${bot_env[@]}"); cmd=(java "${shipped[@]}" "${extra_jvm[@]}" -jar "$jar") ;;
         bot-jdk-default) envs+=("${bot_env[@]}"); cmd=(java "${extra_jvm[@]}" -jar "$jar") ;;
+        bot-before) [[ -n ${BEFORE:-} && -s $BEFORE/target/bench/app.jsa ]] || fail "bot-before needs BEFORE (a built checkout)"
+            envs+=("${bot_env[@]}")
+            cmd=("$BEFORE/target/bench/runtime/bin/java" "-XX:SharedArchiveFile=$BEFORE/target/bench/app.jsa" "${shipped[@]}"
+                "${extra_jvm[@]}" -jar "$BEFORE/target/qcon-bot.jar") ;;
         *) fail "unknown target $target" ;;
     esac
 }

@@ -14,6 +14,8 @@
 #   TARGETS="noop bolt-js bolt-java bot bot-help bot-c2 bot-heap128"
 #   STARTUP_TARGETS="bolt-js bolt-java bot bot-jdk"   (also: bot-c2, bot-jdk-default)
 #   SKIP_BUILD=1 reuses what an earlier run built.
+#   BEFORE=/path/to/a/built/checkout enables the target bot-before (name it in TARGETS and STARTUP_TARGETS), for a
+#   before/after comparison of the bot in one run.
 # The targets are described in bench/lib.sh (command_for). Needs JDK 17 with jmods, Maven, Node.js 18+ and npm.
 # Every wait is bounded (a load run at most WARMUP+DURATION+90 s, a start-up 120 s); nothing leaves 127.0.0.1.
 set -euo pipefail

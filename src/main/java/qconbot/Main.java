@@ -251,17 +251,17 @@ public final class Main {
         Clock clock = Clock.systemUTC();
         try (Core core = Core.open(config, clock)) {
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-            console(core, config, clock).run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
+            new Console(offline(core, config, clock)).run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
         } catch (IOException e) {
             throw new StartupFailure("Console failed: " + e.getMessage(), e);
         }
     }
 
-    /** The console's bot: the talk of the day has no channel there, so today and digest preview the rotation. */
-    static Console console(Core core, Config config, Clock clock) {
+    /** The bot without Slack: the talk of the day has no channel, so today and digest preview the rotation. */
+    static Interpreter offline(Core core, Config config, Clock clock) {
         TalkOfTheDay daily = new TalkOfTheDay(TalkOfTheDay.Settings.of(null, config.schedule()), core.posts(),
                 core.digests(), core.talks(), null, null, null, clock, core.metrics());
-        return new Console(core.interpreter(daily));
+        return core.interpreter(daily);
     }
 
     /** backup FILE: a consistent copy of QCON_DB, safe while the bot runs. */

@@ -1,6 +1,9 @@
 package qconbot;
 
+import qconbot.commands.Console;
+import qconbot.commands.Interpreter;
 import qconbot.slack.SlackCalls;
+import qconbot.store.ActionItems;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,21 +85,26 @@ public final class TestBot {
         return Main.start(config(), clock, dailyRetries);
     }
 
-    /** The console as {@code java -jar qcon-bot.jar console} wires it, on a database in {@code dir}. */
-    public static ConsoleSession console(Path dir) throws Exception {
+    /** The bot as {@code java -jar qcon-bot.jar console} wires it (no Slack), on a database in {@code dir}. */
+    public static Offline offline(Path dir) throws Exception {
         Config config = Config.loadForConsole(Map.of(Config.QCON_CONFIG, Files.writeString(dir.resolve("empty.env"), "").toString(),
-                Config.QCON_DB, dir.resolve("console.db").toString(), Config.QCON_NOTES, NOTES.toString()));
+                Config.QCON_DB, dir.resolve("console.db").toString(), Config.QCON_NOTES, NOTES.toString(),
+                Config.QCON_ADMINS, ADMIN));
         Main.Core core = Main.Core.open(config, Clock.systemUTC());
-        return new ConsoleSession(Main.console(core, config, Clock.systemUTC()), core);
+        return new Offline(Main.offline(core, config, Clock.systemUTC()), core);
     }
 
-    /** A console and the database under it, closed together. */
-    public static final class ConsoleSession implements AutoCloseable {
-        public final qconbot.commands.Console console;
+    /** The interpreter without Slack, its action items, and the database under them, closed together. */
+    public static final class Offline implements AutoCloseable {
+        public final Interpreter interpreter;
+        public final Console console;
+        public final ActionItems items;
         private final Main.Core core;
 
-        ConsoleSession(qconbot.commands.Console console, Main.Core core) {
-            this.console = console;
+        Offline(Interpreter interpreter, Main.Core core) {
+            this.interpreter = interpreter;
+            this.console = new Console(interpreter);
+            this.items = core.items();
             this.core = core;
         }
 

@@ -20,12 +20,12 @@ class ConsoleTest {
 
     @TempDir
     static Path dir;
-    static TestBot.ConsoleSession session;
+    static TestBot.Offline session;
     static Console console;
 
     @BeforeAll
     static void start() throws Exception {
-        session = TestBot.console(dir);
+        session = TestBot.offline(dir);
         console = session.console;
     }
 

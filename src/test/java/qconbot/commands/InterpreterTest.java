@@ -1,0 +1,104 @@
+package qconbot.commands;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import qconbot.TestBot;
+import qconbot.commands.Interpreter.Answer;
+import qconbot.commands.Interpreter.Request;
+import qconbot.store.ActionItems;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The three ways of asking, typed, said in an item's thread and clicked, are one request to one interpreter: the
+ * same rules decide, the same sentences answer, the same audit trail records. On a real database, without Slack.
+ */
+class InterpreterTest {
+
+    static final String ANN = "U0ANN";
+    static final String BOB = "U0BOB";
+    static final String CAT = "U0CAT";
+    static final String THREAD = "1700000000.000100";
+
+    @TempDir
+    Path dir;
+    TestBot.Offline bot;
+
+    @BeforeEach
+    void open() throws Exception {
+        bot = TestBot.offline(dir);
+        bot.items.recordThread(1, "C0TEAM", THREAD, null); // A1 is discussed in #team
+    }
+
+    @AfterEach
+    void close() {
+        bot.close();
+    }
+
+    Answer typed(String text, String user) throws Exception {
+        return bot.interpreter.handle(Request.command(text, user, "C0TEAM", "command:" + user + text));
+    }
+
+    Answer said(String words, String user) throws Exception {
+        return bot.interpreter.handle(Request.mention(words, user, "C0TEAM", THREAD, "event:" + user + words));
+    }
+
+    Answer clicked(String actionId, String picked, String user) throws Exception {
+        return bot.interpreter.handle(Request.click(actionId, "1", "item:1:outstanding", picked, user, "C0TEAM", List.of(),
+                "click:" + user + actionId));
+    }
+
+    @Test
+    void a_claim_typed_said_in_the_thread_or_clicked_meets_the_same_rule_and_sentence() throws Exception {
+        Answer first = said("claim", ANN);
+        assertNull(first.reply(), "a change in a thread is answered by its announcement there");
+        assertEquals(ActionItems.Outcome.CHANGED, first.announce().outcome());
+
+        String taken = "A1 is claimed by <@U0ANN>. Ask them, or pick another item.";
+        assertEquals(taken, typed("claim A1", BOB).reply().text());
+        assertEquals(taken, said("claim", BOB).reply().text());
+        Answer click = clicked("item_claim", null, BOB);
+        assertEquals(taken, click.reply().text());
+        assertEquals(Answer.Show.PRIVATELY, click.show(), "a refused click is explained");
+        assertTrue(click.redraw().blocks().toString().contains("claimed by <@U0ANN>"), "and the list redrawn");
+
+        assertEquals(1, bot.items.history(1).size(), "one change in the audit trail");
+    }
+
+    @Test
+    void assign_takes_the_mention_typed_said_or_picked() throws Exception {
+        assertEquals(ActionItems.Outcome.CHANGED, typed("assign A1 <@U0BOB|bob>", ANN).announce().outcome());
+        assertEquals(ActionItems.Outcome.CHANGED, said("assign <@U0CAT>", BOB).announce().outcome());
+        assertEquals(ActionItems.Outcome.CHANGED, clicked("item_assign", ANN, CAT).announce().outcome());
+
+        assertEquals(List.of(BOB, CAT, ANN), bot.items.history(1).stream().map(ActionItems.Change::toOwner).toList());
+        assertEquals("Whom to? Say `assign @someone`.", said("assign", CAT).reply().text());
+        assertEquals(Answer.Show.NOT_AT_ALL, clicked("item_assign", null, "U0DAN").show(), "no one picked: nothing to do");
+    }
+
+    @Test
+    void a_replayed_mention_or_click_changes_and_says_nothing_twice() throws Exception {
+        said("done", ANN);
+        assertEquals(Answer.Show.NOT_AT_ALL, said("done", ANN).show());
+        assertEquals(Answer.Show.IN_THREAD, said("status", CAT).show());
+        assertEquals(Answer.Show.NOT_AT_ALL, said("status", CAT).show(), "status once per event");
+        clicked("item_reopen", null, BOB);
+        assertEquals(Answer.Show.NOT_AT_ALL, clicked("item_reopen", null, BOB).show());
+        assertEquals(2, bot.items.history(1).size());
+    }
+
+    @Test
+    void outside_an_items_thread_a_mention_says_where_it_works_and_unknown_words_get_the_verbs() throws Exception {
+        Answer elsewhere = bot.interpreter.handle(Request.mention("claim", ANN, "C0TEAM", null, "event:x"));
+        assertTrue(elsewhere.reply().text().startsWith("I act on action items inside their discussion threads"));
+        assertEquals("I know `claim`, `reopen`, `done`, `unclaim`, `assign @someone` and `status`.",
+                said("dance", ANN).reply().text());
+    }
+}
