@@ -36,6 +36,6 @@ USER qcon
 EXPOSE 3000
 # No curl in the image: bash's /dev/tcp asks GET /health and wants a 200.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/"${PORT:-3000}" && printf "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >&3 && read -r -t 4 _ code _ <&3 && [ "$code" = 200 ]'
+    CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/"${QCON_MANAGEMENT_PORT:-${PORT:-3000}}" && printf "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >&3 && read -r -t 4 _ code _ <&3 && [ "$code" = 200 ]'
 # Exec form: java is PID 1 and gets docker stop's SIGTERM itself; the bot's shutdown hook then stops cleanly.
 ENTRYPOINT ["/opt/qcon/runtime/bin/java", "-XX:SharedArchiveFile=/opt/qcon/app.jsa", "-jar", "/opt/qcon/qcon-bot.jar"]

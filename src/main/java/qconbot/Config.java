@@ -3,6 +3,8 @@ package qconbot;
 import qconbot.schedule.Schedule;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +19,8 @@ import java.util.Set;
  * lines; the environment wins. {@link #load} fails with one sentence naming the variable to set.
  */
 public record Config(String botToken, String signingSecret, String appToken, String slackApiUrl,
-                     int port, Path db, Path notes, Set<String> admins, String digestChannel, Schedule schedule,
-                     int staleDays, java.time.Duration slackTimeout) {
+                     InetAddress bind, int port, Integer managementPort, Path db, Path notes, Set<String> admins,
+                     String digestChannel, Schedule schedule, int staleDays, java.time.Duration slackTimeout) {
 
     public static final java.time.Duration DEFAULT_SLACK_TIMEOUT = java.time.Duration.ofSeconds(10);
 
@@ -27,6 +29,8 @@ public record Config(String botToken, String signingSecret, String appToken, Str
     public static final String SLACK_APP_TOKEN = "SLACK_APP_TOKEN";
     public static final String SLACK_API_URL = "SLACK_API_URL";
     public static final String PORT = "PORT";
+    public static final String QCON_BIND = "QCON_BIND";
+    public static final String QCON_MANAGEMENT_PORT = "QCON_MANAGEMENT_PORT";
     public static final String QCON_DB = "QCON_DB";
     public static final String QCON_NOTES = "QCON_NOTES";
     public static final String QCON_CONFIG = "QCON_CONFIG";
@@ -72,7 +76,8 @@ public record Config(String botToken, String signingSecret, String appToken, Str
             throw new Invalid("Set " + SLACK_SIGNING_SECRET + " (Basic Information, App Credentials) to take requests over HTTP,"
                     + " or " + SLACK_APP_TOKEN + " (xapp-...) to use Socket Mode.");
         }
-        return new Config(botToken, signingSecret, appToken, slackApiUrl(settings), port(settings),
+        return new Config(botToken, signingSecret, appToken, slackApiUrl(settings), bind(settings), port(settings),
+                managementPort(settings),
                 Path.of(settings.getOrDefault(QCON_DB, "data/qcon.db")),
                 Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings),
                 digestChannel(settings), schedule(settings), staleDays(settings), slackTimeout(settings));
@@ -81,7 +86,7 @@ public record Config(String botToken, String signingSecret, String appToken, Str
     /** Settings for the local console: no Slack at all. */
     public static Config loadForConsole(Map<String, String> env) {
         Map<String, String> settings = merged(env);
-        return new Config(null, null, null, DEFAULT_SLACK_API_URL, 0,
+        return new Config(null, null, null, DEFAULT_SLACK_API_URL, null, 0, null,
                 Path.of(settings.getOrDefault(QCON_DB, "data/qcon.db")),
                 Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings),
                 null, schedule(settings), staleDays(settings), DEFAULT_SLACK_TIMEOUT);
@@ -181,6 +186,31 @@ public record Config(String botToken, String signingSecret, String appToken, Str
         return Set.copyOf(admins);
     }
 
+    /** An IP address (or "localhost") to listen on; every interface when unset, as a container needs. */
+    private static InetAddress bind(Map<String, String> settings) {
+        String value = settings.getOrDefault(QCON_BIND, "0.0.0.0");
+        if (value.matches("\\d{1,3}(\\.\\d{1,3}){3}") || value.contains(":") || value.equals("localhost")) {
+            try {
+                return InetAddress.getByName(value); // a literal is not looked up
+            } catch (UnknownHostException e) {
+                // fall through to the message below
+            }
+        }
+        throw new Invalid(QCON_BIND + " must be an IP address to listen on, such as 127.0.0.1 or 0.0.0.0, not \"" + value + "\".");
+    }
+
+    /** A port for /health and /metrics on 127.0.0.1 only, apart from Slack's; null when unset (both on PORT). */
+    private static Integer managementPort(Map<String, String> settings) {
+        String value = settings.get(QCON_MANAGEMENT_PORT);
+        if (value == null) {
+            return null;
+        }
+        if (!value.matches("\\d{1,5}") || Integer.parseInt(value) > 65535) {
+            throw new Invalid(QCON_MANAGEMENT_PORT + " must be a port number from 0 to 65535, not \"" + value + "\".");
+        }
+        return Integer.parseInt(value);
+    }
+
     private static int port(Map<String, String> settings) {
         String value = settings.getOrDefault(PORT, "3000");
         try {
@@ -210,7 +240,8 @@ public record Config(String botToken, String signingSecret, String appToken, Str
     @Override
     public String toString() {
         // Never print secrets, whoever logs this record.
-        return "Config[slackApiUrl=" + slackApiUrl + ", port=" + port + ", db=" + db + ", notes=" + notes
+        return "Config[slackApiUrl=" + slackApiUrl + ", bind=" + (bind == null ? null : bind.getHostAddress()) + ", port=" + port
+                + (managementPort == null ? "" : ", managementPort=" + managementPort) + ", db=" + db + ", notes=" + notes
                 + ", socketMode=" + socketMode() + ", admins=" + admins + ", digestChannel=" + digestChannel
                 + ", schedule=" + schedule.expression() + " " + schedule.zone() + "]";
     }

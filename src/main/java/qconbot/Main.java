@@ -30,6 +30,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -136,6 +138,11 @@ public final class Main {
             return http.port();
         }
 
+        /** Where /health and /metrics are served when QCON_MANAGEMENT_PORT is set; -1 otherwise. */
+        public int managementPort() {
+            return http.managementPort();
+        }
+
         @Override
         public void close() {
             http.close();
@@ -205,17 +212,22 @@ public final class Main {
         BoltHttpServer server;
         try {
             String secret = config.signingSecret() != null ? config.signingSecret() : UUID.randomUUID().toString();
-            server = new BoltHttpServer(app, secret, config.port(), http, () -> Health.check(core.db(), core.talks(),
-                    identity, talkOfTheDay, socket == null ? () -> null : socket::state), core.metrics()::scrape).start();
+            InetSocketAddress management = config.managementPort() == null ? null
+                    : new InetSocketAddress(InetAddress.getLoopbackAddress(), config.managementPort());
+            server = new BoltHttpServer(app, secret, new InetSocketAddress(config.bind(), config.port()), management, http,
+                    () -> Health.check(core.db(), core.talks(), identity, talkOfTheDay,
+                            socket == null ? () -> null : socket::state), core.metrics()::scrape).start();
         } catch (IOException e) {
-            throw new StartupFailure("Cannot listen on PORT " + config.port() + ": " + e.getMessage()
-                    + ". Set PORT to a free port.", e);
+            throw new StartupFailure("Cannot listen on " + config.bind().getHostAddress() + " port " + config.port()
+                    + (config.managementPort() == null ? "" : " or 127.0.0.1 port " + config.managementPort())
+                    + ": " + e.getMessage() + ". Set PORT (and QCON_MANAGEMENT_PORT) to free ports.", e);
         }
         if (socketMode != null) {
             socketMode.connect(calls, background);
         }
-        log.info("qcon-bot is up: {} on port {}", config.socketMode() ? "Socket Mode, /health" : "POST /slack/events",
-                server.port());
+        log.info("qcon-bot is up: {} on {} port {}{}", config.socketMode() ? "Socket Mode, /health" : "POST /slack/events",
+                config.bind().getHostAddress(), server.port(),
+                server.managementPort() < 0 ? "" : "; /health and /metrics on 127.0.0.1 port " + server.managementPort());
         return new Bot(server, socketMode, quartz, calls, core, List.of(http, afterAck), background);
     }
 

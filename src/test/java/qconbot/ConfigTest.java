@@ -75,6 +75,21 @@ class ConfigTest {
     }
 
     @Test
+    void the_listen_address_and_management_port_are_checked_and_default_to_every_interface_and_none() {
+        Config defaults = Config.load(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s"));
+        assertEquals("0.0.0.0", defaults.bind().getHostAddress());
+        assertEquals(null, defaults.managementPort());
+        Config local = Config.load(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s", "QCON_BIND", "127.0.0.1",
+                "QCON_MANAGEMENT_PORT", "9100"));
+        assertEquals("127.0.0.1", local.bind().getHostAddress());
+        assertEquals(9100, local.managementPort());
+        assertTrue(assertThrows(Config.Invalid.class, () -> Config.load(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s",
+                "QCON_BIND", "example.com"))).getMessage().startsWith("QCON_BIND must be an IP address"));
+        assertTrue(assertThrows(Config.Invalid.class, () -> Config.load(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s",
+                "QCON_MANAGEMENT_PORT", "metrics"))).getMessage().startsWith("QCON_MANAGEMENT_PORT"));
+    }
+
+    @Test
     void the_digest_schedule_defaults_to_weekday_mornings_in_utc_and_is_off_without_a_channel() {
         Config config = Config.load(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s"));
 

@@ -7,7 +7,12 @@ import org.junit.jupiter.api.io.TempDir;
 import qconbot.store.ActionItems;
 import qconbot.store.Db;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -22,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Backup while the bot writes, reloading the notes, and what an operator sees. */
@@ -142,6 +148,50 @@ class OperationsTest {
         String reply = command("reload", ADMIN);
         assertTrue(reply.contains("Did not reload") && reply.contains("No talks found"), reply);
         assertTrue(command("monzo", "U0ANN").contains("microservices at Monzo"));
+    }
+
+    /** A request with any method to any host and port of this machine, answered or refused. */
+    private static HttpResponse<String> call(String method, String host, int port, String path) throws Exception {
+        HttpClient client = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).connectTimeout(Duration.ofSeconds(2)).build();
+        return client.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path)).timeout(Duration.ofSeconds(5))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void health_and_metrics_answer_get_on_their_exact_paths_only() throws Exception {
+        assertEquals(404, call("GET", "127.0.0.1", bot.port(), "/metrics-secret").statusCode());
+        assertEquals(404, call("GET", "127.0.0.1", bot.port(), "/health/../metrics/x").statusCode());
+        assertEquals(404, call("GET", "127.0.0.1", bot.port(), "/slack/events/extra").statusCode());
+        HttpResponse<String> post = call("POST", "127.0.0.1", bot.port(), "/health");
+        assertEquals(405, post.statusCode());
+        assertEquals("GET", post.headers().firstValue("Allow").orElse(""));
+        assertEquals(405, call("DELETE", "127.0.0.1", bot.port(), "/metrics").statusCode());
+        assertEquals(200, call("GET", "127.0.0.1", bot.port(), "/health").statusCode());
+    }
+
+    @Test
+    void a_management_port_serves_health_and_metrics_on_127_0_0_1_and_the_slack_port_does_not() throws Exception {
+        try (Main.Bot apart = TestBot.with(dir, slack).set(Config.QCON_DB, dir.resolve("apart.db").toString())
+                .set(Config.QCON_MANAGEMENT_PORT, "0").start()) {
+            assertTrue(apart.managementPort() > 0);
+            assertEquals(200, call("GET", "127.0.0.1", apart.managementPort(), "/health").statusCode());
+            assertTrue(call("GET", "127.0.0.1", apart.managementPort(), "/metrics").body().contains("jvm_memory_used_bytes"));
+            assertEquals(404, call("POST", "127.0.0.1", apart.managementPort(), "/slack/events").statusCode());
+            assertEquals(404, call("GET", "127.0.0.1", apart.port(), "/health").statusCode());
+            assertEquals(404, call("GET", "127.0.0.1", apart.port(), "/metrics").statusCode());
+            try (SlackRequests slackSide = new SlackRequests(apart.port())) {
+                assertTrue(SlackRequests.decoded(slackSide.command("monzo")).contains("microservices at Monzo"));
+            }
+        }
+    }
+
+    @Test
+    void the_bot_listens_only_on_the_address_it_is_given() throws Exception {
+        try (Main.Bot bound = TestBot.with(dir, slack).set(Config.QCON_DB, dir.resolve("bound.db").toString())
+                .set(Config.QCON_BIND, "127.0.0.2").start()) {
+            assertEquals(200, call("GET", "127.0.0.2", bound.port(), "/health").statusCode());
+            assertThrows(java.net.ConnectException.class, () -> call("GET", "127.0.0.1", bound.port(), "/health"));
+        }
     }
 
     @Test

@@ -30,8 +30,8 @@ import java.util.function.Supplier;
 
 /**
  * Serves Bolt on the JDK's HTTP server (bolt-jetty stops at 1.45): POST /slack/events for commands, interactivity
- * and events; GET /health; GET /metrics (Prometheus text). The signature is checked before anything in the body is
- * parsed.
+ * and events; GET /health; GET /metrics (Prometheus text), on the same port or on a management port of their own.
+ * Paths are matched exactly. The signature is checked before anything in the body is parsed.
  */
 public final class BoltHttpServer implements AutoCloseable {
 
@@ -50,38 +50,78 @@ public final class BoltHttpServer implements AutoCloseable {
     }
 
     private final HttpServer server;
+    /** /health and /metrics on 127.0.0.1 alone, when QCON_MANAGEMENT_PORT is set; else null. */
+    private final HttpServer management;
     private final App app;
     private final SlackRequestParser parser;
     private final SlackSignature.Verifier verifier;
     private final Supplier<Health> health;
     private final Supplier<String> metrics;
 
-    public BoltHttpServer(App app, String signingSecret, int port, ExecutorService executor, Supplier<Health> health,
-                          Supplier<String> metrics) throws IOException {
+    /**
+     * @param address    where Slack's requests come in (QCON_BIND, PORT)
+     * @param management where /health and /metrics are served instead, on their own (null: on {@code address} too)
+     */
+    public BoltHttpServer(App app, String signingSecret, InetSocketAddress address, InetSocketAddress management,
+                          ExecutorService executor, Supplier<Health> health, Supplier<String> metrics) throws IOException {
         this.app = app;
         this.parser = new SlackRequestParser(app.config());
         this.verifier = new SlackSignature.Verifier(new SlackApp.Utf8Signature(signingSecret));
         this.health = health;
         this.metrics = metrics;
-        this.server = HttpServer.create(new InetSocketAddress(port), 128);
+        this.server = HttpServer.create(address, 128);
         server.setExecutor(executor);
-        server.createContext("/slack/events", this::events);
-        server.createContext("/health", this::health);
-        server.createContext("/metrics", exchange -> {
-            try (exchange) {
-                send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", this.metrics.get());
-            }
-        });
-        server.createContext("/", exchange -> send(exchange, 404, "application/json", "{\"error\":\"not found\"}"));
+        server.createContext("/", exchange -> route(exchange, management == null));
+        if (management == null) {
+            this.management = null;
+        } else {
+            this.management = HttpServer.create(management, 16);
+            this.management.setExecutor(executor);
+            this.management.createContext("/", exchange -> route(exchange, true));
+        }
     }
 
     public BoltHttpServer start() {
         server.start();
+        if (management != null) {
+            management.start();
+        }
         return this;
     }
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** The management port, or -1 when /health and /metrics share {@link #port}. */
+    public int managementPort() {
+        return management == null ? -1 : management.getAddress().getPort();
+    }
+
+    /** Exact paths only ("/metrics-secret" is not "/metrics"), and only the method each takes. */
+    private void route(HttpExchange exchange, boolean withManagement) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String method = exchange.getRequestMethod();
+        boolean onSlackPort = exchange.getHttpContext().getServer() == server;
+        if (onSlackPort && path.equals("/slack/events")) {
+            events(exchange);
+        } else if (withManagement && (path.equals("/health") || path.equals("/metrics"))) {
+            try (exchange) {
+                if (!"GET".equals(method)) {
+                    exchange.getResponseHeaders().set("Allow", "GET");
+                    send(exchange, 405, "application/json", "{\"error\":\"use GET\"}");
+                } else if (path.equals("/health")) {
+                    Health now = health.get();
+                    send(exchange, now.status(), "application/json", now.json());
+                } else {
+                    send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
+                }
+            }
+        } else {
+            try (exchange) {
+                send(exchange, 404, "application/json", "{\"error\":\"not found\"}");
+            }
+        }
     }
 
     /** Requests being handled now; close() waits for them. */
@@ -151,13 +191,6 @@ public final class BoltHttpServer implements AutoCloseable {
         }
     }
 
-    private void health(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            Health now = health.get();
-            send(exchange, now.status(), "application/json", now.json());
-        }
-    }
-
     /** Bolt refuses requests older than 5 minutes; one dated more than 5 minutes ahead is no fresher. */
     private static boolean fromTheFuture(String timestamp) {
         try {
@@ -219,5 +252,8 @@ public final class BoltHttpServer implements AutoCloseable {
             }
         }
         server.stop(0);
+        if (management != null) {
+            management.stop(0);
+        }
     }
 }
