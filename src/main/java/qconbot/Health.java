@@ -6,6 +6,7 @@ import qconbot.schedule.TalkOfTheDay;
 import qconbot.slack.BoltHttpServer;
 import qconbot.slack.SlackApp;
 import qconbot.store.Db;
+import qconbot.store.NotesLoader;
 import qconbot.store.Talks;
 
 import java.util.function.Supplier;
@@ -18,8 +19,8 @@ final class Health {
     private Health() {
     }
 
-    static BoltHttpServer.Health check(Db db, Talks talks, SlackApp.BotIdentity identity, TalkOfTheDay talkOfTheDay,
-                                       Supplier<String> socketMode) {
+    static BoltHttpServer.Health check(Db db, Talks talks, NotesLoader notes, SlackApp.BotIdentity identity,
+                                       TalkOfTheDay talkOfTheDay, Supplier<String> socketMode) {
         ObjectNode body = JSON.createObjectNode();
         boolean ready;
         try {
@@ -31,6 +32,8 @@ final class Health {
             body.put("database", "error: " + e.getClass().getSimpleName());
             ready = false;
         }
+        String notesProblem = notes.problem();
+        body.put("notes", notesProblem == null ? "ok" : notesProblem + " Serving the talks already in the database.");
         body.put("slack", identity.status());
         String socket = socketMode.get();
         if (socket != null) {

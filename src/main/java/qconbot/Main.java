@@ -56,6 +56,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Main {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
+    /** Slow work (a large reload) holds a Slack request at most this long, then is answered when done. */
+    static final Duration ANSWER_WITHIN = Duration.ofSeconds(2);
 
     /** A problem that stops start-up, told in one sentence. */
     static final class StartupFailure extends Exception {
@@ -107,7 +109,7 @@ public final class Main {
             try {
                 Talks talks = new Talks(db);
                 NotesLoader notes = new NotesLoader(config.notes(), talks);
-                log.info("notes: {}", notes.load().summary());
+                loadNotes(notes, talks);
                 TalkSearch search = new TalkSearch(db, talks);
                 notes.afterEachLoad(search::refresh);
                 ActionItems items = new ActionItems(db, clock, config.admins());
@@ -120,8 +122,25 @@ public final class Main {
             }
         }
 
-        Interpreter interpreter(Daily daily) {
-            return new Interpreter(talks, search, items, digests, daily, notes, metrics);
+        /**
+         * Notes that cannot be read at start stop a bot with nothing to serve; a bot whose database holds talks starts
+         * on those (a restart loop helps nobody), says so in the log and /health, and takes the files at /qcon reload.
+         */
+        private static void loadNotes(NotesLoader notes, Talks talks) throws NotesLoader.Refused, SQLException {
+            try {
+                log.info("notes: {}", notes.load().summary());
+            } catch (NotesLoader.Refused refused) {
+                int kept = talks.count();
+                if (kept == 0) {
+                    throw refused;
+                }
+                log.error("notes: {} Starting on the {} talks already in the database; mend the notes, then /qcon reload.",
+                        refused.getMessage(), kept);
+            }
+        }
+
+        Interpreter interpreter(Daily daily, Duration answerWithin) {
+            return new Interpreter(talks, search, items, digests, daily, notes, metrics, answerWithin);
         }
 
         @Override
@@ -195,7 +214,7 @@ public final class Main {
         TalkOfTheDay talkOfTheDay = new TalkOfTheDay(dailyRetries == null ? daily
                 : new TalkOfTheDay.Settings(daily.channel(), daily.schedule(), dailyRetries),
                 core.posts(), core.digests(), core.talks(), methods, calls, announcer, clock, core.metrics());
-        new SlackHandlers(core.interpreter(talkOfTheDay), core.items(), announcer, calls, afterAck).register(app);
+        new SlackHandlers(core.interpreter(talkOfTheDay, ANSWER_WITHIN), core.items(), announcer, calls, afterAck).register(app);
         app.start();
         identity.warmUp(calls, background);
         Scheduler quartz = startQuartz(talkOfTheDay);
@@ -215,7 +234,7 @@ public final class Main {
             InetSocketAddress management = config.managementPort() == null ? null
                     : new InetSocketAddress(InetAddress.getLoopbackAddress(), config.managementPort());
             server = new BoltHttpServer(app, secret, new InetSocketAddress(config.bind(), config.port()), management, http,
-                    () -> Health.check(core.db(), core.talks(), identity, talkOfTheDay,
+                    () -> Health.check(core.db(), core.talks(), core.notes(), identity, talkOfTheDay,
                             socket == null ? () -> null : socket::state), core.metrics()::scrape).start();
         } catch (IOException e) {
             throw new StartupFailure("Cannot listen on " + config.bind().getHostAddress() + " port " + config.port()
@@ -263,17 +282,17 @@ public final class Main {
         Clock clock = Clock.systemUTC();
         try (Core core = Core.open(config, clock)) {
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-            new Console(offline(core, config, clock)).run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
+            new Console(offline(core, config, clock, Duration.ofDays(1))).run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
         } catch (IOException e) {
             throw new StartupFailure("Console failed: " + e.getMessage(), e);
         }
     }
 
     /** The bot without Slack: the talk of the day has no channel, so today and digest preview the rotation. */
-    static Interpreter offline(Core core, Config config, Clock clock) {
+    static Interpreter offline(Core core, Config config, Clock clock, Duration answerWithin) {
         TalkOfTheDay daily = new TalkOfTheDay(TalkOfTheDay.Settings.of(null, config.schedule()), core.posts(),
                 core.digests(), core.talks(), null, null, null, clock, core.metrics());
-        return core.interpreter(daily);
+        return core.interpreter(daily, answerWithin);
     }
 
     /** backup FILE: a consistent copy of QCON_DB, safe while the bot runs. */

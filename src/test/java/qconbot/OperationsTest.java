@@ -142,6 +142,23 @@ class OperationsTest {
     }
 
     @Test
+    void a_restart_with_unreadable_notes_serves_the_talks_in_the_database_and_says_so() throws Exception {
+        command("claim A1", "U0ANN");
+        requests.close();
+        bot.close();
+        bot = TestBot.with(dir, slack).set(Config.QCON_NOTES, dir.resolve("no-such-notes").toString()).start();
+        requests = new SlackRequests(bot.port());
+
+        HttpResponse<String> health = requests.get("/health");
+        assertEquals(200, health.statusCode(), health.body());
+        assertTrue(health.body().contains("\"notes\":\"Cannot read the notes at") && health.body().contains("no-such-notes")
+                && health.body().contains("Serving the talks already in the database"), health.body());
+        assertTrue(command("monzo", "U0ANN").contains("microservices at Monzo"));
+        assertTrue(command("actions A1", "U0ANN").contains("claimed by <@U0ANN>"));
+        assertTrue(command("reload", ADMIN).contains("Did not reload"), "the files are still missing");
+    }
+
+    @Test
     void reload_of_notes_with_no_talks_changes_nothing() throws Exception {
         Files.writeString(notes.resolve("qcon-2020.txt"), "nothing here\n");
 

@@ -87,11 +87,16 @@ public final class TestBot {
 
     /** The bot as {@code java -jar qcon-bot.jar console} wires it (no Slack), on a database in {@code dir}. */
     public static Offline offline(Path dir) throws Exception {
+        return offline(dir, Duration.ofSeconds(2));
+    }
+
+    /** The same, with slow work (a reload) answered later once it has taken {@code answerWithin}. */
+    public static Offline offline(Path dir, Duration answerWithin) throws Exception {
         Config config = Config.loadForConsole(Map.of(Config.QCON_CONFIG, Files.writeString(dir.resolve("empty.env"), "").toString(),
                 Config.QCON_DB, dir.resolve("console.db").toString(), Config.QCON_NOTES, NOTES.toString(),
                 Config.QCON_ADMINS, ADMIN));
         Main.Core core = Main.Core.open(config, Clock.systemUTC());
-        return new Offline(Main.offline(core, config, Clock.systemUTC()), core);
+        return new Offline(Main.offline(core, config, Clock.systemUTC(), answerWithin), core);
     }
 
     /** The interpreter without Slack, its action items, and the database under them, closed together. */

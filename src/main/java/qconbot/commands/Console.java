@@ -55,8 +55,8 @@ public final class Console {
                     if (answer.reply() != null) {
                         out.println(render(answer.reply()));
                     }
-                    if (answer.postNow()) {
-                        out.println(render(interpreter.postNow()));
+                    if (answer.later() != null) {
+                        out.println(render(answer.later().call()));
                     }
                 } catch (Exception e) {
                     out.println("Sorry, that failed: " + e.getMessage());

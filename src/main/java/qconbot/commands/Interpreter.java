@@ -15,9 +15,14 @@ import qconbot.store.NotesLoader;
 import qconbot.store.Talks;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -81,9 +86,10 @@ public final class Interpreter {
     /**
      * What to show the person who asked ({@code reply}, and how), and what is left to do in Slack after the ack:
      * announce an item's change in its threads and to a new owner, start a discussion of an item in the request's
-     * channel, post the talk of the day now, redraw the message a button was on, publish the App Home.
+     * channel, slow work whose result is shown privately when done ({@code later}: post-now, a long reload), redraw
+     * the message a button was on, publish the App Home.
      */
-    public record Answer(Reply reply, Show show, ActionItems.Result announce, ActionItem discuss, boolean postNow,
+    public record Answer(Reply reply, Show show, ActionItems.Result announce, ActionItem discuss, Later later,
                          Reply redraw, View home) {
 
         public enum Show {
@@ -100,12 +106,21 @@ public final class Interpreter {
             NOT_AT_ALL
         }
 
-        static final Answer NOTHING = new Answer(null, Show.NOT_AT_ALL, null, null, false, null, null);
+        static final Answer NOTHING = new Answer(null, Show.NOT_AT_ALL, null, null, null, null, null);
 
         static Answer privately(Reply reply) {
-            return new Answer(reply, Show.PRIVATELY, null, null, false, null, null);
+            return new Answer(reply, Show.PRIVATELY, null, null, null, null, null);
         }
     }
+
+    /** Slow work left for after the ack, and what to tell the person who asked when it is done. */
+    @FunctionalInterface
+    public interface Later {
+        Reply call() throws Exception;
+    }
+
+    /** How long a reload that has not finished may wait after this: the result is posted, not lost. */
+    private static final Duration RELOAD_LIMIT = Duration.ofMinutes(10);
 
     private final Talks talks;
     private final TalkSearch search;
@@ -114,9 +129,11 @@ public final class Interpreter {
     private final Daily daily;
     private final NotesLoader notes;
     private final Metrics metrics;
+    /** How long slow work (a reload) may hold a request before it is acknowledged and answered when done. */
+    private final Duration answerWithin;
 
     public Interpreter(Talks talks, TalkSearch search, ActionItems items, Digests digests, Daily daily,
-                       NotesLoader notes, Metrics metrics) {
+                       NotesLoader notes, Metrics metrics, Duration answerWithin) {
         this.talks = talks;
         this.search = search;
         this.items = items;
@@ -124,6 +141,7 @@ public final class Interpreter {
         this.daily = daily;
         this.notes = notes;
         this.metrics = metrics;
+        this.answerWithin = answerWithin;
     }
 
     public Answer handle(Request request) throws SQLException {
@@ -147,15 +165,16 @@ public final class Interpreter {
             case DIGEST -> Answer.privately(Messages.preview(daily.preview()));
             case SCHEDULE -> Answer.privately(Messages.schedule(daily.status()));
             case POST_NOW -> items.isAdmin(request.user())
-                    ? new Answer(Messages.note("Posting the next talk of the day now…"), Answer.Show.PRIVATELY, null, null, true, null, null)
+                    ? new Answer(Messages.note("Posting the next talk of the day now…"), Answer.Show.PRIVATELY, null, null,
+                    this::postNow, null, null)
                     : Answer.privately(Messages.note("Only admins (QCON_ADMINS) can post the talk of the day outside the schedule."));
-            case RELOAD -> Answer.privately(reload(request.user()));
+            case RELOAD -> reload(request.user());
             case SHOW -> new Answer(talks.byKey(request.words()).map(talk -> Messages.talk(talk, null))
                     .orElseGet(() -> Messages.error("That talk is no longer in the notes. Try /qcon talks for the agenda.")),
-                    Answer.Show.IN_PLACE, null, null, false, null, null);
+                    Answer.Show.IN_PLACE, null, null, null, null, null);
             case SHARE -> new Answer(talks.byKey(request.words()).map(talk -> Messages.sharedTalk(talk, request.user()))
                     .orElseGet(() -> Messages.error("That talk is no longer in the notes, so there is nothing to share.")),
-                    Answer.Show.IN_CHANNEL, null, null, false, null, null);
+                    Answer.Show.IN_CHANNEL, null, null, null, null, null);
         };
     }
 
@@ -202,20 +221,20 @@ public final class Interpreter {
         Reply outcome = Messages.note(ItemMessages.outcome(result));
         ActionItems.Result announce = result.changed() ? result : null;
         if (request.from() == From.COMMAND) {
-            return new Answer(outcome, Answer.Show.PRIVATELY, announce, null, false, null, null);
+            return new Answer(outcome, Answer.Show.PRIVATELY, announce, null, null, null, null);
         }
         if (result.outcome() == ActionItems.Outcome.DUPLICATE) {
             return Answer.NOTHING;
         }
         if (request.from() == From.MENTION) {
             // A change is announced in the item's threads, this one included; anything else is answered here.
-            return new Answer(result.changed() ? null : outcome, Answer.Show.IN_THREAD, announce, null, false, null, null);
+            return new Answer(result.changed() ? null : outcome, Answer.Show.IN_THREAD, announce, null, null, null, null);
         }
         Surface surface = request.target().surface();
         boolean inShared = surface == Surface.POST || surface == Surface.DM || surface == Surface.REMINDER;
         Answer.Show show = surface == Surface.HOME ? Answer.Show.NOT_AT_ALL
                 : result.changed() && !inShared ? Answer.Show.IF_PROBLEMS : Answer.Show.PRIVATELY;
-        return redrawn(request, new Answer(outcome, show, announce, null, false, null, null));
+        return redrawn(request, new Answer(outcome, show, announce, null, null, null, null));
     }
 
     /** The answer to a click, with the message or App Home the button was on drawn again as things are now. */
@@ -240,7 +259,7 @@ public final class Interpreter {
             }
             default -> redraw = redraw(target, user);
         }
-        return new Answer(answer.reply(), answer.show(), answer.announce(), answer.discuss(), answer.postNow(), redraw, home);
+        return new Answer(answer.reply(), answer.show(), answer.announce(), answer.discuss(), answer.later(), redraw, home);
     }
 
     private Answer discuss(Request request) throws SQLException {
@@ -260,7 +279,7 @@ public final class Interpreter {
             return Answer.privately(Messages.note("Start the discussion from a channel: `/qcon discuss " + item.get().ref() + "`."));
         }
         Reply starting = request.from() == From.COMMAND ? Messages.note("Starting a discussion of " + item.get().ref() + "…") : null;
-        return new Answer(starting, Answer.Show.PRIVATELY, null, item.get(), false, null, null);
+        return new Answer(starting, Answer.Show.PRIVATELY, null, item.get(), null, null, null);
     }
 
     private Answer snooze(Request request) throws SQLException {
@@ -274,14 +293,32 @@ public final class Interpreter {
         return redrawn(request, Answer.privately(Messages.note(text)));
     }
 
-    private Reply reload(String user) {
+    /** /qcon reload: answered at once when the notes read quickly; else acknowledged, and answered when done. */
+    private Answer reload(String user) throws SQLException {
         if (!items.isAdmin(user)) {
-            return Messages.note("Only admins (QCON_ADMINS) can reload the notes.");
+            return Answer.privately(Messages.note("Only admins (QCON_ADMINS) can reload the notes."));
         }
+        CompletableFuture<NotesLoader.Report> loading = notes.loadInBackground();
         try {
-            return Messages.reloaded(notes.load());
-        } catch (NotesLoader.Refused refused) {
-            return Messages.notReloaded(refused);
+            return Answer.privately(reloaded(loading, answerWithin));
+        } catch (TimeoutException e) {
+            return new Answer(Messages.note("Reading the notes is taking a while; I will post the result here when it is done."),
+                    Answer.Show.PRIVATELY, null, null, () -> reloaded(loading, RELOAD_LIMIT), null, null);
+        }
+    }
+
+    private static Reply reloaded(CompletableFuture<NotesLoader.Report> loading, Duration wait)
+            throws TimeoutException, SQLException {
+        try {
+            return Messages.reloaded(loading.get(wait.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof NotesLoader.Refused refused) {
+                return Messages.notReloaded(refused);
+            }
+            throw new SQLException("reloading the notes failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TimeoutException("interrupted");
         }
     }
 
@@ -367,7 +404,7 @@ public final class Interpreter {
 
     /** A sentence in the thread the bot was mentioned in, once per event. */
     private Answer once(Request request, String mrkdwn) throws SQLException {
-        return first(request) ? new Answer(Messages.note(mrkdwn), Answer.Show.IN_THREAD, null, null, false, null, null)
+        return first(request) ? new Answer(Messages.note(mrkdwn), Answer.Show.IN_THREAD, null, null, null, null, null)
                 : Answer.NOTHING;
     }
 }

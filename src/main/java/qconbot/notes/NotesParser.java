@@ -35,6 +35,7 @@ public final class NotesParser {
     private final String[] lines;
     private final List<Talk> talks = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    private int warningsLeftOut;
     private final Set<String> keys = new HashSet<>();
     private final Map<String, Integer> keyCounts = new HashMap<>();
     private int current = 0;
@@ -102,6 +103,9 @@ public final class NotesParser {
                         + ", ignored: " + clip(line));
                 advance();
             }
+        }
+        if (warningsLeftOut > 0) {
+            warnings.add(source + ": and " + String.format(Locale.ROOT, "%,d", warningsLeftOut) + " more warnings, not listed");
         }
         if (talks.isEmpty()) {
             warnings.add(source + ": no talks found");
@@ -355,8 +359,15 @@ public final class NotesParser {
         return stripped.length() <= 40 ? stripped : stripped.substring(0, 40) + "...";
     }
 
+    /** Past this many warnings a file gets one more that says how many were left out: a pasted novel is not 241,000 log lines. */
+    static final int MAX_WARNINGS = 100;
+
     private void warn(int lineNumber, String message) {
-        warnings.add(source + ":" + lineNumber + ": " + message);
+        if (warnings.size() < MAX_WARNINGS) {
+            warnings.add(source + ":" + lineNumber + ": " + message);
+        } else {
+            warningsLeftOut++;
+        }
     }
 
     private String peek() {

@@ -153,20 +153,20 @@ public final class SlackHandlers {
             log.error("{} {} failed, ref {}", request.from(), request.verb(), ref, e);
             Reply sorry = Messages.sorry(ref);
             return new Answer(sorry, request.from() == Verb.From.MENTION ? Answer.Show.IN_THREAD : Answer.Show.PRIVATELY,
-                    null, null, false, null, null);
+                    null, null, null, null, null);
         }
     }
 
     /**
      * What is left once Slack has its ack, in this order: redraw what was clicked, publish the App Home, announce a
      * change in the item's threads and to its new owner, show the answer (with what could not be announced), start
-     * a discussion, post the talk of the day. {@code respond} is the request's response_url (null for a mention,
+     * a discussion, do the slow work (post-now, a long reload) and say how it went. {@code respond} is the request's response_url (null for a mention,
      * whose answers go in {@code thread}).
      */
     private void afterAck(Request request, Answer answer, String thread, Responder respond) {
         boolean command = request.from() == Verb.From.COMMAND;
         if (answer.redraw() == null && answer.home() == null && answer.announce() == null && answer.discuss() == null
-                && !answer.postNow() && (command || answer.reply() == null || answer.show() == Answer.Show.NOT_AT_ALL)) {
+                && answer.later() == null && (command || answer.reply() == null || answer.show() == Answer.Show.NOT_AT_ALL)) {
             return;
         }
         later(String.valueOf(request.verb()), () -> {
@@ -185,10 +185,10 @@ public final class SlackHandlers {
                 send(respond, ActionResponse.builder().responseType("ephemeral").replaceOriginal(false)
                         .text(announcer.discuss(answer.discuss(), request.channel(), request.user())).build());
             }
-            if (answer.postNow()) {
-                Reply posted = interpreter.postNow();
+            if (answer.later() != null) {
+                Reply done = answer.later().call();
                 send(respond, ActionResponse.builder().responseType("ephemeral").replaceOriginal(false)
-                        .text(posted.text()).blocks(posted.blocks()).build());
+                        .text(done.text()).blocks(done.blocks()).build());
             }
         });
     }

@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Reads every notes file into the database: at start-up, from the console and on /qcon reload, one operation, so all
@@ -49,6 +52,15 @@ public final class NotesLoader {
     private final Path notes;
     private final Talks talks;
     private volatile AfterLoad afterLoad = () -> { };
+    /** Why the talks in use are not what the files say (the last load was refused); null when they are. */
+    private volatile String problem;
+    /** One load at a time, on a thread of its own, so a large reload need not hold a Slack request. */
+    private final ExecutorService loader = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "notes-loader");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private CompletableFuture<Report> running;
 
     public NotesLoader(Path notes, Talks talks) {
         this.notes = notes;
@@ -65,6 +77,38 @@ public final class NotesLoader {
 
     /** Reads the files, refuses notes with no talks at all (a bad edit must not empty the bot), syncs, refreshes. */
     public synchronized Report load() throws Refused {
+        try {
+            Report report = read();
+            problem = null;
+            return report;
+        } catch (Refused refused) {
+            problem = refused.getMessage();
+            throw refused;
+        }
+    }
+
+    /** The same load on the loader's thread; a load asked for while one runs joins it rather than queueing. */
+    public synchronized CompletableFuture<Report> loadInBackground() {
+        if (running == null || running.isDone()) {
+            running = new CompletableFuture<>();
+            CompletableFuture<Report> mine = running;
+            loader.execute(() -> {
+                try {
+                    mine.complete(load());
+                } catch (Refused | RuntimeException e) {
+                    mine.completeExceptionally(e);
+                }
+            });
+        }
+        return running;
+    }
+
+    /** Null when the talks in use are what the notes files say; else why not, for /health. */
+    public String problem() {
+        return problem;
+    }
+
+    private Report read() throws Refused {
         List<Notes> files;
         try {
             files = NotesParser.readAll(notes);

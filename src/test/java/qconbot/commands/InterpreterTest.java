@@ -95,6 +95,19 @@ class InterpreterTest {
     }
 
     @Test
+    void a_reload_that_takes_longer_than_a_request_may_is_acknowledged_and_answered_when_done() throws Exception {
+        try (TestBot.Offline slow = TestBot.offline(java.nio.file.Files.createDirectories(dir.resolve("slow")), java.time.Duration.ZERO)) {
+            Answer answer = slow.interpreter.handle(Request.command("reload", TestBot.ADMIN, "C0TEAM", "command:r"));
+
+            assertEquals("Reading the notes is taking a while; I will post the result here when it is done.", answer.reply().text());
+            assertTrue(answer.later().call().text().startsWith("Reloaded the notes: 1 file, 20 talks, 7 action items"));
+        }
+        Answer quick = bot.interpreter.handle(Request.command("reload", TestBot.ADMIN, "C0TEAM", "command:q"));
+        assertTrue(quick.reply().text().startsWith("Reloaded the notes: 1 file, 20 talks"), "answered in the ack when quick");
+        assertNull(quick.later());
+    }
+
+    @Test
     void outside_an_items_thread_a_mention_says_where_it_works_and_unknown_words_get_the_verbs() throws Exception {
         Answer elsewhere = bot.interpreter.handle(Request.mention("claim", ANN, "C0TEAM", null, "event:x"));
         assertTrue(elsewhere.reply().text().startsWith("I act on action items inside their discussion threads"));

@@ -269,6 +269,18 @@ class NotesParserTest {
     }
 
     @Test
+    void a_file_of_prose_costs_a_hundred_warnings_and_a_count_of_the_rest() {
+        String prose = "It was a dark and stormy night; the rain fell in torrents.\n".repeat(5_000);
+        Notes notes = NotesParser.parse("novel.txt", prose);
+
+        assertEquals(102, notes.warnings().size(), "100 listed, one count, and no talks");
+        assertEquals("novel.txt:100: text outside any talk, ignored: It was a dark and stormy night; the rain...",
+                notes.warnings().get(99));
+        assertEquals("novel.txt: and 4,900 more warnings, not listed", notes.warnings().get(100));
+        assertEquals("novel.txt: no talks found", notes.warnings().get(101));
+    }
+
+    @Test
     void very_long_hostile_lines_parse_quickly() {
         String spaces = "x" + " ".repeat(1_000_000) + "y";
         String quotes = "- " + "\u201C".repeat(200_000) + "\"".repeat(200_001);
