@@ -14,6 +14,7 @@ import qconbot.commands.Interpreter;
 import qconbot.metrics.Metrics;
 import qconbot.schedule.TalkOfTheDay;
 import qconbot.search.TalkSearch;
+import qconbot.slack.AfterAck;
 import qconbot.slack.Announcer;
 import qconbot.slack.BoltHttpServer;
 import qconbot.slack.SlackApp;
@@ -151,7 +152,8 @@ public final class Main {
 
     /** The running bot; {@link #close} stops taking requests, ends Slack retries, then closes the database. */
     public record Bot(BoltHttpServer http, SlackApp.SocketMode socketMode, Scheduler quartz, SlackCalls calls, Core core,
-                      List<ExecutorService> executors, ScheduledExecutorService background) implements AutoCloseable {
+                      ExecutorService requests, List<AfterAck> afterAck, ScheduledExecutorService background)
+            implements AutoCloseable {
 
         public int port() {
             return http.port();
@@ -168,21 +170,18 @@ public final class Main {
             if (socketMode != null) {
                 socketMode.close();
             }
+            requests.shutdown();
+            // What was acknowledged gets up to 5 s to reach Slack; what does not is logged by name.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            afterAck.forEach(AfterAck::stop);
+            afterAck.forEach(pool -> pool.finish(deadline));
             calls.stop(); // a talk of the day waiting to retry stays pending, for the next start
             try {
                 quartz.shutdown(true);
             } catch (SchedulerException e) {
                 log.warn("Quartz did not stop cleanly: {}", e.toString());
             }
-            executors.forEach(ExecutorService::shutdown);
             background.shutdownNow(); // only retry loops and housekeeping run there
-            for (ExecutorService executor : executors) {
-                try {
-                    executor.awaitTermination(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
             core.close();
         }
     }
@@ -199,7 +198,9 @@ public final class Main {
         log.info("Starting qcon-bot: {}", config);
         Core core = Core.open(config, clock);
         ExecutorService http = Executors.newFixedThreadPool(16, named("http"));
-        ExecutorService afterAck = Executors.newFixedThreadPool(4, named("after-ack"));
+        // After the ack: answers apart from announcements, so a slow DM never delays an answer.
+        AfterAck responses = new AfterAck("responses", 4, 1000);
+        AfterAck announcements = new AfterAck("announcements", 4, 1000);
         // Retry loops (auth.test, Socket Mode) and housekeeping: one thread each, so none waits behind another.
         ScheduledExecutorService background = Executors.newScheduledThreadPool(3, named("background"));
         background.scheduleAtFixedRate(() -> forgetOldRequests(core.items()), 0, 6, TimeUnit.HOURS);
@@ -214,7 +215,8 @@ public final class Main {
         TalkOfTheDay talkOfTheDay = new TalkOfTheDay(dailyRetries == null ? daily
                 : new TalkOfTheDay.Settings(daily.channel(), daily.schedule(), dailyRetries),
                 core.posts(), core.digests(), core.talks(), methods, calls, announcer, clock, core.metrics());
-        new SlackHandlers(core.interpreter(talkOfTheDay, ANSWER_WITHIN), core.items(), announcer, calls, afterAck).register(app);
+        new SlackHandlers(core.interpreter(talkOfTheDay, ANSWER_WITHIN), core.items(), announcer, calls, responses,
+                announcements).register(app);
         app.start();
         identity.warmUp(calls, background);
         Scheduler quartz = startQuartz(talkOfTheDay);
@@ -247,7 +249,7 @@ public final class Main {
         log.info("qcon-bot is up: {} on {} port {}{}", config.socketMode() ? "Socket Mode, /health" : "POST /slack/events",
                 config.bind().getHostAddress(), server.port(),
                 server.managementPort() < 0 ? "" : "; /health and /metrics on 127.0.0.1 port " + server.managementPort());
-        return new Bot(server, socketMode, quartz, calls, core, List.of(http, afterAck), background);
+        return new Bot(server, socketMode, quartz, calls, core, http, List.of(responses, announcements), background);
     }
 
     /** Slack retries an event for minutes at most; two days of handled ids is plenty, and keeps the table small. */

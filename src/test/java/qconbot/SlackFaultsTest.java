@@ -173,6 +173,24 @@ class SlackFaultsTest {
     }
 
     @Test
+    void slow_direct_messages_never_delay_an_answer() throws Exception {
+        FakeSlackApi.Answer slowDm = FakeSlackApi.Answer.slow(3000, "{\"ok\":true,\"ts\":\"1.1\"}");
+        slack.script("chat.postMessage", slowDm, slowDm, slowDm, slowDm, slowDm, slowDm);
+        for (int item = 1; item <= 6; item++) {
+            command("assign A" + item + " <@U0BOB" + item + ">", "U0ANN", "assign-" + item); // a DM each, each 3 s
+        }
+        slack.await("chat.postMessage", 4, FakeSlackApi.seconds(5)); // the announcement pool is busy
+
+        long clicked = System.nanoTime();
+        requests.click("show_talk", "qcon-2020.txt/day-2/quarkus", slack.responseUrl("show"));
+        List<FakeSlackApi.Call> shown = slack.await("respond/show", 1, FakeSlackApi.seconds(10));
+        long millis = (System.nanoTime() - clicked) / 1_000_000;
+
+        assertEquals(1, shown.size());
+        assertTrue(millis < 1500, "the Show answer waited " + millis + " ms behind the DMs");
+    }
+
+    @Test
     void a_timeout_after_slack_posted_is_found_in_history_and_not_posted_again() throws Exception {
         slack.script("chat.postMessage", FakeSlackApi.Answer.slow(TIMEOUT.toMillis() * 3, "{\"ok\":true,\"ts\":\"1.1\"}"));
         command("post-now", "U0ADMIN", "slow");

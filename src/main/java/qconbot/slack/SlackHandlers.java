@@ -32,8 +32,7 @@ import qconbot.store.ActionItems;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,16 +53,18 @@ public final class SlackHandlers {
     private final ActionItems items;
     private final Announcer announcer;
     private final SlackCalls calls;
-    /** Runs whatever must happen after the 3-second ack: response_url posts, announcements, discussion posts. */
-    private final ExecutorService afterAck;
+    /** After the 3-second ack: answers and redraws on one pool, announcements and slow work on another. */
+    private final AfterAck responses;
+    private final AfterAck announcements;
 
     public SlackHandlers(Interpreter interpreter, ActionItems items, Announcer announcer, SlackCalls calls,
-                         ExecutorService afterAck) {
+                         AfterAck responses, AfterAck announcements) {
         this.interpreter = interpreter;
         this.items = items;
         this.announcer = announcer;
         this.calls = calls;
-        this.afterAck = afterAck;
+        this.responses = responses;
+        this.announcements = announcements;
     }
 
     public void register(App app) {
@@ -87,7 +88,7 @@ public final class SlackHandlers {
         Request asked = Request.command(payload.getText(), payload.getUserId(), payload.getChannelId(),
                 "command:" + payload.getTriggerId());
         Answer answer = interpret(asked);
-        afterAck(asked, answer, null, new Responder(context.getSlack(), context.getResponseUrl()));
+        afterAck(asked, answer, null, responder(context.getSlack(), context.getResponseUrl()));
         Reply reply = answer.reply();
         return reply == null ? context.ack() : context.ack(SlashCommandResponse.builder().responseType("ephemeral")
                 .text(reply.text()).blocks(reply.blocks()).build());
@@ -103,7 +104,7 @@ public final class SlackHandlers {
         Request asked = Request.click(clicked.getActionId(), clicked.getValue(), clicked.getBlockId(),
                 clicked.getSelectedUser(), user, payload.getChannel() == null ? null : payload.getChannel().getId(),
                 payload.getMessage() == null ? null : payload.getMessage().getBlocks(), key);
-        afterAck(asked, interpret(asked), null, new Responder(context.getSlack(), context.getResponseUrl()));
+        afterAck(asked, interpret(asked), null, responder(context.getSlack(), context.getResponseUrl()));
         return context.ack();
     }
 
@@ -122,7 +123,8 @@ public final class SlackHandlers {
     private Response homeOpened(EventsApiPayload<AppHomeOpenedEvent> payload, EventContext context) {
         AppHomeOpenedEvent event = payload.getEvent();
         if ("home".equals(event.getTab()) && event.getUser() != null) {
-            later("app_home_opened", () -> announcer.publishHome(event.getUser(), interpreter.home(event.getUser())));
+            announcements.run("App Home for " + event.getUser(), () -> announcer.publishHome(event.getUser(),
+                    interpreter.home(event.getUser())));
         }
         return context.ack();
     }
@@ -158,67 +160,83 @@ public final class SlackHandlers {
     }
 
     /**
-     * What is left once Slack has its ack, in this order: redraw what was clicked, publish the App Home, announce a
-     * change in the item's threads and to its new owner, show the answer (with what could not be announced), start
-     * a discussion, do the slow work (post-now, a long reload) and say how it went. {@code respond} is the request's response_url (null for a mention,
-     * whose answers go in {@code thread}).
+     * What is left once Slack has its ack, on two pools so that a slow announcement never delays an answer. On the
+     * responses pool: redraw what was clicked, and show the answer. On the announcements pool: publish the App Home,
+     * announce a change in the item's threads and to its new owner (then say what could not be announced), reply in
+     * a thread, start a discussion, do the slow work (post-now, a long reload) and say how it went. {@code respond}
+     * is the request's response_url (null for a mention, whose answers go in {@code thread}).
      */
     private void afterAck(Request request, Answer answer, String thread, Responder respond) {
+        String what = describe(request);
         boolean command = request.from() == Verb.From.COMMAND;
-        if (answer.redraw() == null && answer.home() == null && answer.announce() == null && answer.discuss() == null
-                && answer.later() == null && (command || answer.reply() == null || answer.show() == Answer.Show.NOT_AT_ALL)) {
-            return;
-        }
-        later(String.valueOf(request.verb()), () -> {
-            if (answer.redraw() != null) {
-                // Lists and items are ephemeral messages; a discussion post, a DM or a reminder is not.
-                Surface where = request.target().surface();
-                boolean shared = where == Surface.POST || where == Surface.DM || where == Surface.REMINDER;
-                send(respond, ActionResponse.builder().responseType(shared ? null : "ephemeral").replaceOriginal(true)
-                        .text(answer.redraw().text()).blocks(answer.redraw().blocks()).build());
-            }
-            if (answer.home() != null) {
-                announcer.publishHome(request.user(), answer.home());
-            }
-            show(request, answer, thread, respond, announcer.announce(answer.announce()));
-            if (answer.discuss() != null) {
-                send(respond, ActionResponse.builder().responseType("ephemeral").replaceOriginal(false)
-                        .text(announcer.discuss(answer.discuss(), request.channel(), request.user())).build());
-            }
-            if (answer.later() != null) {
-                Reply done = answer.later().call();
-                send(respond, ActionResponse.builder().responseType("ephemeral").replaceOriginal(false)
-                        .text(done.text()).blocks(done.blocks()).build());
-            }
-        });
-    }
-
-    /** The answer, where the answer says: in the thread, in place, in the channel, or privately with the problems. */
-    private void show(Request request, Answer answer, String thread, Responder respond, List<String> problems) {
         Reply reply = answer.reply();
-        switch (answer.show()) {
-            case IN_THREAD -> {
-                if (reply != null) {
+        boolean showNow = !command && reply != null && (answer.show() == Answer.Show.PRIVATELY
+                || answer.show() == Answer.Show.IN_PLACE || answer.show() == Answer.Show.IN_CHANNEL);
+        if (answer.redraw() != null || showNow) {
+            responses.run("answer to " + what, () -> {
+                if (answer.redraw() != null) {
+                    // Lists and items are ephemeral messages; a discussion post, a DM or a reminder is not.
+                    Surface where = request.target().surface();
+                    boolean shared = where == Surface.POST || where == Surface.DM || where == Surface.REMINDER;
+                    send(respond, ActionResponse.builder().responseType(shared ? null : "ephemeral").replaceOriginal(true)
+                            .text(answer.redraw().text()).blocks(answer.redraw().blocks()).build());
+                }
+                if (showNow) {
+                    show(answer, respond);
+                }
+            });
+        }
+        boolean inThread = answer.show() == Answer.Show.IN_THREAD && reply != null;
+        if (answer.home() != null || answer.announce() != null || inThread || answer.discuss() != null || answer.later() != null) {
+            announcements.run("announcements for " + what, () -> {
+                if (answer.home() != null) {
+                    announcer.publishHome(request.user(), answer.home());
+                }
+                List<String> problems = announcer.announce(answer.announce());
+                if (!problems.isEmpty() && respond != null) {
+                    // What could not be announced, with the answer when it was kept back for this ("only if problems").
+                    String before = answer.show() == Answer.Show.IF_PROBLEMS && reply != null ? reply.text() + " " : "";
+                    send(respond, ephemeral(before + String.join(" ", problems)));
+                }
+                if (inThread) {
                     announcer.replyInThread(request.channel(), thread, reply.text());
                 }
-            }
+                if (answer.discuss() != null) {
+                    send(respond, ephemeral(announcer.discuss(answer.discuss(), request.channel(), request.user())));
+                }
+                if (answer.later() != null) {
+                    Reply done = answer.later().call();
+                    send(respond, ActionResponse.builder().responseType("ephemeral").replaceOriginal(false)
+                            .text(done.text()).blocks(done.blocks()).build());
+                }
+            });
+        }
+    }
+
+    /** An answer to a click, where the answer says: in place of the message, in the channel, or privately. */
+    private void show(Answer answer, Responder respond) {
+        Reply reply = answer.reply();
+        switch (answer.show()) {
             case IN_PLACE -> send(respond, true, reply);
             case IN_CHANNEL -> send(respond, ActionResponse.builder().responseType("in_channel").replaceOriginal(false)
                     .text(reply.text()).blocks(reply.blocks()).build());
-            case PRIVATELY, IF_PROBLEMS -> {
-                // A command's answer was the ack; a click's is a message of its own, unless the redraw says it all.
-                boolean shown = request.from() == Verb.From.COMMAND || reply == null
-                        || answer.show() == Answer.Show.IF_PROBLEMS && problems.isEmpty();
-                String text = (shown ? "" : reply.text() + " ") + String.join(" ", problems);
-                if (!text.isBlank()) {
-                    send(respond, ActionResponse.builder().responseType("ephemeral").replaceOriginal(false)
-                            .text(text.strip()).build());
-                }
-            }
-            case NOT_AT_ALL -> {
-                // a click on the App Home: the Home tab was published again
-            }
+            default -> send(respond, ephemeral(reply.text()));
         }
+    }
+
+    /** Posts to a request's response_url; null when it has none (a click on the App Home). */
+    private static Responder responder(com.slack.api.Slack slack, String responseUrl) {
+        return responseUrl == null ? null : new Responder(slack, responseUrl);
+    }
+
+    /** For logs: what the request was, never what anyone typed. */
+    private static String describe(Request request) {
+        return request.from().name().toLowerCase(Locale.ROOT) + " " + request.verb()
+                + (request.target() != null ? " on A" + request.target().itemId() : "") + " by " + request.user();
+    }
+
+    private static ActionResponse ephemeral(String mrkdwn) {
+        return ActionResponse.builder().responseType("ephemeral").replaceOriginal(false).text(mrkdwn).build();
     }
 
     private void send(Responder respond, boolean replace, Reply reply) {
@@ -230,26 +248,6 @@ public final class SlackHandlers {
     private void send(Responder respond, ActionResponse response) {
         if (respond != null) {
             calls.call(SlackCalls.Policy.announcement("response_url"), () -> respond.send(response));
-        }
-    }
-
-    @FunctionalInterface
-    private interface Work {
-        void run() throws Exception;
-    }
-
-    /** Runs work after the ack; a failure is logged with the handler's name, never thrown at Slack. */
-    private void later(String what, Work work) {
-        try {
-            afterAck.execute(() -> {
-                try {
-                    work.run();
-                } catch (Exception e) {
-                    log.error("{} failed after ack", what, e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            log.error("{} dropped: the bot is shutting down", what);
         }
     }
 
