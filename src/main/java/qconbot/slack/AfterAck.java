@@ -34,6 +34,8 @@ public final class AfterAck {
             running.add(what);
             try {
                 work.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stopped at shutdown, and named there
             } catch (Exception e) {
                 log.error("{} failed after the ack", what, e);
             } finally {
@@ -79,13 +81,18 @@ public final class AfterAck {
     /** Waits until {@code deadline} (System.nanoTime) for the work taken, then names what is left undone. */
     public void finish(long deadline) {
         try {
-            pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                return;
+            }
+            List<String> unfinished = List.copyOf(running);
+            List<Runnable> queued = pool.shutdownNow();
+            unfinished.forEach(what -> log.error("Not finished at shutdown: {} ({})", what, name));
+            queued.forEach(task -> log.error("Not done at shutdown: {} ({})", task, name));
+            pool.awaitTermination(1, TimeUnit.SECONDS); // the interrupted ones unwind
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            pool.shutdownNow();
         }
-        List<Runnable> queued = pool.shutdownNow();
-        running.forEach(what -> log.error("Not finished at shutdown: {} ({})", what, name));
-        queued.forEach(task -> log.error("Not done at shutdown: {} ({})", task, name));
     }
 
     /** Waits up to {@code wait} for the work taken; names what is left undone. */
