@@ -11,7 +11,10 @@ import qconbot.store.Talks;
 
 import java.util.function.Supplier;
 
-/** GET /health: 200 with "status":"ok" when the database answers and notes are loaded, else 503. */
+/**
+ * GET /health: 200 with "status":"ok" when the database answers, takes writes and notes are loaded, else 503 with
+ * the reason under "database" (a storage problem) or "talks" (none loaded).
+ */
 final class Health {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,9 +28,11 @@ final class Health {
         boolean ready;
         try {
             int count = talks.count();
-            body.put("database", "ok");
+            String fault = db.fault();
+            body.put("database", fault != null ? "storage problem: " + fault
+                    : db.busy() ? "busy: another process holds the write lock; reads still answer" : "ok");
             body.put("talks", count);
-            ready = count > 0;
+            ready = count > 0 && fault == null;
         } catch (Exception e) {
             body.put("database", "error: " + e.getClass().getSimpleName());
             ready = false;

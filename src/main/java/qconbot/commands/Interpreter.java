@@ -2,6 +2,8 @@ package qconbot.commands;
 
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import qconbot.commands.ItemMessages.Surface;
 import qconbot.commands.ItemMessages.Target;
 import qconbot.commands.Verb.From;
@@ -10,6 +12,7 @@ import qconbot.search.TalkSearch;
 import qconbot.store.ActionItems;
 import qconbot.store.ActionItems.Action;
 import qconbot.store.ActionItems.ActionItem;
+import qconbot.store.Db;
 import qconbot.store.Digests;
 import qconbot.store.NotesLoader;
 import qconbot.store.Talks;
@@ -33,6 +36,8 @@ import java.util.regex.Pattern;
  * the answer is returned, so whatever is acknowledged is already committed. Never throws for anything a user can type.
  */
 public final class Interpreter {
+
+    private static final Logger log = LoggerFactory.getLogger(Interpreter.class);
 
     /** Slack allows 4,000 characters of command text; more than that is not a search anyone meant. */
     static final int MAX_TEXT = 4000;
@@ -145,6 +150,23 @@ public final class Interpreter {
     }
 
     public Answer handle(Request request) throws SQLException {
+        try {
+            return answer(request);
+        } catch (Db.Busy busy) {
+            return unable(request, Messages.busy());
+        } catch (Db.StorageFault fault) {
+            log.error("{} {} refused: storage problem: {}", request.from(), request.verb(), fault.getMessage());
+            return unable(request, Messages.storageProblem());
+        }
+    }
+
+    /** Nothing changed, and the person who asked is told why, where they asked. */
+    private static Answer unable(Request request, Reply why) {
+        return new Answer(why, request.from() == From.MENTION ? Answer.Show.IN_THREAD : Answer.Show.PRIVATELY,
+                null, null, null, null, null);
+    }
+
+    private Answer answer(Request request) throws SQLException {
         if (request.from() == From.MENTION) {
             return mention(request);
         }

@@ -300,6 +300,17 @@ public final class Messages {
         return error("Did not reload: " + refused.getMessage() + " The notes in use are unchanged.");
     }
 
+    /** A change the database could not take in time (another process was writing): nothing changed. */
+    public static Reply busy() {
+        return error("The database is busy right now (another program is writing to it), so nothing changed."
+                + " Try again in a moment.");
+    }
+
+    /** A change the storage failed (disk full, read-only, file gone): nothing changed; someone must mend it. */
+    public static Reply storageProblem() {
+        return error("I have a storage problem, so nothing changed. Tell whoever runs qcon-bot: /health says what it is.");
+    }
+
     /** For an error on our side: what to do, and a reference to find it in the log; never the error itself. */
     public static Reply sorry(String ref) {
         return error("Sorry, something went wrong on my side and I could not answer that."

@@ -5,12 +5,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -18,13 +20,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
- * The one SQLite file that holds all state. A single connection, used by one thread at a time: SQLite serialises
- * writers anyway, and our queries take microseconds. Other processes on the same file wait up to the busy timeout.
+ * The one SQLite file that holds all state, through two connections: one for writes, one for reads. In WAL mode a
+ * reader never waits for a writer, so searches, listings and /health keep answering while a write waits, here or in
+ * another process. A write waits at most about a second for its turn (ours, then SQLite's lock) and then fails with
+ * {@link Busy}, having changed nothing: a user told "try again" is better than a change applied after Slack gave up.
+ * A write that fails on the storage itself (disk full, read-only, file deleted or replaced) fails with
+ * {@link StorageFault} and is remembered for /health until a write succeeds again.
  */
 public final class Db implements AutoCloseable {
 
@@ -35,6 +44,12 @@ public final class Db implements AutoCloseable {
             "V3__talk_of_the_day.sql",
             "V4__fixed_width_times.sql",
             "V5__title_search.sql");
+
+    /** How long a write waits for our own lock, then for SQLite's: together about Slack's patience, halved. */
+    static final Duration WAIT_FOR_OUR_TURN = Duration.ofMillis(500);
+    static final Duration WAIT_FOR_SQLITE = Duration.ofSeconds(1);
+    /** Migrations wait longer: a second bot starting at the same moment may be migrating the same file. */
+    private static final Duration WAIT_TO_MIGRATE = Duration.ofSeconds(10);
 
     /**
      * How every instant is stored: ISO-8601 UTC with exactly three decimals, so comparing the text compares the
@@ -59,15 +74,46 @@ public final class Db implements AutoCloseable {
         void accept(Connection connection) throws SQLException;
     }
 
-    private final Connection connection;
-    private final ReentrantLock lock = new ReentrantLock();
-    /** See {@link #cached}; guarded by the lock. */
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
-    private final Path file;
+    /** The write could not have its turn in time; nothing changed. */
+    public static final class Busy extends SQLException {
+        Busy(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
-    private Db(Path file, Connection connection) {
+    /** The storage under the database failed the write (full, read-only, deleted, replaced); nothing changed. */
+    public static final class StorageFault extends SQLException {
+        StorageFault(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** One connection and what belongs to it: a lock (a connection is used by one thread at a time) and statements. */
+    private record Line(Connection connection, ReentrantLock lock, Map<String, PreparedStatement> statements) {
+        Line(Connection connection) {
+            this(connection, new ReentrantLock(), new HashMap<>());
+        }
+    }
+
+    private final Line writer;
+    private final Line reader;
+    private final Path file;
+    /** The file as it was opened (inode and device, where the platform says), to notice it deleted or replaced. */
+    private final Object fileKey;
+    /** Why the last write failed on storage, or null since a write succeeded. */
+    private volatile String fault;
+    /** When a write last failed for want of its turn, or null since a write succeeded. */
+    private volatile Instant lastBusy;
+    /** A key long enough to need a page of its own: a probe write that does not allocate proves nothing. */
+    private static final String PROBE = "qcon-storage-probe-" + "x".repeat(5000);
+    /** When /health last tried a write to see whether a storage fault was mended. */
+    private volatile Instant lastProbe = Instant.EPOCH;
+
+    private Db(Path file, Connection writer, Connection reader, Object fileKey) {
         this.file = file;
-        this.connection = connection;
+        this.writer = new Line(writer);
+        this.reader = new Line(reader);
+        this.fileKey = fileKey;
     }
 
     /** Opens (creating if needed) the database file and brings its schema up to date. */
@@ -85,37 +131,65 @@ public final class Db implements AutoCloseable {
         // NORMAL in WAL mode survives a killed process; only a power cut can lose the last commits.
         settings.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         settings.enforceForeignKeys(true);
-        settings.setBusyTimeout(10_000);
+        settings.setBusyTimeout((int) WAIT_TO_MIGRATE.toMillis());
         // Every transaction takes the write lock when it begins, so a read-then-update in one transaction can
         // never be overtaken by another process (a deferred one would fail with SQLITE_BUSY instead of waiting).
         settings.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, settings.toProperties());
-        Db db = new Db(file, connection);
-        db.migrate();
-        return db;
+        Connection writer = DriverManager.getConnection("jdbc:sqlite:" + file, settings.toProperties());
+        Connection reader = null;
+        try {
+            Db db = new Db(file, writer, reader = DriverManager.getConnection("jdbc:sqlite:" + file, settings.toProperties()),
+                    fileKey(file));
+            db.migrate();
+            try (Statement statement = writer.createStatement()) {
+                statement.execute("PRAGMA busy_timeout = " + WAIT_FOR_SQLITE.toMillis());
+            }
+            return db;
+        } catch (SQLException | RuntimeException e) {
+            writer.close();
+            if (reader != null) {
+                reader.close();
+            }
+            throw e;
+        }
     }
 
     public Path file() {
         return file;
     }
 
-    /** Runs work in one transaction and returns its result; any exception rolls everything back. */
+    /**
+     * Runs work in one write transaction and returns its result; any exception rolls everything back. Fails with
+     * {@link Busy} when the write cannot have its turn in about a second, with {@link StorageFault} when the storage
+     * fails it; either way nothing changed.
+     */
     public <T> T inTransaction(SqlFunction<T> work) throws SQLException {
-        lock.lock();
         try {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.apply(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
+            if (!writer.lock().tryLock(WAIT_FOR_OUR_TURN.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw busy(new Busy("the bot's own writes are queued", null));
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Busy("interrupted while waiting to write", e);
+        }
+        Connection connection = writer.connection();
+        try {
+            checkFile();
+            connection.setAutoCommit(false); // BEGIN IMMEDIATE: SQLite's write lock, waited for WAIT_FOR_SQLITE
+            T result = work.apply(connection);
+            connection.commit();
+            fault = null;
+            lastBusy = null;
+            return result;
+        } catch (SQLException e) {
+            rollback(connection);
+            throw classify(e);
+        } catch (RuntimeException e) {
+            rollback(connection);
+            throw e;
         } finally {
-            lock.unlock();
+            endTransaction(connection);
+            writer.lock().unlock();
         }
     }
 
@@ -127,31 +201,146 @@ public final class Db implements AutoCloseable {
         });
     }
 
-    /** Reads outside an explicit transaction (each statement sees a consistent snapshot). */
+    /** Reads on the read connection (each statement sees a consistent snapshot), never behind a write. */
     public <T> T read(SqlFunction<T> work) throws SQLException {
-        lock.lock();
+        reader.lock().lock();
         try {
-            return work.apply(connection);
+            return work.apply(reader.connection());
         } finally {
-            lock.unlock();
+            reader.lock().unlock();
         }
     }
 
     /**
      * A statement prepared once and kept for the connection's life, for the reads every /qcon search makes
      * (preparing its FTS queries was about a tenth of a search). Only inside {@link #read} or {@link #inTransaction},
-     * which hold the lock; the caller closes its result sets, never the statement.
+     * which hold their connection's lock; the caller closes its result sets, never the statement.
      */
     public PreparedStatement cached(String sql) throws SQLException {
-        if (!lock.isHeldByCurrentThread()) {
+        Line line = writer.lock().isHeldByCurrentThread() ? writer : reader.lock().isHeldByCurrentThread() ? reader : null;
+        if (line == null) {
             throw new IllegalStateException("Db.cached is only for use inside read or inTransaction");
         }
-        PreparedStatement statement = statements.get(sql);
+        PreparedStatement statement = line.statements().get(sql);
         if (statement == null) {
-            statement = connection.prepareStatement(sql);
-            statements.put(sql, statement);
+            statement = line.connection().prepareStatement(sql);
+            line.statements().put(sql, statement);
         }
         return statement;
+    }
+
+    /**
+     * Why writes fail on storage now ("the disk is full", "the database file ... was deleted"), or null. While there
+     * is a fault, tries at most every 5 s a write that needs a new page and leaves nothing behind, so a mended fault
+     * clears by itself.
+     */
+    public String fault() {
+        try {
+            checkFile();
+        } catch (StorageFault deleted) {
+            return deleted.getMessage();
+        }
+        if (fault != null && lastProbe.isBefore(Instant.now().minusSeconds(5))) {
+            lastProbe = Instant.now();
+            try {
+                run(connection -> {
+                    try (PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO handled_requests (key, at) VALUES (?, '')");
+                         Statement delete = connection.createStatement()) {
+                        insert.setString(1, PROBE);
+                        insert.executeUpdate();
+                        delete.executeUpdate("DELETE FROM handled_requests WHERE key LIKE 'qcon-storage-probe%'");
+                    }
+                });
+            } catch (SQLException stillFailing) {
+                // the fault stands; fault says which
+            }
+        }
+        return fault;
+    }
+
+    /** True when a write failed for want of its turn in the last 10 s, with none succeeding since. */
+    public boolean busy() {
+        Instant last = lastBusy;
+        return last != null && last.isAfter(Instant.now().minusSeconds(10));
+    }
+
+    /** A file deleted or replaced under the bot: SQLite would go on writing to the old, unlinked one, and lose it. */
+    private void checkFile() throws StorageFault {
+        Object now;
+        try {
+            now = fileKey(file);
+        } catch (SQLException e) {
+            throw storage(new StorageFault("the database file " + file + " was deleted while the bot ran", e));
+        }
+        if (fileKey != null && !fileKey.equals(now)) {
+            throw storage(new StorageFault("the database file " + file + " was replaced while the bot ran", null));
+        }
+    }
+
+    private static Object fileKey(Path file) throws SQLException {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            throw new SQLException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** SQLite's result code says what kind of failure a write met. */
+    private SQLException classify(SQLException e) {
+        if (!(e instanceof SQLiteException sqlite)) {
+            return e;
+        }
+        SQLiteErrorCode code = sqlite.getResultCode();
+        String name = code == null ? "" : code.name();
+        if (name.startsWith("SQLITE_BUSY") || name.startsWith("SQLITE_LOCKED")) {
+            return busy(new Busy("another process holds the database's write lock", e));
+        }
+        if (name.startsWith("SQLITE_FULL")) {
+            return storage(new StorageFault("the disk is full", e));
+        }
+        if (name.startsWith("SQLITE_READONLY")) {
+            return storage(new StorageFault("the database is read-only", e));
+        }
+        if (name.startsWith("SQLITE_IOERR") || name.startsWith("SQLITE_CANTOPEN") || name.startsWith("SQLITE_CORRUPT")
+                || name.startsWith("SQLITE_NOTADB")) {
+            return storage(new StorageFault("the storage failed (" + name + ")", e));
+        }
+        return e;
+    }
+
+    private Busy busy(Busy busy) {
+        lastBusy = Instant.now();
+        return busy;
+    }
+
+    private StorageFault storage(StorageFault storageFault) {
+        fault = storageFault.getMessage();
+        return storageFault;
+    }
+
+    private static void rollback(Connection connection) {
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+        } catch (SQLException ignored) {
+            // SQLite may have rolled back by itself (SQLITE_FULL, a failed BEGIN): nothing is left to undo
+        }
+    }
+
+    /**
+     * Back to autocommit. The driver's commit and rollback open the next transaction at once, which this ends; after
+     * SQLite rolled back by itself there is none, and the failure that caused that is the one to report.
+     */
+    private static void endTransaction(Connection connection) throws SQLException {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException noTransaction) {
+            if (!connection.getAutoCommit()) {
+                throw noTransaction;
+            }
+        }
     }
 
     public int schemaVersion() throws SQLException {
@@ -254,15 +443,17 @@ public final class Db implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        lock.lock();
-        try {
-            for (PreparedStatement statement : statements.values()) {
-                statement.close();
+        for (Line line : List.of(reader, writer)) {
+            line.lock().lock();
+            try {
+                for (PreparedStatement statement : line.statements().values()) {
+                    statement.close();
+                }
+                line.statements().clear();
+                line.connection().close();
+            } finally {
+                line.lock().unlock();
             }
-            statements.clear();
-            connection.close();
-        } finally {
-            lock.unlock();
         }
     }
 }

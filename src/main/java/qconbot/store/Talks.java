@@ -27,9 +27,10 @@ public final class Talks {
 
     /**
      * Talks by id as last read. Reading a talk and its bullets through JDBC was over half the time of a /qcon search
-     * (about 50 µs a talk); a talk only changes in a sync, which empties this. Only touched while holding the
-     * database's lock (inside read or inTransaction), so a sync and a read never interleave. The least recently
-     * used go first past {@link #CACHED_TALKS}, so 10,000 talks do not all stay on the heap.
+     * (about 50 µs a talk); a talk only changes in a sync, which empties this. Reads and a sync run on different
+     * connections, so a read that began before a sync committed may hold the old talk: the sync bumps
+     * {@link #generation}, and a read keeps what it read only if no sync happened meanwhile. Guarded by itself. The
+     * least recently used go first past {@link #CACHED_TALKS}, so 10,000 talks do not all stay on the heap.
      */
     private final Map<Long, Talk> cache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -37,6 +38,7 @@ public final class Talks {
             return size() > CACHED_TALKS;
         }
     };
+    private long generation;
     static final int CACHED_TALKS = 500;
 
     public Talks(Db db) {
@@ -48,46 +50,60 @@ public final class Talks {
      * key is unchanged; ones no longer in the notes are kept, marked in_notes = 0, so nothing that refers to them breaks.
      */
     public SyncReport sync(List<Notes> allNotes) throws SQLException {
-        return db.inTransaction(connection -> {
+        forget();
+        try {
+            return db.inTransaction(connection -> writeAll(connection, allNotes));
+        } finally {
+            forget();
+        }
+    }
+
+    private void forget() {
+        synchronized (cache) {
+            generation++;
             cache.clear();
-            int talksBefore = count(connection, "SELECT count(*) FROM talks WHERE in_notes = 1");
-            int linesBefore = count(connection, "SELECT count(*) FROM action_items WHERE in_notes = 1");
-            update(connection, "UPDATE talks SET in_notes = 0");
-            update(connection, "UPDATE action_items SET in_notes = 0");
-            update(connection, "DELETE FROM talk_search");
-            update(connection, "DELETE FROM title_search");
-            int talkCount = 0;
-            int lineCount = 0;
-            int talksKept = 0;
-            int linesKept = 0;
-            try (Writer writer = new Writer(connection)) {
-                for (Notes notes : allNotes) {
-                    int position = 0;
-                    for (Talk talk : notes.talks()) {
-                        Long existing = writer.talkId(talk.key());
-                        long id = existing == null ? writer.insertTalk(talk, position++)
-                                : writer.updateTalk(existing, talk, position++);
-                        if (existing != null) {
-                            writer.deleteBullets(id);
+        }
+    }
+
+    /** The sync itself, inside its transaction. */
+    private SyncReport writeAll(Connection connection, List<Notes> allNotes) throws SQLException {
+        int talksBefore = count(connection, "SELECT count(*) FROM talks WHERE in_notes = 1");
+        int linesBefore = count(connection, "SELECT count(*) FROM action_items WHERE in_notes = 1");
+        update(connection, "UPDATE talks SET in_notes = 0");
+        update(connection, "UPDATE action_items SET in_notes = 0");
+        update(connection, "DELETE FROM talk_search");
+        update(connection, "DELETE FROM title_search");
+        int talkCount = 0;
+        int lineCount = 0;
+        int talksKept = 0;
+        int linesKept = 0;
+        try (Writer writer = new Writer(connection)) {
+            for (Notes notes : allNotes) {
+                int position = 0;
+                for (Talk talk : notes.talks()) {
+                    Long existing = writer.talkId(talk.key());
+                    long id = existing == null ? writer.insertTalk(talk, position++)
+                            : writer.updateTalk(existing, talk, position++);
+                    if (existing != null) {
+                        writer.deleteBullets(id);
+                    }
+                    writer.insertBullets(id, talk.bullets());
+                    writer.indexForSearch(id, talk);
+                    talkCount++;
+                    talksKept += existing != null ? 1 : 0;
+                    for (Bullet line : talk.internalLines()) {
+                        String key = internalLineKey(talk, line);
+                        if (writer.updateInternalLine(key, line)) {
+                            linesKept++;
+                        } else {
+                            writer.insertInternalLine(id, key, line);
                         }
-                        writer.insertBullets(id, talk.bullets());
-                        writer.indexForSearch(id, talk);
-                        talkCount++;
-                        talksKept += existing != null ? 1 : 0;
-                        for (Bullet line : talk.internalLines()) {
-                            String key = internalLineKey(talk, line);
-                            if (writer.updateInternalLine(key, line)) {
-                                linesKept++;
-                            } else {
-                                writer.insertInternalLine(id, key, line);
-                            }
-                            lineCount++;
-                        }
+                        lineCount++;
                     }
                 }
             }
-            return new SyncReport(talkCount, lineCount, talksBefore - talksKept, linesBefore - linesKept);
-        });
+        }
+        return new SyncReport(talkCount, lineCount, talksBefore - talksKept, linesBefore - linesKept);
     }
 
     /**
@@ -277,9 +293,16 @@ public final class Talks {
     /** Talks by database id, in the order of the ids given; ids of talks gone from the notes are skipped. */
     public List<Talk> byIds(List<Long> ids) throws SQLException {
         return db.read(connection -> {
+            long seen;
+            synchronized (cache) {
+                seen = generation;
+            }
             List<Talk> talks = new ArrayList<>();
             for (long id : ids) {
-                Talk talk = cache.get(id);
+                Talk talk;
+                synchronized (cache) {
+                    talk = cache.get(id);
+                }
                 if (talk == null) {
                     PreparedStatement select = db.cached("SELECT * FROM talks WHERE id = ? AND in_notes = 1");
                     select.setLong(1, id);
@@ -287,7 +310,11 @@ public final class Talks {
                         talk = rows.next() ? map(rows, db.cached(BULLETS)) : null;
                     }
                     if (talk != null) {
-                        cache.put(id, talk);
+                        synchronized (cache) {
+                            if (generation == seen) {
+                                cache.put(id, talk);
+                            }
+                        }
                     }
                 }
                 if (talk != null) {

@@ -1,0 +1,74 @@
+package qconbot.store;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import qconbot.TestBot;
+import qconbot.notes.NotesParser;
+
+import java.nio.file.Path;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Storage faults on a real SQLite file: named, changing nothing, and gone once mended. */
+class DbFaultsTest {
+
+    @TempDir
+    Path dir;
+    Db db;
+    ActionItems items;
+
+    @BeforeEach
+    void open() throws Exception {
+        db = Db.open(dir.resolve("qcon.db"));
+        new Talks(db).sync(NotesParser.readAll(TestBot.NOTES));
+        items = new ActionItems(db, Clock.systemUTC(), Set.of());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        db.close();
+    }
+
+    @Test
+    void a_full_disk_is_named_changes_nothing_and_clears_when_there_is_room_again() throws Exception {
+        // SQLite's own limit on the file's pages: the same SQLITE_FULL a full disk gives.
+        int pages = pageCount();
+        db.run(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA max_page_count = " + pages);
+            }
+        });
+        Db.StorageFault full = assertThrows(Db.StorageFault.class, () -> {
+            for (int i = 0; i < 100_000; i++) {
+                items.markHandled("request-" + i + "-" + "x".repeat(200));
+            }
+        });
+        assertEquals("the disk is full", full.getMessage());
+        assertEquals("the disk is full", db.fault());
+
+        db.run(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA max_page_count = 1073741823");
+            }
+        });
+        assertTrue(items.markHandled("after the mend"));
+        assertNull(db.fault(), "mended, and no longer reported");
+    }
+
+    private int pageCount() throws java.sql.SQLException {
+        return db.read(connection -> {
+            try (Statement statement = connection.createStatement(); var rows = statement.executeQuery("PRAGMA page_count")) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        });
+    }
+}
