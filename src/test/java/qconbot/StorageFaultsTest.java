@@ -89,6 +89,34 @@ class StorageFaultsTest {
         assertTrue(command("monzo").contains("microservices at Monzo"), "reads still answer");
     }
 
+    @Test
+    void a_deleted_database_restored_from_a_backup_is_taken_without_a_restart() throws Exception {
+        command("claim A2");
+        Path backup = dir.resolve("backup.db");
+        qconbot.store.Db.backup(dir.resolve("qcon.db"), backup);
+        Files.delete(dir.resolve("qcon.db"));
+        assertTrue(command("claim A1").contains("storage problem"));
+        assertEquals(503, requests.get("/health").statusCode());
+
+        Files.copy(backup, dir.resolve("qcon.db")); // the admin mends it
+
+        assertTrue(command("claim A1").contains("You claimed A1"), "taken at the next write");
+        assertEquals(200, requests.get("/health").statusCode());
+        assertTrue(command("actions A2").contains("claimed by <@U0ANN>"), "what the backup holds is there");
+    }
+
+    @Test
+    void a_database_replaced_by_something_else_is_not_taken() throws Exception {
+        Files.delete(dir.resolve("qcon.db"));
+        Files.writeString(dir.resolve("qcon.db"), "not a database");
+
+        String refused = command("claim A1");
+        assertTrue(refused.contains("storage problem"), refused);
+        HttpResponse<String> health = requests.get("/health");
+        assertEquals(503, health.statusCode());
+        assertTrue(health.body().contains("not a qcon-bot database"), health.body());
+    }
+
     private static long millisSince(long nanos) {
         return (System.nanoTime() - nanos) / 1_000_000;
     }

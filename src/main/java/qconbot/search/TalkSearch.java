@@ -80,6 +80,13 @@ public final class TalkSearch {
         this.db = db;
         this.talks = talks;
         refresh();
+        db.afterReopen(() -> {
+            try {
+                refresh();
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not read the words of the restored database", e);
+            }
+        });
     }
 
     Vocabulary vocabulary() {

@@ -20,9 +20,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -36,6 +39,8 @@ import org.sqlite.SQLiteException;
  * {@link StorageFault} and is remembered for /health until a write succeeds again.
  */
 public final class Db implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Db.class);
 
     /** Applied in order, each once, each in its own transaction. Add new files at the end; never edit old ones. */
     private static final List<String> MIGRATIONS = List.of(
@@ -88,10 +93,34 @@ public final class Db implements AutoCloseable {
         }
     }
 
-    /** One connection and what belongs to it: a lock (a connection is used by one thread at a time) and statements. */
-    private record Line(Connection connection, ReentrantLock lock, Map<String, PreparedStatement> statements) {
+    /**
+     * One connection and what belongs to it: a lock (a connection is used by one thread at a time) and its prepared
+     * statements. The connection changes only when a replaced database file is taken ({@link #reopen}).
+     */
+    private static final class Line {
+        final ReentrantLock lock = new ReentrantLock();
+        final Map<String, PreparedStatement> statements = new HashMap<>();
+        Connection connection; // guarded by lock
+
         Line(Connection connection) {
-            this(connection, new ReentrantLock(), new HashMap<>());
+            this.connection = connection;
+        }
+
+        /** Closes the statements and the connection; under the lock. */
+        void closeAll() {
+            for (PreparedStatement statement : statements.values()) {
+                try {
+                    statement.close();
+                } catch (SQLException ignored) {
+                    // closing anyway
+                }
+            }
+            statements.clear();
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
         }
     }
 
@@ -99,7 +128,9 @@ public final class Db implements AutoCloseable {
     private final Line reader;
     private final Path file;
     /** The file as it was opened (inode and device, where the platform says), to notice it deleted or replaced. */
-    private final Object fileKey;
+    private volatile Object fileKey;
+    /** Told when the database was replaced under the bot and taken: what they cache is stale. */
+    private final List<Runnable> afterReopen = new CopyOnWriteArrayList<>();
     /** Why the last write failed on storage, or null since a write succeeded. */
     private volatile String fault;
     /** When a write last failed for want of its turn, or null since a write succeeded. */
@@ -116,16 +147,50 @@ public final class Db implements AutoCloseable {
         this.fileKey = fileKey;
     }
 
-    /** Opens (creating if needed) the database file and brings its schema up to date. */
+    /**
+     * Opens (creating if needed) the database file and brings its schema up to date. A database created here leaves
+     * a marker beside it ({@code qcon.db.created}); while the marker is there, a missing or empty file in its place
+     * is refused rather than silently started afresh: a lost database is restored from a backup, and an admin who
+     * wants an empty one deletes the marker.
+     */
     public static Db open(Path file) throws SQLException {
+        Path marker = file.resolveSibling(file.getFileName() + ".created");
+        boolean fresh;
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
+            fresh = !Files.exists(file) || Files.size(file) == 0;
         } catch (IOException e) {
             throw new SQLException("Cannot create the folder for the database " + file + ": " + e.getMessage(), e);
         }
+        if (fresh && Files.exists(marker)) {
+            throw new SQLException("the database is missing or empty, but one was created here before (see " + marker
+                    + "). Restore it from a backup; or, to start with an empty database, delete " + marker + " and start again.");
+        }
+        Connection writer = connect(file);
+        Connection reader = null;
+        try {
+            Db db = new Db(file, writer, reader = connect(file), fileKey(file));
+            db.migrate();
+            try (Statement statement = writer.createStatement()) {
+                statement.execute("PRAGMA busy_timeout = " + WAIT_FOR_SQLITE.toMillis());
+            }
+            if (fresh && !file.toString().equals(":memory:")) {
+                writeMarker(marker, file);
+            }
+            return db;
+        } catch (SQLException | RuntimeException e) {
+            writer.close();
+            if (reader != null) {
+                reader.close();
+            }
+            throw e;
+        }
+    }
+
+    private static Connection connect(Path file) throws SQLException {
         SQLiteConfig settings = new SQLiteConfig();
         settings.setJournalMode(SQLiteConfig.JournalMode.WAL);
         // NORMAL in WAL mode survives a killed process; only a power cut can lose the last commits.
@@ -135,22 +200,16 @@ public final class Db implements AutoCloseable {
         // Every transaction takes the write lock when it begins, so a read-then-update in one transaction can
         // never be overtaken by another process (a deferred one would fail with SQLITE_BUSY instead of waiting).
         settings.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        Connection writer = DriverManager.getConnection("jdbc:sqlite:" + file, settings.toProperties());
-        Connection reader = null;
+        return DriverManager.getConnection("jdbc:sqlite:" + file, settings.toProperties());
+    }
+
+    private static void writeMarker(Path marker, Path file) throws SQLException {
         try {
-            Db db = new Db(file, writer, reader = DriverManager.getConnection("jdbc:sqlite:" + file, settings.toProperties()),
-                    fileKey(file));
-            db.migrate();
-            try (Statement statement = writer.createStatement()) {
-                statement.execute("PRAGMA busy_timeout = " + WAIT_FOR_SQLITE.toMillis());
-            }
-            return db;
-        } catch (SQLException | RuntimeException e) {
-            writer.close();
-            if (reader != null) {
-                reader.close();
-            }
-            throw e;
+            Files.writeString(marker, "qcon-bot created " + file.getFileName() + " here at " + time(Instant.now()) + ".\n"
+                    + "While this file exists, qcon-bot will not start on a missing or empty " + file.getFileName()
+                    + " in its place.\nTo start with an empty database on purpose, delete this file.\n");
+        } catch (IOException e) {
+            throw new SQLException("Cannot write " + marker + ": " + e.getMessage(), e);
         }
     }
 
@@ -165,16 +224,17 @@ public final class Db implements AutoCloseable {
      */
     public <T> T inTransaction(SqlFunction<T> work) throws SQLException {
         try {
-            if (!writer.lock().tryLock(WAIT_FOR_OUR_TURN.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!writer.lock.tryLock(WAIT_FOR_OUR_TURN.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw busy(new Busy("the bot's own writes are queued", null));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Busy("interrupted while waiting to write", e);
         }
-        Connection connection = writer.connection();
+        Connection connection = null;
         try {
             checkFile();
+            connection = writer.connection;
             connection.setAutoCommit(false); // BEGIN IMMEDIATE: SQLite's write lock, waited for WAIT_FOR_SQLITE
             T result = work.apply(connection);
             connection.commit();
@@ -188,8 +248,11 @@ public final class Db implements AutoCloseable {
             rollback(connection);
             throw e;
         } finally {
-            endTransaction(connection);
-            writer.lock().unlock();
+            try {
+                endTransaction(connection);
+            } finally {
+                writer.lock.unlock();
+            }
         }
     }
 
@@ -203,11 +266,11 @@ public final class Db implements AutoCloseable {
 
     /** Reads on the read connection (each statement sees a consistent snapshot), never behind a write. */
     public <T> T read(SqlFunction<T> work) throws SQLException {
-        reader.lock().lock();
+        reader.lock.lock();
         try {
-            return work.apply(reader.connection());
+            return work.apply(reader.connection);
         } finally {
-            reader.lock().unlock();
+            reader.lock.unlock();
         }
     }
 
@@ -217,14 +280,14 @@ public final class Db implements AutoCloseable {
      * which hold their connection's lock; the caller closes its result sets, never the statement.
      */
     public PreparedStatement cached(String sql) throws SQLException {
-        Line line = writer.lock().isHeldByCurrentThread() ? writer : reader.lock().isHeldByCurrentThread() ? reader : null;
+        Line line = writer.lock.isHeldByCurrentThread() ? writer : reader.lock.isHeldByCurrentThread() ? reader : null;
         if (line == null) {
             throw new IllegalStateException("Db.cached is only for use inside read or inTransaction");
         }
-        PreparedStatement statement = line.statements().get(sql);
+        PreparedStatement statement = line.statements.get(sql);
         if (statement == null) {
-            statement = line.connection().prepareStatement(sql);
-            line.statements().put(sql, statement);
+            statement = line.connection.prepareStatement(sql);
+            line.statements.put(sql, statement);
         }
         return statement;
     }
@@ -235,12 +298,13 @@ public final class Db implements AutoCloseable {
      * clears by itself.
      */
     public String fault() {
+        boolean replaced;
         try {
-            checkFile();
-        } catch (StorageFault deleted) {
-            return deleted.getMessage();
+            replaced = fileKey != null && !fileKey.equals(fileKey(file));
+        } catch (SQLException deleted) {
+            return storage(new StorageFault("the database file " + file + " was deleted while the bot ran", deleted)).getMessage();
         }
-        if (fault != null && lastProbe.isBefore(Instant.now().minusSeconds(5))) {
+        if ((replaced || fault != null) && lastProbe.isBefore(Instant.now().minusSeconds(5))) {
             lastProbe = Instant.now();
             try {
                 run(connection -> {
@@ -265,7 +329,11 @@ public final class Db implements AutoCloseable {
         return last != null && last.isAfter(Instant.now().minusSeconds(10));
     }
 
-    /** A file deleted or replaced under the bot: SQLite would go on writing to the old, unlinked one, and lose it. */
+    /**
+     * A file deleted or replaced under the bot: SQLite would go on writing to the old, unlinked one, and lose it.
+     * A replacement that is a qcon-bot database of this schema (an admin restored a backup) is taken, when the
+     * caller holds the write lock; anything else stays a fault.
+     */
     private void checkFile() throws StorageFault {
         Object now;
         try {
@@ -273,8 +341,71 @@ public final class Db implements AutoCloseable {
         } catch (SQLException e) {
             throw storage(new StorageFault("the database file " + file + " was deleted while the bot ran", e));
         }
-        if (fileKey != null && !fileKey.equals(now)) {
-            throw storage(new StorageFault("the database file " + file + " was replaced while the bot ran", null));
+        if (fileKey != null && !fileKey.equals(now)
+                && !(writer.lock.isHeldByCurrentThread() && reopen(now))) {
+            throw storage(new StorageFault("the database file " + file + " was replaced while the bot ran, by a file"
+                    + " that is not a qcon-bot database of schema version " + LATEST_VERSION, null));
+        }
+    }
+
+    /**
+     * Takes the file now at our path if it is a qcon-bot database of this schema; under the write lock. The old
+     * connections are closed first: closing checkpoints into the old, unlinked file and removes its -wal and -shm
+     * at our path, which SQLite would otherwise replay over the new file.
+     */
+    private boolean reopen(Object newKey) {
+        if (!looksLikeSqlite(file)) {
+            return false;
+        }
+        reader.lock.lock();
+        try {
+            writer.closeAll();
+            reader.closeAll();
+            Connection newWriter = null;
+            try {
+                newWriter = connect(file);
+                if (schemaVersion(newWriter) != LATEST_VERSION) {
+                    throw new SQLException("schema version " + schemaVersion(newWriter));
+                }
+                try (Statement statement = newWriter.createStatement()) {
+                    statement.execute("PRAGMA busy_timeout = " + WAIT_FOR_SQLITE.toMillis());
+                }
+                writer.connection = newWriter;
+                reader.connection = connect(file);
+                fileKey = newKey;
+            } catch (SQLException notOurs) {
+                closeQuietly(newWriter);
+                return false; // the connections stay closed: reads fail too, and /health says why
+            }
+        } finally {
+            reader.lock.unlock();
+        }
+        log.warn("The database file {} was replaced while the bot ran; it is a qcon-bot database, so the bot uses it now.", file);
+        afterReopen.forEach(Runnable::run);
+        return true;
+    }
+
+    /** An SQLite file starts with "SQLite format 3" and a zero byte. */
+    private static boolean looksLikeSqlite(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            return java.util.Arrays.equals(in.readNBytes(16), "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Runs after a replaced database file was taken: whatever was cached from the old one is stale. */
+    public void afterReopen(Runnable forget) {
+        afterReopen.add(forget);
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
         }
     }
 
@@ -321,7 +452,7 @@ public final class Db implements AutoCloseable {
 
     private static void rollback(Connection connection) {
         try {
-            if (!connection.getAutoCommit()) {
+            if (connection != null && !connection.getAutoCommit()) {
                 connection.rollback();
             }
         } catch (SQLException ignored) {
@@ -334,6 +465,9 @@ public final class Db implements AutoCloseable {
      * SQLite rolled back by itself there is none, and the failure that caused that is the one to report.
      */
     private static void endTransaction(Connection connection) throws SQLException {
+        if (connection == null) {
+            return; // refused before it began
+        }
         try {
             connection.setAutoCommit(true);
         } catch (SQLException noTransaction) {
@@ -444,15 +578,11 @@ public final class Db implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         for (Line line : List.of(reader, writer)) {
-            line.lock().lock();
+            line.lock.lock();
             try {
-                for (PreparedStatement statement : line.statements().values()) {
-                    statement.close();
-                }
-                line.statements().clear();
-                line.connection().close();
+                line.closeAll();
             } finally {
-                line.lock().unlock();
+                line.lock.unlock();
             }
         }
     }

@@ -43,6 +43,7 @@ public final class Talks {
 
     public Talks(Db db) {
         this.db = db;
+        db.afterReopen(this::forget);
     }
 
     /**

@@ -63,6 +63,23 @@ class DbFaultsTest {
         assertNull(db.fault(), "mended, and no longer reported");
     }
 
+    @Test
+    void a_missing_database_where_one_was_created_is_refused_until_an_admin_deletes_the_marker() throws Exception {
+        db.close();
+        Path file = dir.resolve("qcon.db");
+        java.nio.file.Files.delete(file);
+
+        java.sql.SQLException refused = assertThrows(java.sql.SQLException.class, () -> Db.open(file));
+        assertTrue(refused.getMessage().contains("Restore it from a backup") && refused.getMessage().contains("qcon.db.created"),
+                refused.getMessage());
+        assertTrue(java.nio.file.Files.notExists(file), "no empty database was made in its place");
+
+        java.nio.file.Files.delete(dir.resolve("qcon.db.created")); // the admin says: yes, start fresh
+        db = Db.open(file);
+        assertEquals(Db.LATEST_VERSION, db.schemaVersion());
+        assertTrue(java.nio.file.Files.exists(dir.resolve("qcon.db.created")), "and it is marked again");
+    }
+
     private int pageCount() throws java.sql.SQLException {
         return db.read(connection -> {
             try (Statement statement = connection.createStatement(); var rows = statement.executeQuery("PRAGMA page_count")) {
