@@ -47,6 +47,11 @@ build() {
             -Dmdep.outputFile="$work/bolt-java.classpath" >"$work/logs/mvn-classpath.log" 2>&1 \
             || { cat "$work/logs/mvn-classpath.log" >&2; fail "mvn dependency:build-classpath failed"; }
     fi
+    if [[ ${SKIP_BUILD:-0} != 1 || ! -s target/cds/app.jsa || $jar -nt target/cds/app.jsa ]]; then
+        say "training scripts/qcon-bot's class-data archive (target/cds/app.jsa), as its first start would"
+        JDK_JAVA_OPTIONS=$shipped_flags CDS_JAVA=java bash scripts/build-runtime.sh --only cds "$jar" target/cds \
+            >"$work/logs/readme-cds.log" 2>&1 || { cat "$work/logs/readme-cds.log" >&2; fail "training the launcher's archive failed"; }
+    fi
     bolt_cp=$(cat "$work/bolt-java.classpath")
     rm -rf "$classes" "$work/bolt-java-classes"
     javac -d "$classes" bench/LoadGen.java bench/NoopServer.java bench/JfrTop.java
@@ -81,6 +86,8 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 #   bot-heap128      the same with a 128 MB heap limit (-Xmx128m) instead of the image's
 #   bot-jdk          the Dockerfile's flags on the full JDK, no CDS archive
 #   bot-jdk-default  the full JDK with no flags at all, as the Bolt Java baseline runs
+#   bot-readme       the README's server command, scripts/qcon-bot: the full JDK with the image's flags and the
+#                    archive its first start makes (trained by build, as a first start would)
 #   bot-before       the bot of another checkout, as the image runs it, for a before/after in one run: BEFORE names
 #                    that checkout, with its target/qcon-bot.jar and target/bench/{runtime,app.jsa} already built
 command_for() {
@@ -105,6 +112,7 @@ command_for() {
             cmd=("${shipped_java[@]}" -Xmx128m "${extra_jvm[@]}" -jar "$jar") ;;
         bot-jdk) envs+=("${bot_env[@]}"); cmd=(java "${shipped[@]}" "${extra_jvm[@]}" -jar "$jar") ;;
         bot-jdk-default) envs+=("${bot_env[@]}"); cmd=(java "${extra_jvm[@]}" -jar "$jar") ;;
+        bot-readme) envs+=("${bot_env[@]}" QCON_JAR="$jar"); cmd=(bash scripts/qcon-bot) ;;
         bot-before) [[ -n ${BEFORE:-} && -s $BEFORE/target/bench/app.jsa ]] || fail "bot-before needs BEFORE (a built checkout)"
             envs+=("${bot_env[@]}")
             cmd=("$BEFORE/target/bench/runtime/bin/java" "-XX:SharedArchiveFile=$BEFORE/target/bench/app.jsa" "${shipped[@]}"

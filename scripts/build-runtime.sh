@@ -9,7 +9,7 @@
 # jlink on PATH) and bash; no curl. See docs/RUNTIME.md for what was measured.
 #
 # jlink: jdeps lists the modules the jar's classes refer to; we add the few that are only found at run time.
-# cds:   runs the bot from JAR on OUT/runtime as a server (temp database, a free port, Slack pointed at a port
+# cds:   runs the bot from JAR on OUT/runtime (or CDS_JAVA) as a server (temp database, a free port, Slack pointed at a port
 #        where nothing listens), waits for GET /health, asks it a few times, stops it with SIGTERM; the JVM writes
 #        the classes it loaded to OUT/app.jsa as it exits. The archive is only used with the runtime that made
 #        it and the jar at the same path, size and time, so run this step where and as the bot will run.
@@ -89,8 +89,11 @@ cleanup() {
 trap cleanup EXIT
 
 build_cds() {
-    [[ -x $runtime/bin/java ]] || { echo "build-runtime: no runtime at $runtime; run the jlink step first" >&2; exit 2; }
+    # CDS_JAVA: train on another java (scripts/qcon-bot trains on the JDK it runs the jar with); else the runtime.
+    local java=${CDS_JAVA:-$runtime/bin/java}
+    [[ -n ${CDS_JAVA:-} || -x $java ]] || { echo "build-runtime: no runtime at $runtime; run the jlink step first" >&2; exit 2; }
     local port status waited attempt
+    mkdir -p "$(dirname "$archive")"
     work=$(mktemp -d)
     touch "$work/empty.env"
     for ((attempt = 1; ; attempt++)); do
@@ -102,7 +105,7 @@ build_cds() {
         # the flags the bot runs with.
         env SLACK_BOT_TOKEN=xoxb-training SLACK_SIGNING_SECRET=training SLACK_API_URL=http://127.0.0.1:9/api/ \
             QCON_CONFIG="$work/empty.env" PORT="$port" QCON_DB="$work/qcon-$attempt.db" \
-            "$runtime/bin/java" -XX:ArchiveClassesAtExit="$archive" -jar "$jar" >"$work/bot.log" 2>&1 &
+            "$java" -XX:ArchiveClassesAtExit="$archive" -jar "$jar" >"$work/bot.log" 2>&1 &
         bot_pid=$!
         waited=0
         until health_ok "$port"; do

@@ -262,4 +262,33 @@ for variant in "${variants[@]}"; do
         "(runs: ${t[*]}), CPU $(printf '%s\n' "${c[@]}" | median) ms, RSS $(printf '%s\n' "${r[@]}" | median) MB;" \
         "/metrics and health check ok; SIGTERM to exit $(printf '%s\n' "${x[@]}" | median) ms"
 done
+# The README's server command: scripts/qcon-bot, on the JDK that runs this script, with a copy of the jar so its
+# archive is made afresh: the first start trains it, the second uses it.
+launcher_start() {
+    local port log start waited
+    port=$(free_port) || fail "no free port found"
+    log=$work/launcher-$port.log
+    start=$(now_ms)
+    env SLACK_BOT_TOKEN=xoxb-smoke SLACK_SIGNING_SECRET=smoke SLACK_API_URL=http://127.0.0.1:9/api/ PORT="$port" \
+        QCON_DB="$work/launcher-$port.db" QCON_JAR="$work/launcher/qcon-bot.jar" bash scripts/qcon-bot >"$log" 2>&1 &
+    bot_pid=$!
+    for ((waited = 0; waited < 3000; waited++)); do
+        health_ok "$port" && break
+        kill -0 "$bot_pid" 2>/dev/null || fail "scripts/qcon-bot exited before GET /health answered 200" "$log"
+        sleep 0.02
+    done
+    health_ok "$port" || fail "scripts/qcon-bot did not answer GET /health within 60 s" "$log"
+    launcher_ms=$(($(now_ms) - start))
+    kill -TERM "$bot_pid"
+    wait "$bot_pid" || true
+    bot_pid=
+}
+mkdir -p "$work/launcher"
+cp "$jar" "$work/launcher/qcon-bot.jar"
+launcher_start
+first_ms=$launcher_ms
+[[ -s $work/launcher/cds/app.jsa ]] || fail "scripts/qcon-bot's first start made no archive" "$work/launcher/cds-training.log"
+launcher_start
+echo "smoke-test: scripts/qcon-bot ok: first start (with the training run) $first_ms ms, then $launcher_ms ms with its archive"
+
 echo "smoke-test: all ok"
