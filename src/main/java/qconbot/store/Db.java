@@ -197,9 +197,6 @@ public final class Db implements AutoCloseable {
         settings.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         settings.enforceForeignKeys(true);
         settings.setBusyTimeout((int) WAIT_TO_MIGRATE.toMillis());
-        // Every transaction takes the write lock when it begins, so a read-then-update in one transaction can
-        // never be overtaken by another process (a deferred one would fail with SQLITE_BUSY instead of waiting).
-        settings.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         return DriverManager.getConnection("jdbc:sqlite:" + file, settings.toProperties());
     }
 
@@ -231,28 +228,29 @@ public final class Db implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new Busy("interrupted while waiting to write", e);
         }
-        Connection connection = null;
+        boolean begun = false;
         try {
             checkFile();
-            connection = writer.connection;
-            connection.setAutoCommit(false); // BEGIN IMMEDIATE: SQLite's write lock, waited for WAIT_FOR_SQLITE
+            Connection connection = writer.connection;
+            // IMMEDIATE takes SQLite's write lock as it begins (waiting up to WAIT_FOR_SQLITE), so a read-then-update
+            // is never overtaken by another process. By hand, not through the driver: its commit() opens the next
+            // transaction at once, and that BEGIN could wait for another process and fail after our COMMIT landed.
+            execute(connection, "BEGIN IMMEDIATE");
+            begun = true;
             T result = work.apply(connection);
-            connection.commit();
+            execute(connection, "COMMIT");
+            begun = false;
             fault = null;
             lastBusy = null;
             return result;
         } catch (SQLException e) {
-            rollback(connection);
+            rollback(begun);
             throw classify(e);
         } catch (RuntimeException e) {
-            rollback(connection);
+            rollback(begun);
             throw e;
         } finally {
-            try {
-                endTransaction(connection);
-            } finally {
-                writer.lock.unlock();
-            }
+            writer.lock.unlock();
         }
     }
 
@@ -450,30 +448,20 @@ public final class Db implements AutoCloseable {
         return storageFault;
     }
 
-    private static void rollback(Connection connection) {
-        try {
-            if (connection != null && !connection.getAutoCommit()) {
-                connection.rollback();
+    /** Undoes a transaction that began; SQLite may have rolled it back by itself already (SQLITE_FULL). */
+    private void rollback(boolean begun) {
+        if (begun) {
+            try {
+                execute(writer.connection, "ROLLBACK");
+            } catch (SQLException alreadyRolledBack) {
+                // nothing is left to undo
             }
-        } catch (SQLException ignored) {
-            // SQLite may have rolled back by itself (SQLITE_FULL, a failed BEGIN): nothing is left to undo
         }
     }
 
-    /**
-     * Back to autocommit. The driver's commit and rollback open the next transaction at once, which this ends; after
-     * SQLite rolled back by itself there is none, and the failure that caused that is the one to report.
-     */
-    private static void endTransaction(Connection connection) throws SQLException {
-        if (connection == null) {
-            return; // refused before it began
-        }
-        try {
-            connection.setAutoCommit(true);
-        } catch (SQLException noTransaction) {
-            if (!connection.getAutoCommit()) {
-                throw noTransaction;
-            }
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
         }
     }
 
