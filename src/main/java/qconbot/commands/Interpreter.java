@@ -253,9 +253,8 @@ public final class Interpreter {
             return new Answer(result.changed() ? null : outcome, Answer.Show.IN_THREAD, announce, null, null, null, null);
         }
         Surface surface = request.target().surface();
-        boolean inShared = surface == Surface.POST || surface == Surface.DM || surface == Surface.REMINDER;
         Answer.Show show = surface == Surface.HOME ? Answer.Show.NOT_AT_ALL
-                : result.changed() && !inShared ? Answer.Show.IF_PROBLEMS : Answer.Show.PRIVATELY;
+                : result.changed() && !surface.shared() ? Answer.Show.IF_PROBLEMS : Answer.Show.PRIVATELY;
         return redrawn(request, new Answer(outcome, show, announce, null, null, null, null));
     }
 

@@ -38,7 +38,17 @@ import static qconbot.commands.Messages.escape;
 public final class ItemMessages {
 
     /** Where an item's buttons were shown, so a click redraws the same thing. */
-    public enum Surface { OUTSTANDING, MINE, OPEN, ALL, ITEM, POST, DM, HOME, REMINDER }
+    public enum Surface {
+        OUTSTANDING, MINE, OPEN, ALL, ITEM, POST, DM, HOME, REMINDER;
+
+        /**
+         * A message others see or that stays in a DM (a discussion post, an assignment DM, a reminder), rather than
+         * a list or item shown only to whoever asked: it is redrawn as it was posted, and a click on it is answered.
+         */
+        public boolean shared() {
+            return this == POST || this == DM || this == REMINDER;
+        }
+    }
 
     /** Items in one list message: each takes two blocks, and a message holds 50. */
     static final int MAX_LISTED = 20;

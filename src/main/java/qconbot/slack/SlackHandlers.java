@@ -1,5 +1,6 @@
 package qconbot.slack;
 
+import com.slack.api.Slack;
 import com.slack.api.app_backend.events.payload.EventsApiPayload;
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.app_backend.interactive_components.response.ActionResponse;
@@ -23,7 +24,6 @@ import org.slf4j.MDC;
 import qconbot.commands.Interpreter;
 import qconbot.commands.Interpreter.Answer;
 import qconbot.commands.Interpreter.Request;
-import qconbot.commands.ItemMessages.Surface;
 import qconbot.commands.Messages;
 import qconbot.commands.Reply;
 import qconbot.commands.Verb;
@@ -176,9 +176,7 @@ public final class SlackHandlers {
             responses.run("answer to " + what, () -> {
                 if (answer.redraw() != null) {
                     // Lists and items are ephemeral messages; a discussion post, a DM or a reminder is not.
-                    Surface where = request.target().surface();
-                    boolean shared = where == Surface.POST || where == Surface.DM || where == Surface.REMINDER;
-                    send(respond, ActionResponse.builder().responseType(shared ? null : "ephemeral").replaceOriginal(true)
+                    send(respond, ActionResponse.builder().responseType(request.target().surface().shared() ? null : "ephemeral").replaceOriginal(true)
                             .text(answer.redraw().text()).blocks(answer.redraw().blocks()).build());
                 }
                 if (showNow) {
@@ -225,7 +223,7 @@ public final class SlackHandlers {
     }
 
     /** Posts to a request's response_url; null when it has none (a click on the App Home). */
-    private static Responder responder(com.slack.api.Slack slack, String responseUrl) {
+    private static Responder responder(Slack slack, String responseUrl) {
         return responseUrl == null ? null : new Responder(slack, responseUrl);
     }
 
