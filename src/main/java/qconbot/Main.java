@@ -43,7 +43,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -152,7 +151,7 @@ public final class Main {
 
     /** The running bot; {@link #close} stops taking requests, ends Slack retries, then closes the database. */
     public record Bot(BoltHttpServer http, SlackApp.SocketMode socketMode, Scheduler quartz, SlackCalls calls, Core core,
-                      ExecutorService requests, List<AfterAck> afterAck, ScheduledExecutorService background)
+                      List<AfterAck> afterAck, ScheduledExecutorService background)
             implements AutoCloseable {
 
         public int port() {
@@ -170,7 +169,6 @@ public final class Main {
             if (socketMode != null) {
                 socketMode.close();
             }
-            requests.shutdown();
             // What was acknowledged gets up to 5 s to reach Slack; what does not is logged by name.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             afterAck.forEach(AfterAck::stop);
@@ -196,8 +194,8 @@ public final class Main {
      */
     public static Bot start(Config config, Clock clock, SlackCalls.Policy dailyRetries) throws StartupFailure {
         log.info("Starting qcon-bot: {}", config);
+        BoltHttpServer.loadClassesInBackground();
         Core core = Core.open(config, clock);
-        ExecutorService http = Executors.newFixedThreadPool(16, named("http"));
         // After the ack: answers apart from announcements, so a slow DM never delays an answer.
         AfterAck responses = new AfterAck("responses", 4, 1000);
         AfterAck announcements = new AfterAck("announcements", 4, 1000);
@@ -235,7 +233,8 @@ public final class Main {
             String secret = config.signingSecret() != null ? config.signingSecret() : UUID.randomUUID().toString();
             InetSocketAddress management = config.managementPort() == null ? null
                     : new InetSocketAddress(InetAddress.getLoopbackAddress(), config.managementPort());
-            server = new BoltHttpServer(app, secret, new InetSocketAddress(config.bind(), config.port()), management, http,
+            server = new BoltHttpServer(app, secret, new InetSocketAddress(config.bind(), config.port()), management,
+                    BoltHttpServer.Limits.standard(),
                     () -> Health.check(core.db(), core.talks(), core.notes(), identity, talkOfTheDay,
                             socket == null ? () -> null : socket::state), core.metrics()::scrape).start();
         } catch (IOException e) {
@@ -249,7 +248,7 @@ public final class Main {
         log.info("qcon-bot is up: {} on {} port {}{}", config.socketMode() ? "Socket Mode, /health" : "POST /slack/events",
                 config.bind().getHostAddress(), server.port(),
                 server.managementPort() < 0 ? "" : "; /health and /metrics on 127.0.0.1 port " + server.managementPort());
-        return new Bot(server, socketMode, quartz, calls, core, http, List.of(responses, announcements), background);
+        return new Bot(server, socketMode, quartz, calls, core, List.of(responses, announcements), background);
     }
 
     /** Slack retries an event for minutes at most; two days of handled ids is plenty, and keeps the table small. */
