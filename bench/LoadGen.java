@@ -59,6 +59,9 @@ import java.util.concurrent.locks.LockSupport;
  *               --seed 42 --run N --error-marker TEXT (a 200 whose body has TEXT counts as an error)
  *               --threads true (also the target's CPU per request by thread, from /proc/PID/task)
  *               --texts "a|b" (for experiments: texts drawn evenly from these instead of the realistic mix)
+ *               --slow N --idle M (issue 11: during the whole run, N connections trickle a request a byte a second,
+ *               half its headers and half a body after whole headers, reconnecting when cut; M more connect and
+ *               send nothing)
  * </pre>
  *
  * Everything goes to 127.0.0.1 and every wait is bounded. Errors: non-200 answers, timeouts, refused or broken
@@ -258,6 +261,7 @@ public final class LoadGen {
         int total = warmCount + (int) Math.round(duration * rate);
 
         Client client = new Client(port, secret, timeoutMs, marker, options.get("path", "/slack/events"));
+        Attack attack = new Attack(port, options.intOpt("slow", 0), options.intOpt("idle", 0));
         String[] texts = options.get("texts", null) == null ? mix(total, options.longOpt("seed", 42))
                 : uniform(total, options.get("texts", null).split("\\|"), options.longOpt("seed", 42));
         long[] latencies = new long[total];
@@ -317,6 +321,7 @@ public final class LoadGen {
         }
         long selfAfter = cpuTicks(ProcessHandle.current().pid());
         client.closeAll();
+        String attackNotes = attack.stop();
 
         result.measured = total - warmCount;
         long[] good = new long[result.measured];
@@ -341,9 +346,140 @@ public final class LoadGen {
         result.clientCpuMsPerRequest = (selfAfter - selfBefore) * 1000.0 / CLK_TCK / result.measured;
         result.maxSendLagMs = maxLag / 1e6;
         result.connectionsOpened = client.opened.intValue();
-        result.connectionNotes = "retried=" + client.retried + " expired=" + client.expired + " closedByServer=" + client.serverClosed;
+        result.connectionNotes = "retried=" + client.retried + " expired=" + client.expired + " closedByServer=" + client.serverClosed
+                + attackNotes;
         result.load1 = load1();
         return result;
+    }
+
+    /**
+     * Slow and idle connections held open for the whole run: {@code slow} trickle a request at a byte a second each
+     * (even ones their headers, odd ones a 400-byte body after whole headers) and reconnect when the server cuts
+     * them; {@code idle} connect and send nothing. One thread; connections that fail to open are counted.
+     */
+    static final class Attack {
+        final int port;
+        final List<java.nio.channels.SocketChannel> idle = new ArrayList<>();
+        final Socket[] slow;
+        final int[] sent;
+        final byte[][] requests;
+        int reconnects;
+        int idleReconnects;
+        int failed;
+        final Thread thread;
+
+        Attack(int port, int slowCount, int idleCount) {
+            this.port = port;
+            this.slow = new Socket[slowCount];
+            this.sent = new int[slowCount];
+            this.requests = new byte[slowCount][];
+            String headers = "POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n";
+            for (int i = 0; i < slowCount; i++) {
+                String request = i % 2 == 0 ? headers + "X-Padding: " + "x".repeat(2000) + "\r\n\r\n"
+                        : headers + "Content-Length: 400\r\n\r\n" + "x".repeat(400);
+                requests[i] = request.getBytes(StandardCharsets.US_ASCII);
+                connect(i);
+            }
+            for (int i = 0; i < idleCount; i++) {
+                idle.add(openIdle());
+            }
+            thread = new Thread(this::trickle, "loadgen-attack");
+            thread.setDaemon(true);
+            if (slowCount + idleCount > 0) {
+                thread.start();
+            }
+        }
+
+        java.nio.channels.SocketChannel openIdle() {
+            try {
+                java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                channel.configureBlocking(false);
+                return channel;
+            } catch (IOException e) {
+                failed++;
+                return null;
+            }
+        }
+
+        /** (Re)opens slow connection i; a body trickler sends its whole headers at once. */
+        void connect(int i) {
+            try {
+                if (slow[i] != null) {
+                    slow[i].close();
+                }
+                slow[i] = new Socket();
+                slow[i].connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+                sent[i] = 0;
+                if (i % 2 == 1) {
+                    String request = new String(requests[i], StandardCharsets.US_ASCII);
+                    sent[i] = request.indexOf("\r\n\r\n") + 4;
+                    slow[i].getOutputStream().write(requests[i], 0, sent[i]);
+                }
+            } catch (IOException e) {
+                failed++;
+            }
+        }
+
+        void trickle() {
+            while (!Thread.currentThread().isInterrupted()) {
+                for (int i = 0; i < slow.length; i++) {
+                    try {
+                        if (sent[i] >= requests[i].length) {
+                            sent[i] = 0; // the whole request went out a byte at a time: start another on the same connection
+                        }
+                        OutputStream out = slow[i].getOutputStream();
+                        out.write(requests[i][sent[i]++]);
+                        out.flush();
+                    } catch (IOException | RuntimeException cut) {
+                        reconnects++;
+                        connect(i);
+                    }
+                }
+                // An idle connection the server closed is opened again, so there are always this many.
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1024);
+                for (int i = 0; i < idle.size(); i++) {
+                    java.nio.channels.SocketChannel channel = idle.get(i);
+                    try {
+                        buffer.clear();
+                        if (channel == null || channel.read(buffer) < 0) {
+                            throw new IOException("closed");
+                        }
+                    } catch (IOException closed) {
+                        close(channel);
+                        idleReconnects++;
+                        idle.set(i, openIdle());
+                    }
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        /** Stops trickling, closes every connection, and says what happened to them. */
+        String stop() throws InterruptedException {
+            thread.interrupt();
+            thread.join(5000);
+            for (Socket socket : slow) {
+                close(socket);
+            }
+            idle.forEach(Attack::close);
+            return slow.length + idle.size() == 0 ? "" : " attack: slow=" + slow.length + " idle=" + idle.size()
+                    + " slowReconnects=" + reconnects + " idleReconnects=" + idleReconnects + " failedToOpen=" + failed;
+        }
+
+        static void close(java.io.Closeable connection) {
+            try {
+                if (connection != null) {
+                    connection.close();
+                }
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
     }
 
     /** The query of each request: a seeded, reproducible draw from the mix. */

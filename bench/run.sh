@@ -14,6 +14,7 @@
 #   TARGETS="noop bolt-js bolt-java bot bot-help bot-c2 bot-heap128"
 #   STARTUP_TARGETS="bolt-js bolt-java bot bot-jdk"   (also: bot-c2, bot-jdk-default)
 #   SKIP_BUILD=1 reuses what an earlier run built.
+#   LOADGEN_ARGS="--slow 200 --idle 1000" adds load options to every load run (issue 11: slow and idle clients).
 #   BEFORE=/path/to/a/built/checkout enables the target bot-before (name it in TARGETS and STARTUP_TARGETS), for a
 #   before/after comparison of the bot in one run.
 # The targets are described in bench/lib.sh (command_for). Needs JDK 17 with jmods, Maven, Node.js 18+ and npm.
@@ -58,7 +59,7 @@ done
     echo "bot JVM flags (the Dockerfile's JDK_JAVA_OPTIONS): $shipped_flags"
     echo "node: $(node --version); @slack/bolt $(node -p "require('./bench/bolt-js-baseline/node_modules/@slack/bolt/package.json').version")"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (waited ${waited}s for the 1-minute one to fall below $QUIET_LOAD)"
-    echo "load: $RATE requests/s, ${WARMUP}s warm-up + ${DURATION}s measured, $RUNS runs per target; start-up: $STARTUPS runs per target"
+    echo "load: $RATE requests/s, ${WARMUP}s warm-up + ${DURATION}s measured, $RUNS runs per target; start-up: $STARTUPS runs per target${LOADGEN_ARGS:+; load options: $LOADGEN_ARGS}"
 } >"$results/machine.txt"
 sed 's/^/    /' "$results/machine.txt"
 
@@ -74,7 +75,7 @@ for ((run = 1; run <= RUNS; run++)); do
         env "${envs[@]}" timeout $((WARMUP + DURATION + 90)) java "${loadgen_jvm[@]}" -cp "$classes" LoadGen run \
             --target "$target" --run "$run" --port "$port" --secret "$secret" --rate "$RATE" \
             --warmup "$WARMUP" --duration "$DURATION" --error-marker "something went wrong on my side" \
-            "${loadgen_extra[@]}" --csv "$results/load.csv" --log "$work/logs/$target-load-$run.log" -- "${cmd[@]}" \
+            "${loadgen_extra[@]}" ${LOADGEN_ARGS:-} --csv "$results/load.csv" --log "$work/logs/$target-load-$run.log" -- "${cmd[@]}" \
             | sed 's/^/    /' || say "load run $run of $target FAILED (see $work/logs/$target-load-$run.log)"
         sleep 2
     done
