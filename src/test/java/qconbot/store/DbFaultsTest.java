@@ -64,6 +64,26 @@ class DbFaultsTest {
     }
 
     @Test
+    void a_read_only_database_is_named_changes_nothing_and_clears_when_writable_again() throws Exception {
+        // SQLite's query_only: the same SQLITE_READONLY a file or file system mounted read-only gives. It is turned
+        // off again inside the failed transaction, after the write was refused: the mend, ready for the next write.
+        Db.StorageFault readOnly = assertThrows(Db.StorageFault.class, () -> db.run(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA query_only = ON");
+                try {
+                    statement.execute("INSERT INTO handled_requests (key, at) VALUES ('while read-only', 'now')");
+                } finally {
+                    statement.execute("PRAGMA query_only = OFF");
+                }
+            }
+        }));
+        assertEquals("the database is read-only", readOnly.getMessage());
+
+        assertNull(db.fault(), "mended already, so the health check's probe no longer reports it");
+        assertTrue(items.markHandled("while read-only"), "the refused write left nothing behind");
+    }
+
+    @Test
     void a_missing_database_where_one_was_created_is_refused_until_an_admin_deletes_the_marker() throws Exception {
         db.close();
         Path file = dir.resolve("qcon.db");
