@@ -3,6 +3,7 @@ package qconbot.commands;
 import com.slack.api.model.block.LayoutBlock;
 import qconbot.notes.Bullet;
 import qconbot.notes.Talk;
+import qconbot.search.Answers;
 import qconbot.search.TalkSearch;
 import qconbot.store.DailyPosts;
 import qconbot.store.Digests;
@@ -80,7 +81,8 @@ public final class Messages {
 
     /** A talk's summary, with the search's other matches and a button to share it. */
     public static Reply talk(Talk talk, TalkSearch.Result search) {
-        List<LayoutBlock> blocks = new ArrayList<>(summary(talk));
+        List<Answers.Point> answers = search == null ? List.of() : search.answers();
+        List<LayoutBlock> blocks = new ArrayList<>(answers.isEmpty() ? summary(talk) : answered(talk, answers));
         if (search != null && search.didYouMean() != null) {
             String typed = search.corrections().keySet().stream().collect(Collectors.joining(" "));
             blocks.add(1, context(c -> c.elements(List.of(markdownText("Showing results for *" + escape(search.didYouMean())
@@ -93,9 +95,12 @@ public final class Messages {
             for (int i = 0; i < others.size(); i++) {
                 Talk other = others.get(i);
                 String blockId = "other-" + i;
-                LayoutBlock row = section(s -> s.blockId(blockId).text(markdownText(oneLine(other))));
+                Answers.Point point = search.question() ? search.bestPointOf(other) : null;
+                String line = point == null ? oneLine(other)
+                        : clip(oneLine(other) + "\n" + clip(pointText(point), 300), MAX_SECTION);
+                LayoutBlock row = section(s -> s.blockId(blockId).text(markdownText(line)));
                 if (other.key().length() <= MAX_BUTTON_VALUE) {
-                    row = section(s -> s.blockId(blockId).text(markdownText(oneLine(other)))
+                    row = section(s -> s.blockId(blockId).text(markdownText(line))
                             .accessory(button(b -> b.actionId(Verb.SHOW.button().actionId())
                                     .text(plainText(Verb.SHOW.button().label())).value(other.key()))));
                 }
@@ -345,6 +350,70 @@ public final class Messages {
         blocks.add(context(c -> c.elements(List.of(markdownText(sourceText)))));
         return blocks;
     }
+
+    /**
+     * A question's reply: the header and details as in a summary, then the points that answer it (each with the
+     * point it sits under and where it is in the notes), then the rest of the talk.
+     */
+    private static List<LayoutBlock> answered(Talk talk, List<Answers.Point> answers) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(header(h -> h.text(plainText(clip(escape(talk.title()), MAX_HEADER)))));
+        blocks.add(context(c -> c.elements(List.of(markdownText(escape(details(talk)))))));
+        for (Answers.Point point : answers) {
+            String text = clip(pointText(point), MAX_SECTION);
+            blocks.add(section(s -> s.text(markdownText(text))));
+            String where = escape((talk.day().isEmpty() ? "" : talk.day() + " · ") + talk.title() + " · "
+                    + talk.source() + ", line " + point.bullet().line());
+            blocks.add(context(c -> c.elements(List.of(markdownText(clip(where, MAX_SECTION))))));
+        }
+        List<Bullet> rest = new ArrayList<>(talk.bullets());
+        answers.forEach(point -> rest.remove(point.bullet()));
+        List<String> sections = keyPoints(rest);
+        int room = Math.max(1, MAX_BLOCKS - RESERVED_BLOCKS - blocks.size() - 2);
+        if (!rest.isEmpty()) {
+            blocks.add(divider());
+            blocks.add(section(s -> s.text(markdownText("*The rest of the talk*"))));
+            for (int i = 0; i < sections.size() && i < room; i++) {
+                String text = sections.get(i);
+                blocks.add(section(s -> s.text(markdownText(text))));
+            }
+        }
+        String source = (sections.size() > room ? "Trimmed to fit Slack; the rest is in " : "Source: ")
+                + talk.source() + ", lines " + talk.firstLine() + "–" + talk.lastLine();
+        blocks.add(context(c -> c.elements(List.of(markdownText(escape(source))))));
+        return blocks;
+    }
+
+    /** A point on its own: under its parent when it has one ("ran incident workshops → like our clinics"), with
+     * the words the question matched in bold. */
+    static String pointText(Answers.Point point) {
+        String marker = switch (point.bullet().kind()) {
+            case HIGHLIGHT -> ":bangbang: ";
+            case QUESTION -> ":grey_question: ";
+            case INTERNAL -> ":pushpin: *[INTERNAL]* ";
+            case POINT -> "";
+        };
+        String parent = point.parent() == null ? "" : escape(point.parent().text()) + " → ";
+        return parent + marker + bold(point.bullet().text(), point.matched());
+    }
+
+    /** Escapes the text and puts the words whose stems are in {@code stems} in bold. */
+    private static String bold(String text, java.util.Set<String> stems) {
+        StringBuilder out = new StringBuilder();
+        java.util.regex.Matcher words = WORD.matcher(text);
+        int at = 0;
+        while (words.find()) {
+            out.append(escape(text.substring(at, words.start())));
+            String word = words.group();
+            boolean match = stems.contains(Answers.stem(word.toLowerCase(java.util.Locale.ROOT)));
+            out.append(match ? "*" + escape(word) + "*" : escape(word));
+            at = words.end();
+        }
+        out.append(escape(text.substring(at)));
+        return out.toString();
+    }
+
+    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[\\p{L}\\p{N}]+");
 
     /** "Day 3 · 16:10 · Sam Newman · QCON 2020 NOTES", skipping what the notes do not say. */
     private static String details(Talk talk) {

@@ -38,9 +38,35 @@ public final class TalkSearch {
      * @param corrections typed word to the word searched instead ("quarkas" to "quarkus")
      * @param unknown     typed words that match nothing and have no close word in the notes
      * @param talks       best first; empty when nothing matched
+     * @param question    the text reads as a question (see {@link Answers#isQuestion})
+     * @param points      for a question, the points that answer it, best first, from {@code talks}; else empty
      */
     public record Result(String query, List<String> words, Map<String, String> corrections, List<String> unknown,
-                         List<Talk> talks) {
+                         List<Talk> talks, boolean question, List<Answers.Point> points) {
+
+        public Result(String query, List<String> words, Map<String, String> corrections, List<String> unknown,
+                      List<Talk> talks) {
+            this(query, words, corrections, unknown, talks, false, List.of());
+        }
+
+        /** The points to show first for the best talk: at most three, the others only if close to the best. */
+        public List<Answers.Point> answers() {
+            if (points.isEmpty()) {
+                return List.of();
+            }
+            Answers.Point top = points.get(0);
+            return points.stream()
+                    .filter(point -> point.talk().equals(top.talk()) && point.score() >= top.score() * 0.75)
+                    .limit(3)
+                    .toList();
+        }
+
+        /** The best point of another talk, or null when it has none that comes near the answer's. */
+        public Answers.Point bestPointOf(Talk talk) {
+            double enough = points.isEmpty() ? 0 : points.get(0).score() / 2;
+            return points.stream().filter(point -> point.talk().equals(talk) && point.score() >= enough)
+                    .findFirst().orElse(null);
+        }
 
         public boolean found() {
             return !talks.isEmpty();
@@ -73,6 +99,8 @@ public final class TalkSearch {
     private final Talks talks;
     /** Every word in the notes (normalised), how often it occurs and in how many talks; rebuilt by {@link #refresh}. */
     private volatile Vocabulary vocabulary = Vocabulary.of(Map.of(), Map.of(), 0);
+    /** How many points have each word, for ranking points against a question; rebuilt by {@link #refresh}. */
+    private volatile Answers.PointIndex points = new Answers.PointIndex(Map.of(), 0, 0);
     private static final int SUGGESTIONS = 10;
     private volatile List<String> suggestions = List.of();
 
@@ -119,6 +147,20 @@ public final class TalkSearch {
             }
             return rowCount;
         });
+        Map<String, Integer> pointsWith = new HashMap<>();
+        long[] pointsAndStems = new long[2];
+        db.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT b.text FROM bullets b JOIN talks t ON t.id = b.talk_id WHERE t.in_notes = 1");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    pointsAndStems[0]++;
+                    pointsAndStems[1] += Answers.PointIndex.count(rows.getString(1), pointsWith);
+                }
+            }
+            return null;
+        });
+        points = new Answers.PointIndex(pointsWith, (int) pointsAndStems[0], pointsAndStems[1]);
         vocabulary = Vocabulary.of(words, talksWith, talkCount);
         suggestions = rankTitleWords();
     }
@@ -130,7 +172,7 @@ public final class TalkSearch {
         List<String> unknown = new ArrayList<>();
         Set<String> searched = new LinkedHashSet<>();
         for (String word : typed) {
-            if (isKnown(vocabulary, word)) {
+            if (isKnown(vocabulary, word) || Answers.knows(word)) {
                 searched.add(word);
                 continue;
             }
@@ -146,20 +188,40 @@ public final class TalkSearch {
         if (words.isEmpty()) {
             return new Result(query, words, corrections, unknown, List.of());
         }
+        boolean question = Answers.isQuestion(query);
+        // A question's talks are found by its content words alone, and more of them, for its points to choose from.
+        List<String> forTalks = question ? Answers.content(query, words) : words;
+        int wanted = question ? QUESTION_CANDIDATES : MAX_RESULTS;
         LinkedHashSet<Long> ids = new LinkedHashSet<>();
-        ids.addAll(matching(TITLES, terms(words, " AND ")));
-        List<String> telling = worthRanking(words, vocabulary);
-        List<String> anywhere = telling.isEmpty() ? words : telling;
+        ids.addAll(matching(TITLES, terms(forTalks, " AND ")));
+        List<String> telling = worthRanking(forTalks, vocabulary);
+        List<String> anywhere = telling.isEmpty() ? forTalks : telling;
         String everything = telling.isEmpty() ? EVERYTHING_UNRANKED : EVERYTHING;
-        if (ids.size() < MAX_RESULTS) {
+        if (ids.size() < wanted) {
             ids.addAll(matching(everything, terms(anywhere, " AND ")));
         }
-        if (ids.size() < MAX_RESULTS && anywhere.size() > 1) {
+        if (ids.size() < wanted && anywhere.size() > 1) {
             ids.addAll(matching(everything, terms(anywhere, " OR ")));
         }
-        List<Long> best = new ArrayList<>(ids).subList(0, Math.min(MAX_RESULTS, ids.size()));
-        return new Result(query, words, corrections, unknown, talks.byIds(best));
+        List<Talk> found = talks.byIds(new ArrayList<>(ids).subList(0, Math.min(wanted, ids.size())));
+        if (!question) {
+            return new Result(query, words, corrections, unknown, found);
+        }
+        List<Answers.Point> ranked = Answers.rank(query, forTalks, found, points);
+        if (ranked.isEmpty()) {
+            return new Result(query, words, corrections, unknown, found.subList(0, Math.min(MAX_RESULTS, found.size())),
+                    true, List.of());
+        }
+        // The talk of the best point first, then the others in the order of their best points, then the rest.
+        LinkedHashSet<Talk> order = new LinkedHashSet<>();
+        ranked.forEach(point -> order.add(point.talk()));
+        order.addAll(found);
+        List<Talk> best = new ArrayList<>(order).subList(0, Math.min(MAX_RESULTS, order.size()));
+        return new Result(query, words, corrections, unknown, best, true, ranked);
     }
+
+    /** How many talks a question's points are chosen from (the reply still names at most {@link #MAX_RESULTS}). */
+    static final int QUESTION_CANDIDATES = 8;
 
     /**
      * The words the tiers that search everything use. bm25 weighs each word by its IDF, which FTS5 clamps to almost 0
@@ -225,15 +287,15 @@ public final class TalkSearch {
     private static final String TITLES = """
             SELECT rowid FROM (SELECT rowid, bm25(title_search, 10.0, 5.0) AS score FROM title_search
                                WHERE title_search MATCH ? LIMIT %d)
-            ORDER BY score LIMIT %d""".formatted(RANKED_AT_MOST, MAX_RESULTS);
+            ORDER BY score LIMIT %d""".formatted(RANKED_AT_MOST, QUESTION_CANDIDATES);
     /** Title, speaker and bullets; a word in the title counts ten times one in a bullet. */
     private static final String EVERYTHING = """
             SELECT rowid FROM (SELECT rowid, bm25(talk_search, 10.0, 5.0, 1.0) AS score FROM talk_search
                                WHERE talk_search MATCH ? LIMIT %d)
-            ORDER BY score LIMIT %d""".formatted(RANKED_AT_MOST, MAX_RESULTS);
+            ORDER BY score LIMIT %d""".formatted(RANKED_AT_MOST, QUESTION_CANDIDATES);
     /** Every word typed is common: the first talks that have them all (or any), unranked. */
     private static final String EVERYTHING_UNRANKED = """
-            SELECT rowid FROM talk_search WHERE talk_search MATCH ? LIMIT %d""".formatted(MAX_RESULTS);
+            SELECT rowid FROM talk_search WHERE talk_search MATCH ? LIMIT %d""".formatted(QUESTION_CANDIDATES);
 
     /** Each word becomes a quoted prefix term, so nothing typed is read as FTS syntax (AND, NEAR, *, quotes). */
     private static String terms(List<String> words, String operator) {

@@ -120,4 +120,25 @@ class MessagesTest {
         assertFalse(clipped.contains("&am"), clipped);
         assertTrue(clipped.length() <= 7);
     }
+
+    @Test
+    void an_answer_shows_its_point_first_under_its_parent_escaped_with_the_matched_words_in_bold() throws Exception {
+        Bullet parent = point("ran incident <workshops>");
+        Bullet child = new Bullet(2, Bullet.Kind.INTERNAL, "like our <!channel> clinics & amp drills", List.of(), 5);
+        Talk talk = talk("incidents", List.of(parent, child, point("something else")));
+        qconbot.search.Answers.Point answer = new qconbot.search.Answers.Point(talk, child, parent, 3.0,
+                Set.of("clinic", "amp"));
+        qconbot.search.TalkSearch.Result result = new qconbot.search.TalkSearch.Result("what are the clinics like",
+                List.of("clinics"), java.util.Map.of(), List.of(), List.of(talk), true, List.of(answer));
+
+        JsonNode blocks = json(Messages.talk(talk, result));
+        assertEquals("incidents", blocks.get(0).path("text").path("text").asText(), "the header is still the talk");
+        String first = blocks.get(2).path("text").path("text").asText();
+        assertEquals("ran incident &lt;workshops&gt; → :pushpin: *[INTERNAL]* like our &lt;!channel&gt; *clinics* &amp; *amp* drills",
+                first, "parent first, escaped, bold only on whole words (never inside an entity)");
+        assertTrue(blocks.get(3).path("elements").get(0).path("text").asText().contains("f.txt, line 5"), "where it is");
+        String rest = blocks.toString();
+        assertTrue(rest.contains("The rest of the talk") && rest.contains("something else"), rest);
+        assertEquals(1, rest.split("like our").length - 1, "the answer is not repeated in the rest");
+    }
 }

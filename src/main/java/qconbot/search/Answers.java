@@ -1,0 +1,403 @@
+package qconbot.search;
+
+import qconbot.notes.Bullet;
+import qconbot.notes.Talk;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which points of the matching talks answer a question, best first (issue 12). Lexical, like the talk search:
+ * each point is scored as a short document of its own with BM25's shape (a word counts by how rare it is among all
+ * the points of the notes, and a long point counts each word for less), with the point's parent bullet and its
+ * talk's title, speaker and day as context that counts for less. A few question shapes change what counts: "why"
+ * favours points that give a reason, "how many / big / long …" favours points with a number, and "which database"
+ * favours points naming one (the kinds are data: {@code search/synonyms.txt}).
+ * <p>
+ * Nothing here knows the words of any notes file.
+ */
+public final class Answers {
+
+    /** A point that answers, with the point it sits under (null for a top-level one) and the words it matched. */
+    public record Point(Talk talk, Bullet bullet, Bullet parent, double score, Set<String> matched) {
+    }
+
+    /** Words that carry no content in a question; also never matched in a point. */
+    static final Set<String> STOP = Set.of(
+            "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "at", "is", "are", "was", "were", "be",
+            "been", "with", "by", "about", "how", "what", "whats", "which", "who", "whom", "why", "when", "where",
+            "does", "do", "did", "done", "doing", "can", "could", "should", "would", "will", "shall", "may", "might",
+            "must", "they", "them", "their", "we", "us", "our", "you", "your", "i", "me", "my", "it", "its", "this",
+            "that", "these", "those", "there", "here", "say", "says", "said", "tell", "talk", "talks", "speaker",
+            "from", "into", "than", "then", "has", "have", "had", "get", "got", "any", "some", "s", "t");
+    /** Words that make the text a question rather than a title or a topic. */
+    private static final Set<String> QUESTION_WORDS = Set.of(
+            "what", "whats", "which", "who", "whom", "why", "when", "where", "how", "does", "do", "did", "is", "are",
+            "can", "should", "could", "would", "was", "were");
+    /** After "how": the question wants a quantity, so a point with a number answers it better. */
+    private static final Set<String> QUANTITIES = Set.of(
+            "many", "much", "big", "long", "often", "small", "large", "fast", "old", "far", "quick", "slow");
+    /** Words that give a reason, for "why" questions. */
+    private static final Set<String> REASONS = Set.of(
+            "because", "since", "due", "so", "reason", "reasons", "as", "thus", "therefore", "avoid", "avoids",
+            "needed", "need", "able");
+    private static final Set<String> NUMBER_WORDS = Set.of(
+            "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve", "twenty",
+            "hundred", "thousand", "million", "half", "dozen", "every");
+
+    /** BM25's constants; a softer length rule than its usual 0.75, as one note's points are all short. */
+    private static final double K1 = 1.2;
+    private static final double B = 0.5;
+    /** How much a word counts when only the point's parent has it. */
+    private static final double PARENT = 0.5;
+    /** A word of the talk's title, speaker or day: the question names the talk, and all its points share it. */
+    private static final double TALK = 1.0;
+    /** A member of a kind asked for ("postgres" for "which database") counts more than the kind's own word. */
+    private static final double MEMBER = 1.2;
+    /** What was asked "about" ("what did X say about release trains") counts more than who said it. */
+    private static final double ABOUT = 1.5;
+    /** A point of the shape the question wants (a reason, a number, a definition) counts this much more. */
+    private static final double SHAPE = 1.8;
+    /** A point with no word but those asked for. */
+    private static final double REPEATS = 0.3;
+
+    private static final Synonyms SYNONYMS = Synonyms.load("/search/synonyms.txt");
+
+    private Answers() {
+    }
+
+    /** True when the text reads as a question: a question word, or a question mark. */
+    public static boolean isQuestion(String text) {
+        if (text.indexOf('?') >= 0) {
+            return true;
+        }
+        for (String word : TalkSearch.words(text)) {
+            if (QUESTION_WORDS.contains(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The words of a question worth searching for: no question or filler words, no quantity after "how". */
+    static List<String> content(String text, List<String> searched) {
+        Set<String> hints = hints(text).quantities;
+        List<String> content = searched.stream().filter(word -> !STOP.contains(word) && !hints.contains(word)).toList();
+        return content.isEmpty() ? searched : content;
+    }
+
+    /**
+     * What the question's shape says about its answer: a reason (why), a number (how many, how big …), a definition
+     * (what is …); and the words it is about (after "about").
+     */
+    private record Hints(boolean why, Set<String> quantities, boolean definition, Set<String> about) {
+    }
+
+    private static Hints hints(String text) {
+        List<String> words = TalkSearch.words(text);
+        Set<String> quantities = new LinkedHashSet<>();
+        Set<String> about = new LinkedHashSet<>();
+        for (int i = 0; i + 1 < words.size(); i++) {
+            if (words.get(i).equals("how") && QUANTITIES.contains(words.get(i + 1))) {
+                quantities.add(words.get(i + 1));
+            }
+            if (words.get(i).equals("about")) {
+                about.addAll(words.subList(i + 1, words.size()));
+            }
+        }
+        boolean definition = words.size() >= 2 && (words.get(0).equals("what") || words.get(0).equals("whats"))
+                && (words.get(1).equals("is") || words.get(1).equals("are") || text.strip().matches("(?is)what['’]?s\\b.*"));
+        return new Hints(words.contains("why"), quantities, definition, about);
+    }
+
+    /** One word of the question and what finds it in a point: its stem, or a synonym's (stems, all needed). */
+    private record Term(String word, List<List<String>> alternatives, List<Double> weights) {
+    }
+
+    /**
+     * The points of {@code talks} that answer, best first, at most one talk's worth per talk in the order of their
+     * best point.
+     *
+     * @param words the content words searched for (typos mended), see {@link #content}
+     */
+    static List<Point> rank(String text, List<String> words, List<Talk> talks, PointIndex index) {
+        Hints hints = hints(text);
+        List<Term> terms = new ArrayList<>();
+        for (String word : words) {
+            terms.add(term(word, hints.about().contains(word) ? ABOUT : 1.0));
+        }
+        List<Point> points = new ArrayList<>();
+        for (Talk talk : talks) {
+            Set<String> context = new LinkedHashSet<>(stems(talk.title()));
+            context.addAll(stems(talk.speaker()));
+            context.addAll(stems(talk.day()));
+            Bullet parent = null;
+            for (Bullet bullet : talk.bullets()) {
+                if (bullet.depth() <= 1) {
+                    parent = null;
+                }
+                Point point = score(talk, bullet, parent, terms, context, hints, index);
+                if (point != null) {
+                    points.add(point);
+                }
+                if (bullet.depth() <= 1) {
+                    parent = bullet;
+                }
+            }
+        }
+        points.sort(Comparator.comparingDouble(Point::score).reversed());
+        return points;
+    }
+
+    private static Point score(Talk talk, Bullet bullet, Bullet parent, List<Term> terms, Set<String> context,
+                               Hints hints, PointIndex index) {
+        List<String> own = stemList(bullet.text());
+        Set<String> ownSet = Set.copyOf(own);
+        Set<String> above = parent == null ? Set.of() : Set.copyOf(stems(parent.text()));
+        // A point longer than twice the average counts as twice the average: one line of notes that runs long is
+        // usually the detailed answer, not a diluted one.
+        double length = Math.min(own.size(), 2 * index.averageLength());
+        double lengthFactor = (K1 + 1) / (1 + K1 * (1 - B + B * length / index.averageLength()));
+        double score = 0;
+        int covered = 0;
+        boolean answers = false;
+        Set<String> matched = new LinkedHashSet<>();
+        for (Term term : terms) {
+            double best = 0;
+            for (int i = 0; i < term.alternatives().size(); i++) {
+                List<String> alternative = term.alternatives().get(i);
+                double weight = term.weights().get(i);
+                List<String> found = find(ownSet, alternative);
+                if (found != null) {
+                    best = Math.max(best, weight * index.idf(found) * lengthFactor);
+                    answers = true;
+                    matched.addAll(found);
+                } else if ((found = find(above, alternative)) != null) {
+                    best = Math.max(best, PARENT * weight * index.idf(found));
+                    answers = true;
+                } else if ((found = find(context, alternative)) != null) {
+                    best = Math.max(best, TALK * weight * index.idf(found));
+                }
+            }
+            score += best;
+            covered += best > 0 ? 1 : 0;
+        }
+        if (!answers) {
+            return null;
+        }
+        // A point that has more of what was asked beats one that has a single rare word of it.
+        score *= (double) covered / terms.size();
+        // A point that only repeats the question ("patterns...") tells nothing new.
+        if (terms.stream().map(term -> term.alternatives().get(0).get(0)).toList().containsAll(ownSet)) {
+            score *= REPEATS;
+        }
+        if (hints.why() && TalkSearch.words(bullet.text()).stream().anyMatch(REASONS::contains)
+                || !hints.quantities().isEmpty() && hasNumber(bullet.text())
+                || hints.definition() && defines(bullet.text(), matched)) {
+            score *= SHAPE;
+        }
+        return new Point(talk, bullet, parent, score, matched);
+    }
+
+    /** "strangler: start with …", "CDS - class data sharing …": the point opens with a matched word and says what it is. */
+    private static boolean defines(String text, Set<String> matched) {
+        int end = -1;
+        for (String separator : List.of(":", " - ", " (", " = ")) {
+            int at = text.indexOf(separator);
+            if (at > 0 && (end < 0 || at < end)) {
+                end = at;
+            }
+        }
+        if (end < 0 || end > 60 || end + 3 >= text.length()) {
+            return false;
+        }
+        return stemList(text.substring(0, end)).stream().anyMatch(matched::contains);
+    }
+
+    /**
+     * The stems of {@code stems} that match every stem of {@code wanted}, or null: the same stem, or for a stem of
+     * five letters or more, one that starts with it ("motivat" finds "motivation").
+     */
+    private static List<String> find(Set<String> stems, List<String> wanted) {
+        List<String> found = new ArrayList<>(wanted.size());
+        for (String stem : wanted) {
+            if (stems.contains(stem)) {
+                found.add(stem);
+                continue;
+            }
+            String longer = null;
+            if (stem.length() >= 5) {
+                for (String candidate : stems) {
+                    if (candidate.startsWith(stem)) {
+                        longer = candidate;
+                        break;
+                    }
+                }
+            }
+            if (longer == null) {
+                return null;
+            }
+            found.add(longer);
+        }
+        return found;
+    }
+
+    private static boolean hasNumber(String text) {
+        for (String word : TalkSearch.words(text)) {
+            if (Character.isDigit(word.charAt(0)) || NUMBER_WORDS.contains(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Term term(String word, double weight) {
+        List<List<String>> alternatives = new ArrayList<>();
+        List<Double> weights = new ArrayList<>();
+        alternatives.add(List.of(stem(word)));
+        weights.add(weight);
+        for (String same : SYNONYMS.same(word)) {
+            alternatives.add(stemList(same));
+            weights.add(weight);
+        }
+        for (String member : SYNONYMS.members(word)) {
+            alternatives.add(stemList(member));
+            weights.add(MEMBER * weight);
+        }
+        return new Term(word, alternatives, weights);
+    }
+
+    /** The stems of a text's words, stop words left out, in order. */
+    static List<String> stemList(String text) {
+        List<String> stems = new ArrayList<>();
+        for (String word : TalkSearch.words(text)) {
+            if (!STOP.contains(word)) {
+                stems.add(stem(word));
+            }
+        }
+        return stems;
+    }
+
+    private static Set<String> stems(String text) {
+        return new LinkedHashSet<>(stemList(text));
+    }
+
+    /**
+     * A light stemmer, enough for questions against notes: plurals and the commonest endings come off, so
+     * "trains" finds "train", "using" finds "use" and "tracing" finds "trace". Never shorter than two letters.
+     */
+    public static String stem(String word) {
+        String stem = word;
+        if (stem.length() > 4 && stem.endsWith("ies")) {
+            stem = stem.substring(0, stem.length() - 3) + "y";
+        } else if (stem.length() > 3 && stem.endsWith("s") && !stem.endsWith("ss") && !stem.endsWith("us")) {
+            stem = stem.substring(0, stem.length() - 1);
+        }
+        if (stem.length() >= 5 && stem.endsWith("ing")) {
+            stem = stem.substring(0, stem.length() - 3);
+        } else if (stem.length() >= 4 && stem.endsWith("ed") && !stem.endsWith("eed")) {
+            stem = stem.substring(0, stem.length() - 2);
+        }
+        if (stem.length() >= 3 && stem.endsWith("e")) {
+            stem = stem.substring(0, stem.length() - 1);
+        }
+        return stem;
+    }
+
+    /** How many points of the notes have each stem, for a word's weight; rebuilt with the vocabulary. */
+    static final class PointIndex {
+        private final Map<String, Integer> pointsWith;
+        private final int points;
+        private final double averageLength;
+
+        PointIndex(Map<String, Integer> pointsWith, int points, long stems) {
+            this.pointsWith = pointsWith;
+            this.points = points;
+            this.averageLength = points == 0 ? 1 : Math.max(1, (double) stems / points);
+        }
+
+        /** Counts one point's stems into {@code pointsWith}; returns how many it has. */
+        static int count(String text, Map<String, Integer> pointsWith) {
+            List<String> stems = stemList(text);
+            for (String stem : new LinkedHashSet<>(stems)) {
+                pointsWith.merge(stem, 1, Integer::sum);
+            }
+            return stems.size();
+        }
+
+        /** BM25's weight of a word (every stem of a several-word synonym: the rarest), never below a small floor. */
+        double idf(List<String> stems) {
+            int with = Integer.MAX_VALUE;
+            for (String stem : stems) {
+                with = Math.min(with, pointsWith.getOrDefault(stem, 0));
+            }
+            return Math.max(0.05, Math.log(1 + (points - with + 0.5) / (with + 0.5)));
+        }
+
+        double averageLength() {
+            return averageLength;
+        }
+    }
+
+    /** True when the synonym table has the word: it is not a typo to mend, though the notes may not use it. */
+    static boolean knows(String word) {
+        return !SYNONYMS.same(word).isEmpty() || !SYNONYMS.members(word).isEmpty();
+    }
+
+    /** The synonym table: "a = b, c" (the same thing), "kind : member, member" (of that kind). */
+    record Synonyms(Map<String, List<String>> same, Map<String, List<String>> members) {
+
+        List<String> same(String word) {
+            return same.getOrDefault(word, List.of());
+        }
+
+        List<String> members(String word) {
+            return members.getOrDefault(word, members.getOrDefault(stem(word), List.of()));
+        }
+
+        static Synonyms load(String resource) {
+            Map<String, List<String>> same = new HashMap<>();
+            Map<String, List<String>> members = new HashMap<>();
+            try (InputStream in = Answers.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException(resource + " is missing from the jar");
+                }
+                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+                for (String line; (line = reader.readLine()) != null; ) {
+                    line = line.strip();
+                    if (line.isEmpty() || line.startsWith("#")) {
+                        continue;
+                    }
+                    boolean kind = line.indexOf(':') > 0 && (line.indexOf('=') < 0 || line.indexOf(':') < line.indexOf('='));
+                    String[] sides = line.split(kind ? ":" : "=", 2);
+                    String word = sides[0].strip();
+                    List<String> words = new ArrayList<>();
+                    for (String other : sides[1].split(",")) {
+                        if (!other.isBlank()) {
+                            words.add(other.strip());
+                        }
+                    }
+                    (kind ? members : same).merge(word, words, (a, b) -> {
+                        List<String> both = new ArrayList<>(a);
+                        both.addAll(b);
+                        return both;
+                    });
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new Synonyms(same, members);
+        }
+    }
+}
