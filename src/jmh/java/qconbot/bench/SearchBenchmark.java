@@ -46,6 +46,8 @@ import java.util.stream.Stream;
  *       mended (so every query pays for typo mending);</li>
  *   <li>nomatch: made-up words that match nothing and have no close word, the slowest path (every word is tried
  *       against the vocabulary and split in two).</li>
+ *   <li>question: "what does {a title word} say about {two words of one of its points}": the talk search plus the
+ *       ranking of the points of up to 8 talks (issue 12).</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -58,7 +60,7 @@ public class SearchBenchmark {
     @Param({"20", "1000", "10000"})
     public int talks;
 
-    @Param({"title", "multi", "typo", "nomatch"})
+    @Param({"title", "multi", "typo", "nomatch", "question"})
     public String mix;
 
     private Path folder;
@@ -116,6 +118,7 @@ public class SearchBenchmark {
                 }
                 case "typo" -> typo(bodyWord(talk, random), random);
                 case "nomatch" -> madeUp(random);
+                case "question" -> question(talk, random);
                 default -> throw new IllegalArgumentException("unknown mix " + mix);
             };
             if (query != null && fits(mix, search.search(query))) {
@@ -130,10 +133,25 @@ public class SearchBenchmark {
 
     private static boolean fits(String mix, TalkSearch.Result result) {
         return switch (mix) {
-            case "title", "multi" -> result.found() && result.corrections().isEmpty();
+            case "title", "multi", "question" -> result.found() && result.corrections().isEmpty();
             case "typo" -> result.found() && !result.corrections().isEmpty();
             default -> !result.found() && result.corrections().isEmpty();
         };
+    }
+
+    /** "what does {title word} say about {two words of one of its points}": a question as people ask it (issue 12). */
+    private static String question(Talk talk, Random random) {
+        String title = titleWord(talk, random);
+        List<Bullet> bullets = talk.bullets();
+        if (title == null || bullets.isEmpty()) {
+            return null;
+        }
+        List<String> words = words(bullets.get(random.nextInt(bullets.size())).text());
+        if (words.size() < 2) {
+            return null;
+        }
+        int at = random.nextInt(words.size() - 1);
+        return "what does " + title + " say about " + words.get(at) + " " + words.get(at + 1);
     }
 
     private static String titleWord(Talk talk, Random random) {
@@ -212,7 +230,7 @@ public class SearchBenchmark {
             Talks store = new Talks(db);
             store.sync(notes);
             TalkSearch search = new TalkSearch(db, store);
-            for (String mix : new String[]{"title", "multi", "typo", "nomatch"}) {
+            for (String mix : new String[]{"title", "multi", "typo", "nomatch", "question"}) {
                 List<String> queries = queries(notes, mix, search);
                 System.out.println(mix + ":");
                 for (String query : queries) {

@@ -40,7 +40,7 @@ public final class Answers {
             "does", "do", "did", "done", "doing", "can", "could", "should", "would", "will", "shall", "may", "might",
             "must", "they", "them", "their", "we", "us", "our", "you", "your", "i", "me", "my", "it", "its", "this",
             "that", "these", "those", "there", "here", "say", "says", "said", "tell", "talk", "talks", "speaker",
-            "from", "into", "than", "then", "has", "have", "had", "get", "got", "any", "some", "s", "t");
+            "from", "into", "than", "then", "has", "have", "had", "get", "got", "any", "some", "s", "t", "being", "am");
     /** Words that make the text a question rather than a title or a topic. */
     private static final Set<String> QUESTION_WORDS = Set.of(
             "what", "whats", "which", "who", "whom", "why", "when", "where", "how", "does", "do", "did", "is", "are",
@@ -139,20 +139,11 @@ public final class Answers {
         }
         List<Point> points = new ArrayList<>();
         for (Talk talk : talks) {
-            Set<String> context = new LinkedHashSet<>(stems(talk.title()));
-            context.addAll(stems(talk.speaker()));
-            context.addAll(stems(talk.day()));
-            Bullet parent = null;
-            for (Bullet bullet : talk.bullets()) {
-                if (bullet.depth() <= 1) {
-                    parent = null;
-                }
-                Point point = score(talk, bullet, parent, terms, context, hints, index);
+            Stemmed stemmed = index.stemmed(talk);
+            for (int i = 0; i < talk.bullets().size(); i++) {
+                Point point = score(talk, i, stemmed, terms, hints, index);
                 if (point != null) {
                     points.add(point);
-                }
-                if (bullet.depth() <= 1) {
-                    parent = bullet;
                 }
             }
         }
@@ -160,11 +151,45 @@ public final class Answers {
         return points;
     }
 
-    private static Point score(Talk talk, Bullet bullet, Bullet parent, List<Term> terms, Set<String> context,
-                               Hints hints, PointIndex index) {
-        List<String> own = stemList(bullet.text());
-        Set<String> ownSet = Set.copyOf(own);
-        Set<String> above = parent == null ? Set.of() : Set.copyOf(stems(parent.text()));
+    /**
+     * A talk's words as the ranking reads them, worked out once per talk and kept (see {@link PointIndex#stemmed}):
+     * each point's stems, the index of its parent (-1 for a top-level point), and the title, speaker and day.
+     */
+    record Stemmed(Talk talk, List<List<String>> own, List<Set<String>> ownSets, int[] parents, Set<String> context) {
+
+        static Stemmed of(Talk talk) {
+            List<List<String>> own = new ArrayList<>();
+            List<Set<String>> ownSets = new ArrayList<>();
+            int[] parents = new int[talk.bullets().size()];
+            int parent = -1;
+            for (int i = 0; i < talk.bullets().size(); i++) {
+                Bullet bullet = talk.bullets().get(i);
+                if (bullet.depth() <= 1) {
+                    parent = -1;
+                }
+                parents[i] = parent;
+                List<String> stems = stemList(bullet.text());
+                own.add(stems);
+                ownSets.add(Set.copyOf(stems));
+                if (bullet.depth() <= 1) {
+                    parent = i;
+                }
+            }
+            Set<String> context = new LinkedHashSet<>(stems(talk.title()));
+            context.addAll(stems(talk.speaker()));
+            context.addAll(stems(talk.day()));
+            return new Stemmed(talk, own, ownSets, parents, Set.copyOf(context));
+        }
+    }
+
+    private static Point score(Talk talk, int at, Stemmed stemmed, List<Term> terms, Hints hints, PointIndex index) {
+        Bullet bullet = talk.bullets().get(at);
+        List<String> own = stemmed.own().get(at);
+        Set<String> ownSet = stemmed.ownSets().get(at);
+        int parentAt = stemmed.parents()[at];
+        Bullet parent = parentAt < 0 ? null : talk.bullets().get(parentAt);
+        Set<String> above = parentAt < 0 ? Set.of() : stemmed.ownSets().get(parentAt);
+        Set<String> context = stemmed.context();
         // A point longer than twice the average counts as twice the average: one line of notes that runs long is
         // usually the detailed answer, not a diluted one.
         double length = Math.min(own.size(), 2 * index.averageLength());
@@ -347,6 +372,30 @@ public final class Answers {
 
         double averageLength() {
             return averageLength;
+        }
+
+        /** The most talks whose words are kept: a few MB at 10,000-talk notes, all of one conference's. */
+        private static final int KEPT = 4096;
+        private final Map<String, Stemmed> kept = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Stemmed> eldest) {
+                return size() > KEPT;
+            }
+        };
+
+        /** A talk's words, kept while the talk read from the notes is the same one (a reload makes new ones). */
+        Stemmed stemmed(Talk talk) {
+            synchronized (kept) {
+                Stemmed stemmed = kept.get(talk.key());
+                if (stemmed != null && stemmed.talk() == talk) {
+                    return stemmed;
+                }
+            }
+            Stemmed stemmed = Stemmed.of(talk);
+            synchronized (kept) {
+                kept.put(talk.key(), stemmed);
+            }
+            return stemmed;
         }
     }
 

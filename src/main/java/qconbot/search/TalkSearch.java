@@ -197,10 +197,12 @@ public final class TalkSearch {
         List<String> telling = worthRanking(forTalks, vocabulary);
         List<String> anywhere = telling.isEmpty() ? forTalks : telling;
         String everything = telling.isEmpty() ? EVERYTHING_UNRANKED : EVERYTHING;
-        if (ids.size() < wanted) {
+        // The next tier only when too few talks were found for a reply (each tier is a full-text query, the cost
+        // of a search); a question then ranks the points of all the talks those tiers gave, up to `wanted`.
+        if (ids.size() < MAX_RESULTS) {
             ids.addAll(matching(everything, terms(anywhere, " AND ")));
         }
-        if (ids.size() < wanted && anywhere.size() > 1) {
+        if (ids.size() < MAX_RESULTS && anywhere.size() > 1) {
             ids.addAll(matching(everything, terms(anywhere, " OR ")));
         }
         List<Talk> found = talks.byIds(new ArrayList<>(ids).subList(0, Math.min(wanted, ids.size())));
