@@ -228,7 +228,7 @@ public final class Messages {
         blocks.addAll(summary(talk, MAX_BLOCKS - 4 - digestBlocks.size()));
         blocks.add(divider());
         blocks.addAll(digestBlocks);
-        return new Reply(escape(talk.title()) + " — talk of the day", blocks);
+        return new Reply(escape(talk.name()) + " — talk of the day", blocks);
     }
 
     /** /qcon today: the talk posted today, or the next one due. */
@@ -334,7 +334,7 @@ public final class Messages {
     /** Header, details, key points (at most as many sections as fit in {@code room} blocks), and the source. */
     private static List<LayoutBlock> summary(Talk talk, int maxBlocks) {
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(header(h -> h.text(plainText(clip(escape(talk.title()), MAX_HEADER)))));
+        blocks.add(header(h -> h.text(plainText(clip(escape(talk.name()), MAX_HEADER)))));
         blocks.add(context(c -> c.elements(List.of(markdownText(escape(details(talk)))))));
         List<String> sections = keyPoints(talk.bullets());
         int room = Math.max(1, maxBlocks - 3);
@@ -357,7 +357,7 @@ public final class Messages {
      */
     private static List<LayoutBlock> answered(Talk talk, List<Answers.Point> answers) {
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(header(h -> h.text(plainText(clip(escape(talk.title()), MAX_HEADER)))));
+        blocks.add(header(h -> h.text(plainText(clip(escape(talk.name()), MAX_HEADER)))));
         blocks.add(context(c -> c.elements(List.of(markdownText(escape(details(talk)))))));
         for (Answers.Point point : answers) {
             String text = clip(pointText(point), MAX_SECTION);
@@ -478,7 +478,7 @@ public final class Messages {
     }
 
     private static String fallback(Talk talk) {
-        return escape(talk.title() + " — " + details(talk));
+        return escape(talk.name() + " — " + details(talk));
     }
 
     /** Cuts text to a length, with an ellipsis, never inside an escape such as "&amp;". */

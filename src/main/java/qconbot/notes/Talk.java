@@ -28,6 +28,17 @@ public record Talk(String key, String source, String conference, String day, int
         return title.toLowerCase(java.util.Locale.ROOT).contains("keynote");
     }
 
+    /**
+     * The title as shown on its own, in a header or a message's text: a keynote gets its day, "keynote (Day 2)",
+     * since a conference has one a day and three talks called "keynote" cannot be told apart otherwise.
+     */
+    public String name() {
+        if (!isKeynote() || day.isEmpty() || title.toLowerCase(java.util.Locale.ROOT).contains(day.toLowerCase(java.util.Locale.ROOT))) {
+            return title;
+        }
+        return title + " (" + day + ")";
+    }
+
     public List<Bullet> internalLines() {
         return bullets.stream().filter(Bullet::isInternal).toList();
     }

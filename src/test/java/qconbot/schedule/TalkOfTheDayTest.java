@@ -144,7 +144,7 @@ class TalkOfTheDayTest {
         assertTrue(posts.size() >= 3, "posts: " + posts);
         assertEachSlotOnce(posts);
         List<String> titles = headers();
-        assertEquals("keynote", titles.get(0), "the rotation starts with Day 1's keynote");
+        assertEquals("keynote (Day 1)", titles.get(0), "the rotation starts with Day 1's keynote, named with its day");
         assertEquals(titles.size(), new HashSet<>(titles.subList(1, titles.size())).size() + 1, "no talk twice in a round: " + titles);
         JsonNode blocks = JSON.readTree(slack.calls("chat.postMessage").get(0).form().get("blocks"));
         assertEquals("header", blocks.get(0).path("type").asText());
@@ -247,7 +247,7 @@ class TalkOfTheDayTest {
         assertTrue(schedule.contains("<#C0DIGEST>") && schedule.contains("at 09:30 every day between Monday and Friday")
                 && schedule.contains("*Last post:* none yet") && schedule.contains("*Next:* <!date^"), schedule);
         String today = command(bot, "today", "U0ANN");
-        assertTrue(today.contains("\"text\":\"keynote\"") && today.contains("Next talk of the day, due"), today);
+        assertTrue(today.contains("\"text\":\"keynote (Day 1)\"") && today.contains("Next talk of the day, due"), today);
         String digest = command(bot, "digest", "U0ANN");
         assertTrue(digest.contains("\"response_type\":\"ephemeral\"") && digest.contains("Preview of the post due")
                 && digest.contains("Action items:* 7 open"), digest);
