@@ -59,6 +59,7 @@ import java.util.concurrent.locks.LockSupport;
  *               --seed 42 --run N --error-marker TEXT (a 200 whose body has TEXT counts as an error)
  *               --threads true (also the target's CPU per request by thread, from /proc/PID/task)
  *               --texts "a|b" (for experiments: texts drawn evenly from these instead of the realistic mix)
+ *               --mix questions (texts drawn evenly from 16 questions, issue 12)
  *               --slow N --idle M (issue 11: during the whole run, N connections trickle a request a byte a second,
  *               half its headers and half a body after whole headers, reconnecting when cut; M more connect and
  *               send nothing)
@@ -77,6 +78,13 @@ public final class LoadGen {
     static final List<String> TYPOS = List.of("quarkas", "delegaton", "monzzo", "microfrontends", "contaners",
             "monolths", "moniterring", "enginering culture");
     static final List<String> NO_MATCH = List.of("xyzzy plugh", "blockchain nft", "lorem ipsum dolor", "zzqv");
+    /** --mix questions (issue 12): questions as people ask them, answered point by point. */
+    static final List<String> QUESTIONS = List.of("what language does monzo use", "why did monzo pick cassandra",
+            "what problem does quarkus solve", "what is CDS", "what did sam newman say about release trains",
+            "what does monzo use for tracing", "which database does tesla use", "how big are monzo's services",
+            "what is nemawashi", "how much memory does quarkus use", "what is the strangler pattern",
+            "how should we measure delivery", "wich book did the day 2 keynote recomend",
+            "what does tesla use for service communication", "what is heimdall", "who owns a service at monzo");
 
     static final long CLK_TCK = Long.getLong("clk.tck", 100); // USER_HZ; `getconf CLK_TCK` is 100 on Linux
 
@@ -262,8 +270,11 @@ public final class LoadGen {
 
         Client client = new Client(port, secret, timeoutMs, marker, options.get("path", "/slack/events"));
         Attack attack = new Attack(port, options.intOpt("slow", 0), options.intOpt("idle", 0));
-        String[] texts = options.get("texts", null) == null ? mix(total, options.longOpt("seed", 42))
-                : uniform(total, options.get("texts", null).split("\\|"), options.longOpt("seed", 42));
+        String[] texts = options.get("texts", null) != null
+                ? uniform(total, options.get("texts", null).split("\\|"), options.longOpt("seed", 42))
+                : "questions".equals(options.get("mix", null))
+                ? uniform(total, QUESTIONS.toArray(String[]::new), options.longOpt("seed", 42))
+                : mix(total, options.longOpt("seed", 42));
         long[] latencies = new long[total];
         String[] outcomes = new String[total]; // null: still unanswered
         ThreadPoolExecutor workers = new ThreadPoolExecutor(0, 1024, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
