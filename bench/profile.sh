@@ -48,7 +48,7 @@ say "profiling $target: $RATE requests/s, ${WARMUP}s warm-up + ${DURATION}s; loa
 {
     env "${envs[@]}" timeout $((WARMUP + DURATION + 120)) java "${loadgen_jvm[@]}" -cp "$classes" LoadGen run \
         --target "$target" --port "$port" --secret "$secret" --rate "$RATE" --warmup "$WARMUP" --duration "$DURATION" \
-        --error-marker "something went wrong on my side" --threads true "${loadgen_extra[@]}" --at-end "$at_end" \
+        --error-marker "something went wrong on my side" --threads true "${loadgen_extra[@]}" ${LOADGEN_ARGS:-} --at-end "$at_end" \
         --log "$work/logs/$target-profile.log" -- "${cmd[@]}"
     if [[ -s $recording ]]; then
         echo

@@ -137,11 +137,20 @@ public final class Answers {
         for (String word : words) {
             terms.add(term(word, hints.about().contains(word) ? ABOUT : 1.0));
         }
+        List<Stemmed> stemmed = talks.stream().map(index::stemmed).toList();
+        // A typed word of five letters or more also finds longer words it begins ("motivat" finds "motivation"):
+        // which ones, worked out once over these talks' words, not once per point. Synonyms match exactly.
+        Map<String, List<String>> forms = new HashMap<>();
+        for (Term term : terms) {
+            for (String typed : term.alternatives().get(0)) {
+                forms.computeIfAbsent(typed, stem -> formsOf(stem, stemmed));
+            }
+        }
         List<Point> points = new ArrayList<>();
-        for (Talk talk : talks) {
-            Stemmed stemmed = index.stemmed(talk);
+        for (Stemmed talkStems : stemmed) {
+            Talk talk = talkStems.talk();
             for (int i = 0; i < talk.bullets().size(); i++) {
-                Point point = score(talk, i, stemmed, terms, hints, index);
+                Point point = score(talk, i, talkStems, terms, forms, hints, index);
                 if (point != null) {
                     points.add(point);
                 }
@@ -182,7 +191,31 @@ public final class Answers {
         }
     }
 
-    private static Point score(Talk talk, int at, Stemmed stemmed, List<Term> terms, Hints hints, PointIndex index) {
+    /** The stem itself, then the longer stems of these talks that begin with it (for a stem of five letters or more). */
+    private static List<String> formsOf(String stem, List<Stemmed> talks) {
+        Set<String> forms = new LinkedHashSet<>();
+        forms.add(stem);
+        if (stem.length() >= 5) {
+            for (Stemmed talk : talks) {
+                for (Set<String> point : talk.ownSets()) {
+                    for (String other : point) {
+                        if (other.startsWith(stem)) {
+                            forms.add(other);
+                        }
+                    }
+                }
+                for (String other : talk.context()) {
+                    if (other.startsWith(stem)) {
+                        forms.add(other);
+                    }
+                }
+            }
+        }
+        return List.copyOf(forms);
+    }
+
+    private static Point score(Talk talk, int at, Stemmed stemmed, List<Term> terms, Map<String, List<String>> forms,
+                               Hints hints, PointIndex index) {
         Bullet bullet = talk.bullets().get(at);
         List<String> own = stemmed.own().get(at);
         Set<String> ownSet = stemmed.ownSets().get(at);
@@ -203,15 +236,16 @@ public final class Answers {
             for (int i = 0; i < term.alternatives().size(); i++) {
                 List<String> alternative = term.alternatives().get(i);
                 double weight = term.weights().get(i);
-                List<String> found = find(ownSet, alternative);
+                Map<String, List<String>> prefixes = i == 0 ? forms : Map.of();
+                List<String> found = find(ownSet, alternative, prefixes);
                 if (found != null) {
                     best = Math.max(best, weight * index.idf(found) * lengthFactor);
                     answers = true;
                     matched.addAll(found);
-                } else if ((found = find(above, alternative)) != null) {
+                } else if ((found = find(above, alternative, prefixes)) != null) {
                     best = Math.max(best, PARENT * weight * index.idf(found));
                     answers = true;
-                } else if ((found = find(context, alternative)) != null) {
+                } else if ((found = find(context, alternative, prefixes)) != null) {
                     best = Math.max(best, TALK * weight * index.idf(found));
                 }
             }
@@ -251,29 +285,22 @@ public final class Answers {
     }
 
     /**
-     * The stems of {@code stems} that match every stem of {@code wanted}, or null: the same stem, or for a stem of
-     * five letters or more, one that starts with it ("motivat" finds "motivation").
+     * The stems of {@code stems} that match every stem of {@code wanted}, or null: the same stem, or one of its
+     * longer forms in {@code forms} (see {@link #formsOf}).
      */
-    private static List<String> find(Set<String> stems, List<String> wanted) {
+    private static List<String> find(Set<String> stems, List<String> wanted, Map<String, List<String>> forms) {
         List<String> found = new ArrayList<>(wanted.size());
         for (String stem : wanted) {
-            if (stems.contains(stem)) {
-                found.add(stem);
-                continue;
-            }
-            String longer = null;
-            if (stem.length() >= 5) {
-                for (String candidate : stems) {
-                    if (candidate.startsWith(stem)) {
-                        longer = candidate;
-                        break;
-                    }
+            String match = stems.contains(stem) ? stem : null;
+            for (String form : forms.getOrDefault(stem, List.of())) {
+                if (match == null && stems.contains(form)) {
+                    match = form;
                 }
             }
-            if (longer == null) {
+            if (match == null) {
                 return null;
             }
-            found.add(longer);
+            found.add(match);
         }
         return found;
     }

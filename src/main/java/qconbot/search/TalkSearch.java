@@ -56,7 +56,7 @@ public final class TalkSearch {
             }
             Answers.Point top = points.get(0);
             return points.stream()
-                    .filter(point -> point.talk().equals(top.talk()) && point.score() >= top.score() * 0.75)
+                    .filter(point -> point.talk().key().equals(top.talk().key()) && point.score() >= top.score() * 0.75)
                     .limit(3)
                     .toList();
         }
@@ -64,7 +64,7 @@ public final class TalkSearch {
         /** The best point of another talk, or null when it has none that comes near the answer's. */
         public Answers.Point bestPointOf(Talk talk) {
             double enough = points.isEmpty() ? 0 : points.get(0).score() / 2;
-            return points.stream().filter(point -> point.talk().equals(talk) && point.score() >= enough)
+            return points.stream().filter(point -> point.talk().key().equals(talk.key()) && point.score() >= enough)
                     .findFirst().orElse(null);
         }
 
@@ -215,10 +215,11 @@ public final class TalkSearch {
                     true, List.of());
         }
         // The talk of the best point first, then the others in the order of their best points, then the rest.
-        LinkedHashSet<Talk> order = new LinkedHashSet<>();
-        ranked.forEach(point -> order.add(point.talk()));
-        order.addAll(found);
-        List<Talk> best = new ArrayList<>(order).subList(0, Math.min(MAX_RESULTS, order.size()));
+        // (by key: a talk record's own equals and hashCode walk all its points)
+        Map<String, Talk> order = new LinkedHashMap<>();
+        ranked.forEach(point -> order.putIfAbsent(point.talk().key(), point.talk()));
+        found.forEach(talk -> order.putIfAbsent(talk.key(), talk));
+        List<Talk> best = new ArrayList<>(order.values()).subList(0, Math.min(MAX_RESULTS, order.size()));
         return new Result(query, words, corrections, unknown, best, true, ranked);
     }
 
