@@ -19,7 +19,8 @@ public enum Verb {
     //      words typed         usage after /qcon       help line                                            from
     HELP(List.of("help", "?"), "help", "this message.", From.COMMAND, From.MENTION),
     SEARCH(List.of(), "<words>", "the best-matching talk, e.g. `/qcon monzo` or `/qcon java containers`."
-            + " Typos, plurals and partial words are fine.", From.COMMAND),
+            + " Typos, plurals and partial words are fine. Ask a question (`/qcon why did monzo pick cassandra`)"
+            + " and the points that answer it come first.", From.COMMAND),
     TALKS(List.of("talks", "agenda"), "talks [day N]", "the agenda, by day and time; `/qcon talks day 2` lists one day.",
             From.COMMAND),
     ACTIONS(List.of("actions"), "actions [mine | all | A3]", "the [INTERNAL] action items still to do; yours, all of"
