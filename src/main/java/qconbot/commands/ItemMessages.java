@@ -115,7 +115,7 @@ public final class ItemMessages {
             String done = clip(text.toString(), Messages.MAX_SECTION);
             blocks.add(section(s -> s.text(markdownText(done))));
         }
-        return new Reply(item.ref() + ": " + escape(clip(item.text(), 200)), blocks);
+        return new Reply(item.ref() + ": " + escape(clip(item.shown(), 200)), blocks);
     }
 
     /** The two blocks of an item: what it is and where it stands, then the buttons its state allows. */
@@ -152,7 +152,7 @@ public final class ItemMessages {
     /** "*A3* · claimed by @ann · we should look for dead code / from Java in containers, Day 3 · 2 replies". */
     public static String describe(ActionItem item) {
         StringBuilder text = new StringBuilder("*").append(item.ref()).append("* · ").append(standing(item))
-                .append("\n").append(escape(clip(item.text(), 1500)))
+                .append("\n").append(escape(clip(item.shown(), 1500)))
                 .append("\n_from_ ").append(escape(item.talkTitle()));
         if (!item.day().isEmpty()) {
             text.append(", ").append(escape(item.day()));
@@ -234,7 +234,7 @@ public final class ItemMessages {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(section(s -> s.text(markdownText(who(by) + " assigned you an action item from the QCon notes."))));
         blocks.addAll(itemBlocks(item, Surface.DM, item.owner()));
-        return new Reply(who(by) + " assigned you " + item.ref() + ": " + escape(clip(item.text(), 200)), blocks);
+        return new Reply(who(by) + " assigned you " + item.ref() + ": " + escape(clip(item.shown(), 200)), blocks);
     }
 
     /** The message in a channel whose thread is the item's discussion. */
@@ -243,7 +243,7 @@ public final class ItemMessages {
         blocks.add(section(s -> s.text(markdownText(":speech_balloon: " + who(startedBy) + " started a discussion of "
                 + item.ref() + ". Reply in this thread; mention me here with `claim`, `done`, `assign @someone` or `status`."))));
         blocks.addAll(itemBlocks(item, Surface.POST, startedBy));
-        return new Reply("Discussion of " + item.ref() + ": " + escape(clip(item.text(), 200)), blocks);
+        return new Reply("Discussion of " + item.ref() + ": " + escape(clip(item.shown(), 200)), blocks);
     }
 
     /** A DM or discussion post drawn again after a click: its first block as it was, then the item as it is now. */
@@ -251,7 +251,7 @@ public final class ItemMessages {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(intro);
         blocks.addAll(itemBlocks(item, surface, user));
-        return new Reply(item.ref() + ": " + escape(clip(item.text(), 200)), blocks);
+        return new Reply(item.ref() + ": " + escape(clip(item.shown(), 200)), blocks);
     }
 
     /** The digest under the talk of the day: counts, then what moved since the last one. One screen, at most. */
@@ -262,18 +262,18 @@ public final class ItemMessages {
         blocks.add(section(s -> s.text(markdownText(counts))));
         if (!digest.newReplies().isEmpty()) {
             String text = "*New in the threads*\n" + lines(digest.newReplies(),
-                    item -> item.ref() + " " + escape(clip(item.text(), 80)) + threadLinks(item));
+                    item -> item.ref() + " " + escape(clip(item.shown(), 80)) + threadLinks(item));
             blocks.add(section(s -> s.text(markdownText(clip(text, Messages.MAX_SECTION)))));
         }
         if (!digest.stale().isEmpty()) {
             String text = "*Quiet for " + staleDays + "+ days*\n" + lines(digest.stale(),
-                    item -> item.ref() + " " + escape(clip(item.text(), 80)) + " · " + who(item.owner())
+                    item -> item.ref() + " " + escape(clip(item.shown(), 80)) + " · " + who(item.owner())
                             + ", claimed " + date(item.changedAt()));
             blocks.add(section(s -> s.text(markdownText(clip(text, Messages.MAX_SECTION)))));
         }
         if (!digest.doneSince().isEmpty()) {
             String text = ":tada: *Done" + (digest.since() == null ? "" : " since the last digest") + "*\n"
-                    + lines(digest.doneSince(), item -> item.ref() + " " + escape(clip(item.text(), 80)) + " · " + who(item.owner()));
+                    + lines(digest.doneSince(), item -> item.ref() + " " + escape(clip(item.shown(), 80)) + " · " + who(item.owner()));
             blocks.add(section(s -> s.text(markdownText(clip(text, Messages.MAX_SECTION)))));
         }
         return blocks;

@@ -47,13 +47,26 @@ public final class ActionItems {
                          Instant lastReplyAt) {
     }
 
+    /** @param parent the point the item's line sits under in the notes, or null when it is a top-level line */
     public record ActionItem(long id, String text, String talkKey, String talkTitle, String day, String source,
                              int line, boolean inNotes, State state, String owner, String assignedBy,
-                             Instant changedAt, List<Thread> threads) {
+                             Instant changedAt, List<Thread> threads, String parent) {
+
+        public ActionItem(long id, String text, String talkKey, String talkTitle, String day, String source, int line,
+                          boolean inNotes, State state, String owner, String assignedBy, Instant changedAt,
+                          List<Thread> threads) {
+            this(id, text, talkKey, talkTitle, day, source, line, inNotes, state, owner, assignedBy, changedAt,
+                    threads, null);
+        }
 
         /** What people type: "A3". */
         public String ref() {
             return "A" + id;
+        }
+
+        /** The item as shown on its own: under its parent, "ran incident workshops → like our clinics". */
+        public String shown() {
+            return parent == null ? text : parent + " → " + text;
         }
     }
 
@@ -383,7 +396,7 @@ public final class ActionItems {
         return new ActionItem(id, row.getString("text"), row.getString("talk_key"), row.getString("title"),
                 row.getString("day"), row.getString("source"), row.getInt("line"), row.getInt("in_notes") == 1,
                 state(row.getString("state")), row.getString("owner"), row.getString("assigned_by"),
-                changedAt == null ? null : Instant.parse(changedAt), threads);
+                changedAt == null ? null : Instant.parse(changedAt), threads, row.getString("parent"));
     }
 
     private static Thread thread(Connection connection, ResultSet row) throws SQLException {

@@ -48,7 +48,8 @@ public final class Db implements AutoCloseable {
             "V2__action_items.sql",
             "V3__talk_of_the_day.sql",
             "V4__fixed_width_times.sql",
-            "V5__title_search.sql");
+            "V5__title_search.sql",
+            "V6__item_context.sql");
 
     /** How long a write waits for our own lock, then for SQLite's: together about Slack's patience, halved. */
     static final Duration WAIT_FOR_OUR_TURN = Duration.ofMillis(500);

@@ -92,14 +92,24 @@ public final class Talks {
                     writer.indexForSearch(id, talk);
                     talkCount++;
                     talksKept += existing != null ? 1 : 0;
-                    for (Bullet line : talk.internalLines()) {
-                        String key = internalLineKey(talk, line);
-                        if (writer.updateInternalLine(key, line)) {
-                            linesKept++;
-                        } else {
-                            writer.insertInternalLine(id, key, line);
+                    Bullet parent = null;
+                    for (Bullet line : talk.bullets()) {
+                        if (line.depth() <= 1) {
+                            parent = null;
                         }
-                        lineCount++;
+                        if (line.isInternal()) {
+                            String key = internalLineKey(talk, line);
+                            String context = parent == null ? null : parent.text();
+                            if (writer.updateInternalLine(key, line, context)) {
+                                linesKept++;
+                            } else {
+                                writer.insertInternalLine(id, key, line, context);
+                            }
+                            lineCount++;
+                        }
+                        if (line.depth() <= 1) {
+                            parent = line;
+                        }
                     }
                 }
             }
@@ -148,9 +158,9 @@ public final class Talks {
                         "INSERT INTO talk_search (rowid, title, speaker, body) VALUES (?, ?, ?, ?)");
                 indexTitle = prepare(connection, "INSERT INTO title_search (rowid, title, speaker) VALUES (?, ?, ?)");
                 updateInternalLine = prepare(connection,
-                        "UPDATE action_items SET text = ?, line = ?, in_notes = 1 WHERE key = ?");
+                        "UPDATE action_items SET text = ?, line = ?, parent = ?, in_notes = 1 WHERE key = ?");
                 insertInternalLine = prepare(connection,
-                        "INSERT INTO action_items (key, talk_id, text, line, in_notes) VALUES (?, ?, ?, ?, 1)");
+                        "INSERT INTO action_items (key, talk_id, text, line, parent, in_notes) VALUES (?, ?, ?, ?, ?, 1)");
             } catch (SQLException e) {
                 close();
                 throw e;
@@ -239,18 +249,21 @@ public final class Talks {
         }
 
         /** Updates the item with this key, if there is one (its talk_id stays: the key holds the talk's key). */
-        boolean updateInternalLine(String key, Bullet line) throws SQLException {
+        boolean updateInternalLine(String key, Bullet line, String parent) throws SQLException {
             updateInternalLine.setString(1, line.text());
             updateInternalLine.setInt(2, line.line());
-            updateInternalLine.setString(3, key);
+            updateInternalLine.setString(3, parent);
+            updateInternalLine.setString(4, key);
             return updateInternalLine.executeUpdate() > 0;
         }
 
-        void insertInternalLine(long talkId, String key, Bullet line) throws SQLException {
+        /** @param parent the text of the point the line sits under, or null for a top-level line */
+        void insertInternalLine(long talkId, String key, Bullet line, String parent) throws SQLException {
             insertInternalLine.setString(1, key);
             insertInternalLine.setLong(2, talkId);
             insertInternalLine.setString(3, line.text());
             insertInternalLine.setInt(4, line.line());
+            insertInternalLine.setString(5, parent);
             insertInternalLine.executeUpdate();
         }
 

@@ -85,6 +85,7 @@ class TalksTest {
         db.run(connection -> {
             try (var statement = connection.createStatement()) {
                 statement.execute("DROP TABLE title_search");
+                statement.execute("ALTER TABLE action_items DROP COLUMN parent"); // version 6's
                 statement.execute("UPDATE schema_version SET version = 4");
             }
         });
@@ -236,5 +237,18 @@ class TalksTest {
             assertFalse(ids.isEmpty());
             return ids;
         });
+    }
+
+    @Test
+    void an_internal_sub_point_keeps_the_point_it_sits_under_as_its_context() throws Exception {
+        talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped)));
+        ActionItems items = new ActionItems(db, java.time.Clock.systemUTC(), java.util.Set.of());
+        List<ActionItems.ActionItem> all = items.list(ActionItems.View.ALL, null);
+        ActionItems.ActionItem clinics = all.stream().filter(item -> item.text().equals("like our clinics")).findFirst().orElseThrow();
+        assertEquals("ran incident workshops", clinics.parent());
+        assertEquals("ran incident workshops → like our clinics", clinics.shown());
+        ActionItems.ActionItem deadCode = all.stream().filter(item -> item.text().equals("we should look for dead code")).findFirst().orElseThrow();
+        assertEquals(null, deadCode.parent(), "a top-level line has no parent");
+        assertEquals("we should look for dead code", deadCode.shown());
     }
 }
