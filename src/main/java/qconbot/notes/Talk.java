@@ -39,6 +39,23 @@ public record Talk(String key, String source, String conference, String day, int
         return title + " (" + day + ")";
     }
 
+    /**
+     * For each bullet, the index of the top-level point it sits under, or -1 for a top-level one: a sub-point
+     * ("like our clinics") makes sense only under its parent ("ran incident workshops").
+     */
+    public int[] parents() {
+        int[] parents = new int[bullets.size()];
+        int parent = -1;
+        for (int i = 0; i < bullets.size(); i++) {
+            boolean topLevel = bullets.get(i).depth() <= 1;
+            parents[i] = topLevel ? -1 : parent;
+            if (topLevel) {
+                parent = i;
+            }
+        }
+        return parents;
+    }
+
     public List<Bullet> internalLines() {
         return bullets.stream().filter(Bullet::isInternal).toList();
     }

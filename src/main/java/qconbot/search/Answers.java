@@ -169,25 +169,15 @@ public final class Answers {
         static Stemmed of(Talk talk) {
             List<List<String>> own = new ArrayList<>();
             List<Set<String>> ownSets = new ArrayList<>();
-            int[] parents = new int[talk.bullets().size()];
-            int parent = -1;
-            for (int i = 0; i < talk.bullets().size(); i++) {
-                Bullet bullet = talk.bullets().get(i);
-                if (bullet.depth() <= 1) {
-                    parent = -1;
-                }
-                parents[i] = parent;
+            for (Bullet bullet : talk.bullets()) {
                 List<String> stems = stemList(bullet.text());
                 own.add(stems);
                 ownSets.add(Set.copyOf(stems));
-                if (bullet.depth() <= 1) {
-                    parent = i;
-                }
             }
             Set<String> context = new LinkedHashSet<>(stems(talk.title()));
             context.addAll(stems(talk.speaker()));
             context.addAll(stems(talk.day()));
-            return new Stemmed(talk, own, ownSets, parents, Set.copyOf(context));
+            return new Stemmed(talk, own, ownSets, talk.parents(), Set.copyOf(context));
         }
     }
 

@@ -92,24 +92,20 @@ public final class Talks {
                     writer.indexForSearch(id, talk);
                     talkCount++;
                     talksKept += existing != null ? 1 : 0;
-                    Bullet parent = null;
-                    for (Bullet line : talk.bullets()) {
-                        if (line.depth() <= 1) {
-                            parent = null;
+                    int[] parents = talk.parents();
+                    for (int i = 0; i < parents.length; i++) {
+                        Bullet line = talk.bullets().get(i);
+                        if (!line.isInternal()) {
+                            continue;
                         }
-                        if (line.isInternal()) {
-                            String key = internalLineKey(talk, line);
-                            String context = parent == null ? null : parent.text();
-                            if (writer.updateInternalLine(key, line, context)) {
-                                linesKept++;
-                            } else {
-                                writer.insertInternalLine(id, key, line, context);
-                            }
-                            lineCount++;
+                        String key = internalLineKey(talk, line);
+                        String parent = parents[i] < 0 ? null : talk.bullets().get(parents[i]).text();
+                        if (writer.updateInternalLine(key, line, parent)) {
+                            linesKept++;
+                        } else {
+                            writer.insertInternalLine(id, key, line, parent);
                         }
-                        if (line.depth() <= 1) {
-                            parent = line;
-                        }
+                        lineCount++;
                     }
                 }
             }
