@@ -33,7 +33,13 @@ public record Talk(String key, String source, String conference, String day, int
      * since a conference has one a day and three talks called "keynote" cannot be told apart otherwise.
      */
     public String name() {
-        if (!isKeynote() || day.isEmpty() || title.toLowerCase(java.util.Locale.ROOT).contains(day.toLowerCase(java.util.Locale.ROOT))) {
+        return name(title, day);
+    }
+
+    /** {@link #name()} for a talk known by its title and day label, e.g. from a row that names it. */
+    public static String name(String title, String day) {
+        String lower = title.toLowerCase(java.util.Locale.ROOT);
+        if (!lower.contains("keynote") || day == null || day.isEmpty() || lower.contains(day.toLowerCase(java.util.Locale.ROOT))) {
             return title;
         }
         return title + " (" + day + ")";

@@ -22,6 +22,7 @@ public final class DailyPosts {
 
     public enum State { PENDING, POSTED, FAILED, EXPIRED }
 
+    /** One fire time's post; {@code talkTitle} is the talk's name as shown, a keynote with its day. */
     public record Post(String slot, Instant fireAt, String channel, long talkId, String talkKey, String talkTitle,
                        State state, int attempts, String ts, String error, Instant finishedAt) {
     }
@@ -215,7 +216,7 @@ public final class DailyPosts {
 
     private static Optional<Post> find(Connection connection, String slot) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT p.*, t.key AS talk_key, t.title FROM scheduled_posts p JOIN talks t ON t.id = p.talk_id
+                SELECT p.*, t.key AS talk_key, t.title, t.day AS talk_day FROM scheduled_posts p JOIN talks t ON t.id = p.talk_id
                 WHERE p.slot = ?""")) {
             select.setString(1, slot);
             try (ResultSet row = select.executeQuery()) {
@@ -224,7 +225,8 @@ public final class DailyPosts {
                 }
                 String finished = row.getString("finished_at");
                 return Optional.of(new Post(row.getString("slot"), Instant.parse(row.getString("fire_at")),
-                        row.getString("channel"), row.getLong("talk_id"), row.getString("talk_key"), row.getString("title"),
+                        row.getString("channel"), row.getLong("talk_id"), row.getString("talk_key"),
+                        Talk.name(row.getString("title"), row.getString("talk_day")),
                         State.valueOf(row.getString("state").toUpperCase(java.util.Locale.ROOT)), row.getInt("attempts"),
                         row.getString("ts"), row.getString("error"), finished == null ? null : Instant.parse(finished)));
             }

@@ -261,11 +261,11 @@ class TalkOfTheDayTest {
         assertTrue(command(bot, "post-now", "U0ANN").contains("Only admins"));
         assertTrue(command(bot, "post-now", "U0ADMIN").contains("Posting the next talk of the day now"));
         JsonNode told = slack.await("respond/cmd", 1, FakeSlackApi.seconds(10)).get(0).json();
-        assertTrue(told.path("text").asText().contains("Posted *keynote* to <#C0DIGEST>"), told.toString());
+        assertTrue(told.path("text").asText().contains("Posted *keynote (Day 1)* to <#C0DIGEST>"), told.toString());
         assertEquals(1, digestPosts().size());
         String today = command(bot, "today", "U0ANN");
         assertTrue(today.contains("Today's talk of the day, posted"), today);
-        assertTrue(command(bot, "schedule", "U0ANN").contains("*keynote*, posted"));
+        assertTrue(command(bot, "schedule", "U0ANN").contains("*keynote (Day 1)*, posted"));
     }
 
     @Test

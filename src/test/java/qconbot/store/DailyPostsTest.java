@@ -126,7 +126,7 @@ class DailyPostsTest {
         assertEquals(CHANNEL, post.channel());
         assertEquals(State.PENDING, post.state());
         assertEquals(FIRST_TALK, post.talkKey());
-        assertEquals("keynote", post.talkTitle());
+        assertEquals("keynote (Day 1)", post.talkTitle(), "a keynote is named with its day");
         assertEquals(0, post.attempts());
         assertNull(post.ts());
         assertNull(post.finishedAt());
