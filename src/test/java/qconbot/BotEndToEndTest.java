@@ -179,6 +179,49 @@ class BotEndToEndTest {
     }
 
     @Test
+    void a_long_talk_shows_its_telling_points_and_show_all_redraws_it_with_every_point() throws Exception {
+        JsonNode reply = JSON.readTree(requests.command("monzo").body());
+        int shown = points(reply.path("blocks"));
+        assertTrue(shown >= 6 && shown < 23, "a few of the 23 points: " + shown);
+        JsonNode showAll = reply.findValues("elements").stream().flatMap(elements -> java.util.stream.StreamSupport.stream(elements.spliterator(), false))
+                .filter(element -> element.path("action_id").asText().equals("show_all_points")).findFirst().orElseThrow();
+        assertEquals("Show all 23 points", showAll.path("text").path("text").asText());
+
+        HttpResponse<String> ack = requests.click("show_all_points", showAll.path("value").asText(), slack.responseUrl("all-1"));
+
+        assertEquals(200, ack.statusCode());
+        JsonNode message = slack.await("respond/all-1", 1, FakeSlackApi.seconds(5)).get(0).json();
+        assertTrue(message.path("replace_original").asBoolean(), "redrawn in place");
+        assertEquals("microservices at Monzo", message.path("blocks").get(0).path("text").path("text").asText());
+        assertEquals(23, points(message.path("blocks")));
+        assertFalse(message.toString().contains("show_all_points"), "no second Show all");
+    }
+
+    @Test
+    void a_talk_names_the_talks_that_share_its_rare_words() throws Exception {
+        JsonNode reply = JSON.readTree(requests.command("quarkus").body());
+
+        JsonNode related = reply.path("blocks").findParents("block_id").stream()
+                .filter(block -> block.path("block_id").asText().equals("related-0")).findFirst().orElseThrow();
+        String text = related.path("text").path("text").asText();
+        assertTrue(text.contains("*Java in containers*") && text.contains("_graalvm_"), text);
+        assertEquals("qcon-2020.txt/day-3/java-in-containers", related.path("accessory").path("value").asText());
+    }
+
+    /** The bullet lines of a talk's sections: "• point" and "◦ sub-point". */
+    private static int points(JsonNode blocks) {
+        int points = 0;
+        for (JsonNode block : blocks) {
+            if (block.path("type").asText().equals("section")) {
+                for (String line : block.path("text").path("text").asText().split("\n")) {
+                    points += line.strip().startsWith("•") || line.strip().startsWith("◦") ? 1 : 0;
+                }
+            }
+        }
+        return points;
+    }
+
+    @Test
     void health_is_ok_with_the_talk_count() throws Exception {
         HttpResponse<String> response = requests.get("/health");
 

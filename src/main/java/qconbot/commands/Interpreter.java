@@ -8,6 +8,8 @@ import qconbot.commands.ItemMessages.Surface;
 import qconbot.commands.ItemMessages.Target;
 import qconbot.commands.Verb.From;
 import qconbot.metrics.Metrics;
+import qconbot.notes.Talk;
+import qconbot.search.Overview;
 import qconbot.search.TalkSearch;
 import qconbot.store.ActionItems;
 import qconbot.store.ActionItems.Action;
@@ -191,9 +193,7 @@ public final class Interpreter {
                     this::postNow, null, null)
                     : Answer.privately(Messages.note("Only admins (QCON_ADMINS) can post the talk of the day outside the schedule."));
             case RELOAD -> reload(request.user());
-            case SHOW -> new Answer(talks.byKey(request.words()).map(talk -> Messages.talk(talk, null))
-                    .orElseGet(() -> Messages.error("That talk is no longer in the notes. Try /qcon talks for the agenda.")),
-                    Answer.Show.IN_PLACE, null, null, null, null, null);
+            case SHOW, SHOW_ALL -> new Answer(shown(request), Answer.Show.IN_PLACE, null, null, null, null, null);
             case SHARE -> new Answer(talks.byKey(request.words()).map(talk -> Messages.sharedTalk(talk, request.user()))
                     .orElseGet(() -> Messages.error("That talk is no longer in the notes, so there is nothing to share.")),
                     Answer.Show.IN_CHANNEL, null, null, null, null, null);
@@ -367,7 +367,18 @@ public final class Interpreter {
 
     private Reply search(String words) throws SQLException {
         TalkSearch.Result result = search.search(words);
-        return result.found() ? Messages.talk(result.best(), result) : Messages.noMatch(result, search.suggestions(3));
+        return result.found() ? Messages.talk(search.overview(result.best()), result)
+                : Messages.noMatch(result, search.suggestions(3));
+    }
+
+    /** A talk a button asked for: its overview (Show), or every point of it (Show all). */
+    private Reply shown(Request request) throws SQLException {
+        Optional<Talk> talk = talks.byKey(request.words());
+        if (talk.isEmpty()) {
+            return Messages.error("That talk is no longer in the notes. Try /qcon talks for the agenda.");
+        }
+        Overview overview = search.overview(talk.get());
+        return Messages.talk(request.verb() == Verb.SHOW_ALL ? overview.all() : overview, null);
     }
 
     private Reply agenda(String words) throws SQLException {

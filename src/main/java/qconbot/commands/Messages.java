@@ -1,9 +1,11 @@
 package qconbot.commands;
 
 import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.element.BlockElement;
 import qconbot.notes.Bullet;
 import qconbot.notes.Talk;
 import qconbot.search.Answers;
+import qconbot.search.Overview;
 import qconbot.search.TalkSearch;
 import qconbot.store.DailyPosts;
 import qconbot.store.Digests;
@@ -79,45 +81,72 @@ public final class Messages {
         return String.join(", ", verbs.subList(0, verbs.size() - 1)) + lastJoin + verbs.get(verbs.size() - 1);
     }
 
-    /** A talk's summary, with the search's other matches and a button to share it. */
+    /** A talk's summary with every point, with the search's other matches and a button to share it. */
     public static Reply talk(Talk talk, TalkSearch.Result search) {
+        return talk(Overview.whole(talk), search);
+    }
+
+    /**
+     * A talk as a reply: the answer to a question first when there is one, the talk's points (only its most telling
+     * ones when the overview says so, with a button for all of them), related talks, the search's other matches.
+     */
+    public static Reply talk(Overview overview, TalkSearch.Result search) {
+        Talk talk = overview.talk();
         List<Answers.Point> answers = search == null ? List.of() : search.answers();
-        List<LayoutBlock> blocks = new ArrayList<>(answers.isEmpty() ? summary(talk) : answered(talk, answers));
+        List<LayoutBlock> blocks = new ArrayList<>(answers.isEmpty() ? summary(overview, MAX_BLOCKS - RESERVED_BLOCKS)
+                : answered(overview, answers));
         if (search != null && search.didYouMean() != null) {
             String typed = search.corrections().keySet().stream().collect(Collectors.joining(" "));
             blocks.add(1, context(c -> c.elements(List.of(markdownText("Showing results for *" + escape(search.didYouMean())
                     + "* (you typed _" + escape(typed) + "_)")))));
         }
         List<Talk> others = search == null ? List.of() : search.others();
+        // a talk that is also among the other matches is shown there, once
+        List<Overview.Related> relatedTalks = overview.related().stream()
+                .filter(related -> others.stream().noneMatch(other -> other.key().equals(related.talk().key()))).toList();
+        for (int i = 0; i < relatedTalks.size(); i++) {
+            Overview.Related related = relatedTalks.get(i);
+            String line = clip("*Related:* " + oneLine(related.talk()) + "\nShares " + related.shared().stream()
+                    .map(word -> "_" + escape(word) + "_").collect(Collectors.joining(", ")), MAX_SECTION);
+            blocks.add(withShowButton("related-" + i, line, related.talk()));
+        }
         if (!others.isEmpty()) {
             blocks.add(divider());
             blocks.add(section(s -> s.text(markdownText("*Other matches*"))));
             for (int i = 0; i < others.size(); i++) {
                 Talk other = others.get(i);
-                String blockId = "other-" + i;
                 Answers.Point point = search.question() ? search.bestPointOf(other) : null;
                 String line = point == null ? oneLine(other)
                         : clip(oneLine(other) + "\n" + clip(pointText(point), 300), MAX_SECTION);
-                LayoutBlock row = section(s -> s.blockId(blockId).text(markdownText(line)));
-                if (other.key().length() <= MAX_BUTTON_VALUE) {
-                    row = section(s -> s.blockId(blockId).text(markdownText(line))
-                            .accessory(button(b -> b.actionId(Verb.SHOW.button().actionId())
-                                    .text(plainText(Verb.SHOW.button().label())).value(other.key()))));
-                }
-                blocks.add(row);
+                blocks.add(withShowButton("other-" + i, line, other));
             }
         }
         if (talk.key().length() <= MAX_BUTTON_VALUE) {
-            blocks.add(actions(a -> a.blockId("share").elements(List.of(
-                    button(b -> b.actionId(Verb.SHARE.button().actionId()).text(plainText(Verb.SHARE.button().label()))
-                            .style("primary").value(talk.key()))))));
+            List<BlockElement> buttons = new ArrayList<>();
+            buttons.add(button(b -> b.actionId(Verb.SHARE.button().actionId()).text(plainText(Verb.SHARE.button().label()))
+                    .style("primary").value(talk.key())));
+            if (overview.shortened()) {
+                buttons.add(button(b -> b.actionId(Verb.SHOW_ALL.button().actionId())
+                        .text(plainText("Show all " + talk.bullets().size() + " points")).value(talk.key())));
+            }
+            blocks.add(actions(a -> a.blockId("share").elements(buttons)));
         }
         return new Reply(fallback(talk), blocks);
     }
 
+    /** A line about another talk, with a Show button when its key fits in a button's value. */
+    private static LayoutBlock withShowButton(String blockId, String mrkdwn, Talk talk) {
+        if (talk.key().length() > MAX_BUTTON_VALUE) {
+            return section(s -> s.blockId(blockId).text(markdownText(mrkdwn)));
+        }
+        return section(s -> s.blockId(blockId).text(markdownText(mrkdwn))
+                .accessory(button(b -> b.actionId(Verb.SHOW.button().actionId())
+                        .text(plainText(Verb.SHOW.button().label())).value(talk.key()))));
+    }
+
     /** The summary as posted for everyone: no buttons, and who shared it. */
     public static Reply sharedTalk(Talk talk, String userId) {
-        List<LayoutBlock> blocks = new ArrayList<>(summary(talk));
+        List<LayoutBlock> blocks = new ArrayList<>(summary(Overview.whole(talk), MAX_BLOCKS - RESERVED_BLOCKS));
         if (userId != null && userId.matches("[UW][A-Z0-9]{2,}")) {
             blocks.add(context(c -> c.elements(List.of(markdownText("Shared by <@" + userId + ">")))));
         }
@@ -225,7 +254,7 @@ public final class Messages {
     public static Reply talkOfTheDay(Talk talk, Digests.Digest digest, long staleDays) {
         List<LayoutBlock> digestBlocks = ItemMessages.digest(digest, staleDays);
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.addAll(summary(talk, MAX_BLOCKS - 4 - digestBlocks.size()));
+        blocks.addAll(summary(Overview.whole(talk), MAX_BLOCKS - 4 - digestBlocks.size()));
         blocks.add(divider());
         blocks.addAll(digestBlocks);
         return new Reply(escape(talk.name()) + " — talk of the day", blocks);
@@ -327,16 +356,16 @@ public final class Messages {
         return UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private static List<LayoutBlock> summary(Talk talk) {
-        return summary(talk, MAX_BLOCKS - RESERVED_BLOCKS);
-    }
-
-    /** Header, details, key points (at most as many sections as fit in {@code room} blocks), and the source. */
-    private static List<LayoutBlock> summary(Talk talk, int maxBlocks) {
+    /**
+     * Header, details, the points the overview shows (at most as many sections as fit in {@code room} blocks), and the
+     * source.
+     */
+    private static List<LayoutBlock> summary(Overview overview, int maxBlocks) {
+        Talk talk = overview.talk();
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText(clip(escape(talk.name()), MAX_HEADER)))));
         blocks.add(context(c -> c.elements(List.of(markdownText(escape(details(talk)))))));
-        List<String> sections = keyPoints(talk.bullets());
+        List<String> sections = keyPoints(talk.bullets().stream().filter(overview::shows).toList());
         int room = Math.max(1, maxBlocks - 3);
         for (int i = 0; i < sections.size() && i < room; i++) {
             String text = sections.get(i);
@@ -355,7 +384,8 @@ public final class Messages {
      * A question's reply: the header and details as in a summary, then the points that answer it (each with the
      * point it sits under and where it is in the notes), then the rest of the talk.
      */
-    private static List<LayoutBlock> answered(Talk talk, List<Answers.Point> answers) {
+    private static List<LayoutBlock> answered(Overview overview, List<Answers.Point> answers) {
+        Talk talk = overview.talk();
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText(clip(escape(talk.name()), MAX_HEADER)))));
         blocks.add(context(c -> c.elements(List.of(markdownText(escape(details(talk)))))));
@@ -366,13 +396,14 @@ public final class Messages {
                     + talk.source() + ", line " + point.bullet().line());
             blocks.add(context(c -> c.elements(List.of(markdownText(clip(where, MAX_SECTION))))));
         }
-        List<Bullet> rest = new ArrayList<>(talk.bullets());
+        List<Bullet> rest = new ArrayList<>(talk.bullets().stream().filter(overview::shows).toList());
         answers.forEach(point -> rest.remove(point.bullet()));
         List<String> sections = keyPoints(rest);
         int room = Math.max(1, MAX_BLOCKS - RESERVED_BLOCKS - blocks.size() - 2);
         if (!rest.isEmpty()) {
             blocks.add(divider());
-            blocks.add(section(s -> s.text(markdownText("*The rest of the talk*"))));
+            String heading = overview.shortened() ? "*More from the talk*" : "*The rest of the talk*";
+            blocks.add(section(s -> s.text(markdownText(heading))));
             for (int i = 0; i < sections.size() && i < room; i++) {
                 String text = sections.get(i);
                 blocks.add(section(s -> s.text(markdownText(text))));

@@ -47,6 +47,7 @@ public enum Verb {
     POST_NOW(List.of("post-now", "post now"), "post-now", "(admins) post the next talk of the day now.", From.COMMAND),
     RELOAD(List.of("reload"), "reload", "(admins) read the notes files again; claims and threads are kept.", From.COMMAND),
     SHOW(List.of(), "", "", EnumSet.of(From.CLICK), new Button("show_talk", "Show", Set.of(), Set.of(), null)),
+    SHOW_ALL(List.of(), "", "", EnumSet.of(From.CLICK), new Button("show_all_points", "Show all points", Set.of(), Set.of(), null)),
     SHARE(List.of(), "", "", EnumSet.of(From.CLICK), new Button("share_talk", "Share in channel", Set.of(), Set.of(), null));
 
     /** Where a request comes from: the text of /qcon (or the console), @qcon in a thread, a button. */

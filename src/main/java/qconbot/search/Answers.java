@@ -387,6 +387,11 @@ public final class Answers {
             return Math.max(0.05, Math.log(1 + (points - with + 0.5) / (with + 0.5)));
         }
 
+        /** How many points of the notes have this stem. */
+        int pointsWith(String stem) {
+            return pointsWith.getOrDefault(stem, 0);
+        }
+
         double averageLength() {
             return averageLength;
         }

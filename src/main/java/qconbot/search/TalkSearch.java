@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Finds the talks that best match what someone typed. SQLite FTS5 (porter stemming, prefix terms, bm25) does the
@@ -162,6 +164,7 @@ public final class TalkSearch {
         });
         points = new Answers.PointIndex(pointsWith, (int) pointsAndStems[0], pointsAndStems[1]);
         vocabulary = Vocabulary.of(words, talksWith, talkCount);
+        overviews = overviewCache();
         suggestions = rankTitleWords();
     }
 
@@ -221,6 +224,54 @@ public final class TalkSearch {
         found.forEach(talk -> order.putIfAbsent(talk.key(), talk));
         List<Talk> best = new ArrayList<>(order.values()).subList(0, Math.min(MAX_RESULTS, order.size()));
         return new Result(query, words, corrections, unknown, best, true, ranked);
+    }
+
+    /** How many talks may share a word for it to link them: a word in more than this is not telling enough. */
+    static int relatedAtMost(int talks) {
+        return Math.max(3, Math.min(100, talks / 20));
+    }
+
+    private static final int RELATED = 2;
+    /** The rarest words of a talk that other talks are looked up by, and how many of those are compared. */
+    private static final int RARE_WORDS = 12;
+    private static final int RELATED_CANDIDATES = 8;
+    private static final String RELATED_SQL = """
+            SELECT rowid FROM talk_search WHERE talk_search MATCH ? ORDER BY bm25(talk_search, 10.0, 5.0, 1.0) LIMIT %d"""
+            .formatted(RELATED_CANDIDATES);
+    /** Overviews already worked out, by talk key; dropped at each {@link #refresh}, checked against the talk given. */
+    private volatile Map<String, Overview> overviews = overviewCache();
+
+    private static Map<String, Overview> overviewCache() {
+        return Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Overview> eldest) {
+                return size() > 1024;
+            }
+        });
+    }
+
+    /** What to show of a talk: its most telling points when it is long, and the talks sharing its rarest words. */
+    public Overview overview(Talk talk) throws SQLException {
+        Map<String, Overview> cache = overviews;
+        Overview known = cache.get(talk.key());
+        if (known != null && (known.talk() == talk || known.talk().equals(talk))) {
+            return known;
+        }
+        Vocabulary vocabulary = this.vocabulary;
+        Answers.PointIndex points = this.points;
+        int most = relatedAtMost(vocabulary.talks());
+        Overview.Words words = Overview.Words.of(talk, vocabulary, most);
+        List<String> rarest = words.rarest(vocabulary, RARE_WORDS);
+        List<Overview.Related> related = rarest.isEmpty() ? List.of()
+                : Overview.related(talk, words, talks.byIds(matching(RELATED_SQL, exact(rarest))), vocabulary, most, RELATED);
+        Overview overview = new Overview(talk, Overview.telling(talk, points.stemmed(talk), points), related);
+        cache.put(talk.key(), overview);
+        return overview;
+    }
+
+    /** Whole words, each quoted, any of them: nothing is read as FTS syntax. */
+    private static String exact(List<String> words) {
+        return words.stream().map(word -> "\"" + word.replace("\"", "\"\"") + "\"").collect(Collectors.joining(" OR "));
     }
 
     /** How many talks a question's points are chosen from (the reply still names at most {@link #MAX_RESULTS}). */

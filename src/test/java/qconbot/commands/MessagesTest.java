@@ -61,6 +61,36 @@ class MessagesTest {
     }
 
     @Test
+    void a_shortened_talk_shows_the_chosen_points_a_show_all_button_and_related_talks_once() throws Exception {
+        List<Bullet> bullets = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            bullets.add(new Bullet(1, Bullet.Kind.POINT, "point number " + i, List.of(), 4 + i));
+        }
+        Talk talk = talk("long one", bullets);
+        Talk related = talk("<!channel> related", List.of(point("x")));
+        Talk alsoOther = talk("also other", List.of(point("y")));
+        qconbot.search.Overview overview = new qconbot.search.Overview(talk, java.util.Set.of(bullets.get(0), bullets.get(7)),
+                List.of(new qconbot.search.Overview.Related(related, List.of("graalvm", "<b>")),
+                        new qconbot.search.Overview.Related(alsoOther, List.of("a", "b"))));
+        qconbot.search.TalkSearch.Result result = new qconbot.search.TalkSearch.Result("long", List.of("long"),
+                java.util.Map.of(), List.of(), List.of(talk, alsoOther));
+
+        JsonNode blocks = json(Messages.talk(overview, result));
+        String text = blocks.toString();
+
+        assertTrue(text.contains("point number 0") && text.contains("point number 7"));
+        assertFalse(text.contains("point number 3"), "not a chosen point");
+        assertTrue(text.contains("\"text\":\"Show all 12 points\""), text);
+        assertTrue(text.contains("&lt;!channel&gt; related") && text.contains("_&lt;b&gt;_"), "escaped");
+        assertEquals(1, blocks.findValues("value").stream().filter(v -> v.asText().equals(alsoOther.key())).count(),
+                "a related talk that is also another match is shown once");
+
+        String all = json(Messages.talk(overview.all(), null)).toString();
+        assertTrue(all.contains("point number 3") && all.contains("point number 11"));
+        assertFalse(all.contains("show_all_points"));
+    }
+
+    @Test
     void block_ids_are_unique_and_action_ids_unique_within_each_block() throws Exception {
         List<Talk> others = List.of(talk("b", List.of(point("x"))), talk("c", List.of(point("y"))), talk("d", List.of()));
         Talk best = talk("a", List.of(point("p")));

@@ -107,7 +107,9 @@ class VerbTest {
         Talk talk = talk("quarkus");
         TalkSearch.Result result = new TalkSearch.Result("quarkus", List.of("quarkus"), Map.of(), List.of(),
                 List.of(talk, talk("graalvm")));
-        String json = GsonFactory.createSnakeCase().toJson(Messages.talk(talk, result).blocks());
+        String json = GsonFactory.createSnakeCase().toJson(Messages.talk(talk, result).blocks())
+                + GsonFactory.createSnakeCase().toJson(Messages.talk(new qconbot.search.Overview(talk,
+                Set.of(talk.bullets().get(0)), List.of()), null).blocks());
         java.util.regex.Matcher actionId = java.util.regex.Pattern.compile("\"action_id\":\"([a-z_]+)\"").matcher(json);
         while (actionId.find()) {
             ids.add(actionId.group(1));
