@@ -89,86 +89,130 @@ public record Overview(Talk talk, Set<Bullet> telling, List<Related> related) {
     }
 
     /**
-     * The words of a talk that could link it to another: those in at least two and at most {@code most} talks (by
-     * stem, with the word as written), and its topic, the stems in its title or in two of its points or more.
+     * A talk's words that could link it to another, by stem: how often each is said, a title word counting twice.
+     * A stem said twice or more is the talk's topic. Short words, numbers, stop words and {@link #PLAIN} ones are left
+     * out. {@code shown} keeps each stem's first word as written, to name it.
      */
-    record Words(Map<String, String> rare, Set<String> topic) {
+    record Words(Map<String, Integer> said, Map<String, String> shown) {
 
-        static Words of(Talk talk, TalkSearch.Vocabulary vocabulary, int most) {
-            Map<String, String> rare = new HashMap<>();
-            Map<String, Integer> pointsWith = new HashMap<>();
-            Set<String> topic = new HashSet<>();
-            for (String word : TalkSearch.words(talk.title())) {
-                if (add(word, vocabulary, most, rare)) {
-                    topic.add(Answers.stem(word));
-                }
-            }
-            for (Bullet bullet : talk.bullets()) {
-                Set<String> inPoint = new HashSet<>();
-                for (String word : TalkSearch.words(bullet.text())) {
-                    if (add(word, vocabulary, most, rare)) {
-                        inPoint.add(Answers.stem(word));
-                    }
-                }
-                inPoint.forEach(stem -> pointsWith.merge(stem, 1, Integer::sum));
-            }
-            pointsWith.forEach((stem, points) -> {
-                if (points >= 2) {
-                    topic.add(stem);
-                }
-            });
-            return new Words(rare, topic);
+        /** From the words of the title and of the points, as {@link TalkSearch#words} splits them. */
+        static Words of(List<String> title, List<String> body) {
+            Map<String, Integer> said = new HashMap<>();
+            Map<String, String> shown = new HashMap<>();
+            count(title, 2, said, shown);
+            count(body, 1, said, shown);
+            return new Words(said, shown);
         }
 
-        private static boolean add(String word, TalkSearch.Vocabulary vocabulary, int most, Map<String, String> rare) {
-            int talks = vocabulary.talksWith(word);
-            if (talks < 2 || talks > most || word.length() < 3 || Answers.STOP.contains(word) || PLAIN.contains(word)
-                    || word.chars().allMatch(Character::isDigit)) {
-                return false;
-            }
-            rare.putIfAbsent(Answers.stem(word), word);
-            return true;
+        static Words of(Talk talk) {
+            List<String> body = new ArrayList<>();
+            talk.bullets().forEach(bullet -> body.addAll(TalkSearch.words(bullet.text())));
+            return of(TalkSearch.words(talk.title()), body);
         }
 
-        /** The rarest of these words first, at most {@code count}: what to look for other talks by. */
-        List<String> rarest(TalkSearch.Vocabulary vocabulary, int count) {
-            return rare.values().stream().distinct()
-                    .sorted(Comparator.comparingInt((String word) -> vocabulary.talksWith(word)).thenComparing(Comparator.naturalOrder()))
-                    .limit(count).toList();
+        private static void count(List<String> words, int weight, Map<String, Integer> said, Map<String, String> shown) {
+            for (String word : words) {
+                if (word.length() >= 3 && !Answers.STOP.contains(word) && !PLAIN.contains(word)
+                        && !word.chars().allMatch(Character::isDigit)) {
+                    String stem = Answers.stem(word);
+                    said.merge(stem, weight, Integer::sum);
+                    shown.putIfAbsent(stem, word);
+                }
+            }
         }
     }
 
     /**
-     * Up to {@code count} of the candidates that share the talk's rare words, best first. A shared word counts when it
-     * is the topic of either talk (GraalVM is the topic of "quarkus" and mentioned in "Java in containers"), so that
-     * two talks are not linked by a word each uses once in passing; it takes two such words to link two talks, and
-     * each counts its weight (rarer weighs more).
+     * Which talks have each rare stem (in at least two talks and at most {@code most}), and whether it is their topic:
+     * built with the search index, so finding a talk's related talks reads no notes and runs no query.
      */
-    static List<Related> related(Talk talk, Words words, List<Talk> candidates, TalkSearch.Vocabulary vocabulary,
-                                 int most, int count) {
-        record Scored(Related related, double score) {
+    static final class Links {
+        /** Per stem: talk ids, shifted left one bit, the low bit set when the stem is that talk's topic. */
+        private final Map<String, int[]> talksWith;
+        private final Map<String, Integer> ids;
+        private final int talks;
+
+        private Links(Map<String, int[]> talksWith, Map<String, Integer> ids, int talks) {
+            this.talksWith = talksWith;
+            this.ids = ids;
+            this.talks = talks;
         }
-        List<Scored> scored = new ArrayList<>();
-        for (Talk other : candidates) {
-            if (other.key().equals(talk.key())) {
-                continue;
+
+        static final Links NONE = new Links(Map.of(), Map.of(), 0);
+
+        static final class Builder {
+            private final Map<String, int[]> postings = new HashMap<>();
+            private final Map<String, Integer> sizes = new HashMap<>();
+            private final Map<String, Integer> ids = new HashMap<>();
+
+            void add(int id, String key, List<String> title, List<String> body) {
+                ids.put(key, id);
+                Words words = Words.of(title, body);
+                words.said().forEach((stem, said) -> {
+                    int size = sizes.getOrDefault(stem, 0);
+                    int[] list = postings.get(stem);
+                    if (list == null || list.length == size) {
+                        list = java.util.Arrays.copyOf(list == null ? new int[2] : list, Math.max(2, size * 2));
+                        postings.put(stem, list);
+                    }
+                    list[size] = id << 1 | (said >= 2 ? 1 : 0);
+                    sizes.put(stem, size + 1);
+                });
             }
-            Words theirs = Words.of(other, vocabulary, most);
-            List<String> shared = new ArrayList<>();
-            double score = 0;
-            for (Map.Entry<String, String> word : words.rare().entrySet()) {
-                String stem = word.getKey();
-                if (theirs.rare().containsKey(stem) && (words.topic().contains(stem) || theirs.topic().contains(stem))) {
-                    shared.add(word.getValue());
-                    score += vocabulary.idf(word.getValue());
+
+            Links build(int most) {
+                Map<String, int[]> rare = new HashMap<>();
+                postings.forEach((stem, list) -> {
+                    int size = sizes.get(stem);
+                    if (size >= 2 && size <= most) {
+                        rare.put(stem, java.util.Arrays.copyOf(list, size));
+                    }
+                });
+                return new Links(rare, Map.copyOf(ids), ids.size());
+            }
+        }
+
+        /**
+         * The ids of up to {@code count} talks that share the talk's rare stems, best first, with the words shared. A
+         * shared stem counts when it is the topic of either talk (GraalVM is the topic of "quarkus" and mentioned in
+         * "Java in containers"), so that two talks are not linked by a word each says once in passing; it takes two
+         * such words to link two talks, and each adds its weight (rarer weighs more).
+         */
+        Map<Long, List<String>> related(Talk talk, int count) {
+            Integer self = ids.get(talk.key());
+            Words words = Words.of(talk);
+            Map<Integer, List<String>> shared = new HashMap<>();
+            Map<Integer, Double> score = new HashMap<>();
+            List<String> stems = new ArrayList<>(words.said().keySet());
+            stems.sort(Comparator.comparingInt((String stem) -> talksWith.getOrDefault(stem, EMPTY).length)
+                    .thenComparing(Comparator.naturalOrder()));
+            for (String stem : stems) {
+                int[] list = talksWith.get(stem);
+                if (list == null) {
+                    continue;
+                }
+                boolean topic = words.said().get(stem) >= 2;
+                double weight = Math.log((double) talks / list.length);
+                for (int posting : list) {
+                    int id = posting >>> 1;
+                    if ((self == null || id != self) && (topic || (posting & 1) == 1)) {
+                        shared.computeIfAbsent(id, k -> new ArrayList<>()).add(words.shown().get(stem));
+                        score.merge(id, weight, Double::sum);
+                    }
                 }
             }
-            if (shared.size() >= 2) {
-                shared.sort(Comparator.comparingDouble((String word) -> -vocabulary.idf(word)).thenComparing(Comparator.naturalOrder()));
-                scored.add(new Scored(new Related(other, shared), score));
-            }
+            Map<Long, List<String>> best = new java.util.LinkedHashMap<>();
+            score.entrySet().stream()
+                    .filter(entry -> shared.get(entry.getKey()).size() >= 2)
+                    .sorted(Map.Entry.<Integer, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .limit(count)
+                    .forEach(entry -> best.put((long) entry.getKey(), List.copyOf(shared.get(entry.getKey())
+                            .subList(0, Math.min(SHARED_SHOWN, shared.get(entry.getKey()).size())))));
+            return best;
         }
-        return scored.stream().sorted(Comparator.comparingDouble(Scored::score).reversed())
-                .limit(count).map(Scored::related).toList();
+
+        private static final int[] EMPTY = new int[0];
+        /** How many of the shared words are named, rarest first. */
+        private static final int SHARED_SHOWN = 4;
     }
 }

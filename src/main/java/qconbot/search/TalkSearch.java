@@ -128,16 +128,21 @@ public final class TalkSearch {
         // counted in a hash map and sorted once, not merged into a TreeMap word by word (1.5 million at 10,000 talks)
         Map<String, Integer> words = new HashMap<>();
         Map<String, Integer> talksWith = new HashMap<>();
+        Overview.Links.Builder links = new Overview.Links.Builder();
         int talkCount = db.read(connection -> {
             int rowCount = 0;
             Set<String> inTalk = new HashSet<>();
-            try (PreparedStatement select = connection.prepareStatement("SELECT title, speaker, body FROM talk_search");
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT s.rowid, t.key, s.title, s.speaker, s.body FROM talk_search s JOIN talks t ON t.id = s.rowid");
                  ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     rowCount++;
                     inTalk.clear();
-                    for (int column = 1; column <= 3; column++) {
-                        for (String word : words(rows.getString(column))) {
+                    List<String> title = words(rows.getString(3));
+                    List<String> body = words(rows.getString(5));
+                    links.add(rows.getInt(1), rows.getString(2), title, body);
+                    for (List<String> column : List.of(title, words(rows.getString(4)), body)) {
+                        for (String word : column) {
                             words.merge(word, 1, Integer::sum);
                             inTalk.add(word);
                         }
@@ -164,6 +169,7 @@ public final class TalkSearch {
         });
         points = new Answers.PointIndex(pointsWith, (int) pointsAndStems[0], pointsAndStems[1]);
         vocabulary = Vocabulary.of(words, talksWith, talkCount);
+        this.links = links.build(relatedAtMost(talkCount));
         overviews = overviewCache();
         suggestions = rankTitleWords();
     }
@@ -228,16 +234,12 @@ public final class TalkSearch {
 
     /** How many talks may share a word for it to link them: a word in more than this is not telling enough. */
     static int relatedAtMost(int talks) {
-        return Math.max(3, Math.min(100, talks / 20));
+        return Math.max(3, Math.min(25, talks / 20));
     }
 
     private static final int RELATED = 2;
-    /** The rarest words of a talk that other talks are looked up by, and how many of those are compared. */
-    private static final int RARE_WORDS = 12;
-    private static final int RELATED_CANDIDATES = 8;
-    private static final String RELATED_SQL = """
-            SELECT rowid FROM talk_search WHERE talk_search MATCH ? ORDER BY bm25(talk_search, 10.0, 5.0, 1.0) LIMIT %d"""
-            .formatted(RELATED_CANDIDATES);
+    /** Which talks share which rare words; rebuilt by {@link #refresh}. */
+    private volatile Overview.Links links = Overview.Links.NONE;
     /** Overviews already worked out, by talk key; dropped at each {@link #refresh}, checked against the talk given. */
     private volatile Map<String, Overview> overviews = overviewCache();
 
@@ -257,21 +259,13 @@ public final class TalkSearch {
         if (known != null && (known.talk() == talk || known.talk().equals(talk))) {
             return known;
         }
-        Vocabulary vocabulary = this.vocabulary;
-        Answers.PointIndex points = this.points;
-        int most = relatedAtMost(vocabulary.talks());
-        Overview.Words words = Overview.Words.of(talk, vocabulary, most);
-        List<String> rarest = words.rarest(vocabulary, RARE_WORDS);
-        List<Overview.Related> related = rarest.isEmpty() ? List.of()
-                : Overview.related(talk, words, talks.byIds(matching(RELATED_SQL, exact(rarest))), vocabulary, most, RELATED);
+        List<Overview.Related> related = new ArrayList<>();
+        for (Map.Entry<Long, List<String>> shared : links.related(talk, RELATED).entrySet()) {
+            talks.byIds(List.of(shared.getKey())).forEach(other -> related.add(new Overview.Related(other, shared.getValue())));
+        }
         Overview overview = new Overview(talk, Overview.telling(talk, points.stemmed(talk), points), related);
         cache.put(talk.key(), overview);
         return overview;
-    }
-
-    /** Whole words, each quoted, any of them: nothing is read as FTS syntax. */
-    private static String exact(List<String> words) {
-        return words.stream().map(word -> "\"" + word.replace("\"", "\"\"") + "\"").collect(Collectors.joining(" OR "));
     }
 
     /** How many talks a question's points are chosen from (the reply still names at most {@link #MAX_RESULTS}). */
