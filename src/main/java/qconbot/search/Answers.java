@@ -10,8 +10,11 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +95,11 @@ public final class Answers {
 
     /** The words of a question worth searching for: no question or filler words, no quantity after "how". */
     static List<String> content(String text, List<String> searched) {
-        Set<String> hints = hints(text).quantities;
+        return content(hints(text), searched);
+    }
+
+    static List<String> content(Hints question, List<String> searched) {
+        Set<String> hints = question.quantities();
         List<String> content = searched.stream().filter(word -> !STOP.contains(word) && !hints.contains(word)).toList();
         return content.isEmpty() ? searched : content;
     }
@@ -101,10 +108,12 @@ public final class Answers {
      * What the question's shape says about its answer: a reason (why), a number (how many, how big …), a definition
      * (what is …); and the words it is about (after "about").
      */
-    private record Hints(boolean why, Set<String> quantities, boolean definition, Set<String> about) {
+    record Hints(boolean why, Set<String> quantities, boolean definition, Set<String> about) {
     }
 
-    private static Hints hints(String text) {
+    private static final java.util.regex.Pattern WHATS = java.util.regex.Pattern.compile("(?is)what['’]?s\\b.*");
+
+    static Hints hints(String text) {
         List<String> words = TalkSearch.words(text);
         Set<String> quantities = new LinkedHashSet<>();
         Set<String> about = new LinkedHashSet<>();
@@ -117,7 +126,7 @@ public final class Answers {
             }
         }
         boolean definition = words.size() >= 2 && (words.get(0).equals("what") || words.get(0).equals("whats"))
-                && (words.get(1).equals("is") || words.get(1).equals("are") || text.strip().matches("(?is)what['’]?s\\b.*"));
+                && (words.get(1).equals("is") || words.get(1).equals("are") || WHATS.matcher(text.strip()).matches());
         return new Hints(words.contains("why"), quantities, definition, about);
     }
 
@@ -126,13 +135,63 @@ public final class Answers {
     }
 
     /**
+     * A term as one question looks it up: each stem that finds it on its own (the typed word's, its longer forms in
+     * the talks at hand, one-word synonyms) with its weight, and the synonyms of several words (all needed).
+     */
+    private record Lookup(Map<String, Double> single, List<List<String>> several, List<Double> severalWeights) {
+
+        static Lookup of(Term term, Map<String, List<String>> forms) {
+            Map<String, Double> single = new HashMap<>();
+            List<List<String>> several = new ArrayList<>();
+            List<Double> severalWeights = new ArrayList<>();
+            for (int i = 0; i < term.alternatives().size(); i++) {
+                List<String> alternative = term.alternatives().get(i);
+                double weight = term.weights().get(i);
+                if (alternative.size() == 1) {
+                    List<String> stems = i == 0 ? forms.getOrDefault(alternative.get(0), alternative) : alternative;
+                    stems.forEach(stem -> single.merge(stem, weight, Math::max));
+                } else {
+                    several.add(alternative);
+                    severalWeights.add(weight);
+                }
+            }
+            return new Lookup(single, several, severalWeights);
+        }
+
+        /**
+         * The best weight, times the word's rarity, of what finds this term among {@code stems}; 0 for nothing. The
+         * stems that found it go into {@code matched} unless it is null.
+         */
+        double best(Set<String> stems, PointIndex index, Set<String> matched) {
+            double best = 0;
+            for (String stem : stems) {
+                Double weight = single.get(stem);
+                if (weight != null) {
+                    best = Math.max(best, weight * index.idf(List.of(stem)));
+                    if (matched != null) {
+                        matched.add(stem);
+                    }
+                }
+            }
+            for (int i = 0; i < several.size(); i++) {
+                if (stems.containsAll(several.get(i))) {
+                    best = Math.max(best, severalWeights.get(i) * index.idf(several.get(i)));
+                    if (matched != null) {
+                        matched.addAll(several.get(i));
+                    }
+                }
+            }
+            return best;
+        }
+    }
+
+    /**
      * The points of {@code talks} that answer, best first, at most one talk's worth per talk in the order of their
      * best point.
      *
      * @param words the content words searched for (typos mended), see {@link #content}
      */
-    static List<Point> rank(String text, List<String> words, List<Talk> talks, PointIndex index) {
-        Hints hints = hints(text);
+    static List<Point> rank(Hints hints, List<String> words, List<Talk> talks, PointIndex index) {
         List<Term> terms = new ArrayList<>();
         for (String word : words) {
             terms.add(term(word, hints.about().contains(word) ? ABOUT : 1.0));
@@ -146,13 +205,20 @@ public final class Answers {
                 forms.computeIfAbsent(typed, stem -> formsOf(stem, stemmed));
             }
         }
+        List<Lookup> lookups = terms.stream().map(term -> Lookup.of(term, forms)).toList();
         List<Point> points = new ArrayList<>();
         for (Stemmed talkStems : stemmed) {
             Talk talk = talkStems.talk();
-            for (int i = 0; i < talk.bullets().size(); i++) {
-                Point point = score(talk, i, talkStems, terms, forms, hints, index);
-                if (point != null) {
-                    points.add(point);
+            Found[] found = Found.inPoints(talkStems, lookups, index);
+            Found context = Found.in(talkStems.context(), lookups, index);
+            int[] parents = talkStems.parents();
+            // Only a point with a word of the question, or under one, can answer it.
+            for (int i = 0; i < found.length; i++) {
+                if (found[i] != null || parents[i] >= 0 && found[parents[i]] != null) {
+                    Point point = score(talk, i, talkStems, terms, found, context, hints, index);
+                    if (point != null) {
+                        points.add(point);
+                    }
                 }
             }
         }
@@ -162,23 +228,41 @@ public final class Answers {
 
     /**
      * A talk's words as the ranking reads them, worked out once per talk and kept (see {@link PointIndex#stemmed}):
-     * each point's stems, the index of its parent (-1 for a top-level point), and the title, speaker and day.
+     * each point's stems, the index of its parent (-1 for a top-level point), the title, speaker and day, which points
+     * have each stem, whether each point gives a reason or a number, and every stem sorted (to find longer forms).
      */
-    record Stemmed(Talk talk, List<List<String>> own, List<Set<String>> ownSets, int[] parents, Set<String> context) {
+    record Stemmed(Talk talk, List<List<String>> own, List<Set<String>> ownSets, int[] parents, Set<String> context,
+                   Map<String, int[]> pointsWith, boolean[] reasons, boolean[] numbers, String[] sorted) {
 
         static Stemmed of(Talk talk) {
             List<List<String>> own = new ArrayList<>();
             List<Set<String>> ownSets = new ArrayList<>();
-            for (Bullet bullet : talk.bullets()) {
-                List<String> stems = stemList(bullet.text());
+            Map<String, List<Integer>> at = new HashMap<>();
+            boolean[] reasons = new boolean[talk.bullets().size()];
+            boolean[] numbers = new boolean[talk.bullets().size()];
+            for (int i = 0; i < talk.bullets().size(); i++) {
+                String text = talk.bullets().get(i).text();
+                List<String> stems = stemList(text);
                 own.add(stems);
                 ownSets.add(Set.copyOf(stems));
+                for (String stem : ownSets.get(i)) {
+                    at.computeIfAbsent(stem, k -> new ArrayList<>()).add(i);
+                }
+                List<String> words = TalkSearch.words(text);
+                reasons[i] = words.stream().anyMatch(REASONS::contains);
+                numbers[i] = words.stream().anyMatch(word -> Character.isDigit(word.charAt(0)) || NUMBER_WORDS.contains(word));
             }
+            Map<String, int[]> pointsWith = new HashMap<>();
+            at.forEach((stem, points) -> pointsWith.put(stem, points.stream().mapToInt(Integer::intValue).toArray()));
             Set<String> context = new LinkedHashSet<>(stems(talk.title()));
             context.addAll(stems(talk.speaker()));
             context.addAll(stems(talk.day()));
-            return new Stemmed(talk, own, ownSets, talk.parents(), Set.copyOf(context));
+            Set<String> all = new java.util.TreeSet<>(pointsWith.keySet());
+            all.addAll(context);
+            return new Stemmed(talk, own, ownSets, talk.parents(), Set.copyOf(context), pointsWith, reasons, numbers,
+                    all.toArray(String[]::new));
         }
+
     }
 
     /** The stem itself, then the longer stems of these talks that begin with it (for a stem of five letters or more). */
@@ -187,32 +271,79 @@ public final class Answers {
         forms.add(stem);
         if (stem.length() >= 5) {
             for (Stemmed talk : talks) {
-                for (Set<String> point : talk.ownSets()) {
-                    for (String other : point) {
-                        if (other.startsWith(stem)) {
-                            forms.add(other);
-                        }
-                    }
-                }
-                for (String other : talk.context()) {
-                    if (other.startsWith(stem)) {
-                        forms.add(other);
-                    }
+                String[] sorted = talk.sorted();
+                int at = Arrays.binarySearch(sorted, stem);
+                for (int i = at < 0 ? -at - 1 : at; i < sorted.length && sorted[i].startsWith(stem); i++) {
+                    forms.add(sorted[i]);
                 }
             }
         }
         return List.copyOf(forms);
     }
 
-    private static Point score(Talk talk, int at, Stemmed stemmed, List<Term> terms, Map<String, List<String>> forms,
+    /** Each term's best weight found in some stems (0: not found), and the stems that found them. */
+    private record Found(double[] weights, Set<String> matched) {
+
+        /**
+         * For each point of a talk, what each term finds in it; null for a point with none of them. Looked up from the
+         * question's side (which points have each stem it is found by), not by reading every point.
+         */
+        static Found[] inPoints(Stemmed talk, List<Lookup> lookups, PointIndex index) {
+            Found[] found = new Found[talk.parents().length];
+            for (int t = 0; t < lookups.size(); t++) {
+                Lookup lookup = lookups.get(t);
+                for (Map.Entry<String, Double> single : lookup.single().entrySet()) {
+                    int[] at = talk.pointsWith().get(single.getKey());
+                    if (at != null) {
+                        double weight = single.getValue() * index.idf(List.of(single.getKey()));
+                        for (int point : at) {
+                            found(found, point, lookups.size()).add(t, weight, List.of(single.getKey()));
+                        }
+                    }
+                }
+                for (int i = 0; i < lookup.several().size(); i++) {
+                    List<String> stems = lookup.several().get(i);
+                    double weight = lookup.severalWeights().get(i) * index.idf(stems);
+                    for (int point : talk.pointsWith().getOrDefault(stems.get(0), new int[0])) {
+                        if (talk.ownSets().get(point).containsAll(stems)) {
+                            found(found, point, lookups.size()).add(t, weight, stems);
+                        }
+                    }
+                }
+            }
+            return found;
+        }
+
+        private static Found found(Found[] found, int point, int terms) {
+            if (found[point] == null) {
+                found[point] = new Found(new double[terms], new LinkedHashSet<>());
+            }
+            return found[point];
+        }
+
+        private void add(int term, double weight, List<String> stems) {
+            weights[term] = Math.max(weights[term], weight);
+            matched.addAll(stems);
+        }
+
+        static Found in(Set<String> stems, List<Lookup> lookups, PointIndex index) {
+            double[] weights = new double[lookups.size()];
+            Set<String> matched = new LinkedHashSet<>();
+            for (int t = 0; t < lookups.size(); t++) {
+                weights[t] = lookups.get(t).best(stems, index, matched);
+            }
+            return new Found(weights, matched);
+        }
+    }
+
+    private static Point score(Talk talk, int at, Stemmed stemmed, List<Term> terms, Found[] found, Found context,
                                Hints hints, PointIndex index) {
         Bullet bullet = talk.bullets().get(at);
         List<String> own = stemmed.own().get(at);
         Set<String> ownSet = stemmed.ownSets().get(at);
         int parentAt = stemmed.parents()[at];
         Bullet parent = parentAt < 0 ? null : talk.bullets().get(parentAt);
-        Set<String> above = parentAt < 0 ? Set.of() : stemmed.ownSets().get(parentAt);
-        Set<String> context = stemmed.context();
+        Found above = parentAt < 0 ? null : found[parentAt];
         // A point longer than twice the average counts as twice the average: one line of notes that runs long is
         // usually the detailed answer, not a diluted one.
         double length = Math.min(own.size(), 2 * index.averageLength());
@@ -220,28 +351,16 @@ public final class Answers {
         double score = 0;
         int covered = 0;
         boolean answers = false;
-        Set<String> matched = new LinkedHashSet<>();
-        for (Term term : terms) {
-            double best = 0;
-            for (int i = 0; i < term.alternatives().size(); i++) {
-                List<String> alternative = term.alternatives().get(i);
-                double weight = term.weights().get(i);
-                Map<String, List<String>> prefixes = i == 0 ? forms : Map.of();
-                List<String> found = find(ownSet, alternative, prefixes);
-                if (found != null) {
-                    best = Math.max(best, weight * index.idf(found) * lengthFactor);
-                    answers = true;
-                    matched.addAll(found);
-                } else if ((found = find(above, alternative, prefixes)) != null) {
-                    best = Math.max(best, PARENT * weight * index.idf(found));
-                    answers = true;
-                } else if ((found = find(context, alternative, prefixes)) != null) {
-                    best = Math.max(best, TALK * weight * index.idf(found));
-                }
-            }
+        for (int t = 0; t < terms.size(); t++) {
+            double best = found[at] == null ? 0 : found[at].weights()[t] * lengthFactor;
+            double fromAbove = above == null ? 0 : above.weights()[t];
+            answers |= best > 0 || fromAbove > 0;
+            // A word only in the parent point, or only in the talk's title, speaker or day, counts for less.
+            best = Math.max(best, Math.max(PARENT * fromAbove, TALK * context.weights()[t]));
             score += best;
             covered += best > 0 ? 1 : 0;
         }
+        Set<String> matched = found[at] == null ? Set.of() : found[at].matched();
         if (!answers) {
             return null;
         }
@@ -251,8 +370,8 @@ public final class Answers {
         if (terms.stream().map(term -> term.alternatives().get(0).get(0)).toList().containsAll(ownSet)) {
             score *= REPEATS;
         }
-        if (hints.why() && TalkSearch.words(bullet.text()).stream().anyMatch(REASONS::contains)
-                || !hints.quantities().isEmpty() && hasNumber(bullet.text())
+        if (hints.why() && stemmed.reasons()[at]
+                || !hints.quantities().isEmpty() && stemmed.numbers()[at]
                 || hints.definition() && defines(bullet.text(), matched)) {
             score *= SHAPE;
         }
@@ -272,36 +391,6 @@ public final class Answers {
             return false;
         }
         return stemList(text.substring(0, end)).stream().anyMatch(matched::contains);
-    }
-
-    /**
-     * The stems of {@code stems} that match every stem of {@code wanted}, or null: the same stem, or one of its
-     * longer forms in {@code forms} (see {@link #formsOf}).
-     */
-    private static List<String> find(Set<String> stems, List<String> wanted, Map<String, List<String>> forms) {
-        List<String> found = new ArrayList<>(wanted.size());
-        for (String stem : wanted) {
-            String match = stems.contains(stem) ? stem : null;
-            for (String form : forms.getOrDefault(stem, List.of())) {
-                if (match == null && stems.contains(form)) {
-                    match = form;
-                }
-            }
-            if (match == null) {
-                return null;
-            }
-            found.add(match);
-        }
-        return found;
-    }
-
-    private static boolean hasNumber(String text) {
-        for (String word : TalkSearch.words(text)) {
-            if (Character.isDigit(word.charAt(0)) || NUMBER_WORDS.contains(word)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Term term(String word, double weight) {

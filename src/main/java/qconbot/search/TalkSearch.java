@@ -199,7 +199,8 @@ public final class TalkSearch {
         }
         boolean question = Answers.isQuestion(query);
         // A question's talks are found by its content words alone, and more of them, for its points to choose from.
-        List<String> forTalks = question ? Answers.content(query, words) : words;
+        Answers.Hints hints = question ? Answers.hints(query) : null;
+        List<String> forTalks = question ? Answers.content(hints, words) : words;
         int wanted = question ? QUESTION_CANDIDATES : MAX_RESULTS;
         LinkedHashSet<Long> ids = new LinkedHashSet<>();
         ids.addAll(matching(TITLES, terms(forTalks, " AND ")));
@@ -218,7 +219,7 @@ public final class TalkSearch {
         if (!question) {
             return new Result(query, words, corrections, unknown, found);
         }
-        List<Answers.Point> ranked = Answers.rank(query, forTalks, found, points);
+        List<Answers.Point> ranked = Answers.rank(hints, forTalks, found, points);
         if (ranked.isEmpty()) {
             return new Result(query, words, corrections, unknown, found.subList(0, Math.min(MAX_RESULTS, found.size())),
                     true, List.of());
