@@ -21,6 +21,7 @@ import qconbot.slack.SlackApp;
 import qconbot.slack.SlackCalls;
 import qconbot.slack.SlackHandlers;
 import qconbot.store.ActionItems;
+import qconbot.store.Added;
 import qconbot.store.DailyPosts;
 import qconbot.store.Db;
 import qconbot.store.Digests;
@@ -97,7 +98,7 @@ public final class Main {
 
     /** What every mode shares: the database, the notes read into it, the search, and the stores built on them. */
     record Core(Db db, Talks talks, TalkSearch search, NotesLoader notes, ActionItems items, Digests digests,
-                DailyPosts posts, Metrics metrics) implements AutoCloseable {
+                DailyPosts posts, Metrics metrics, Added added) implements AutoCloseable {
 
         static Core open(Config config, Clock clock) throws StartupFailure {
             Db db;
@@ -108,13 +109,14 @@ public final class Main {
             }
             try {
                 Talks talks = new Talks(db);
-                NotesLoader notes = new NotesLoader(config.notes(), talks);
+                Added added = new Added(db, clock);
+                NotesLoader notes = new NotesLoader(config.notes(), talks, added);
                 loadNotes(notes, talks);
                 TalkSearch search = new TalkSearch(db, talks);
                 notes.afterEachLoad(search::refresh);
                 ActionItems items = new ActionItems(db, clock, config.admins());
                 return new Core(db, talks, search, notes, items, new Digests(db, items, clock, config.staleDays()),
-                        new DailyPosts(db, talks, clock), new Metrics());
+                        new DailyPosts(db, talks, clock), new Metrics(), added);
             } catch (NotesLoader.Refused | SQLException e) {
                 closeQuietly(db);
                 throw new StartupFailure(e instanceof NotesLoader.Refused ? e.getMessage()
@@ -140,7 +142,7 @@ public final class Main {
         }
 
         Interpreter interpreter(Daily daily, Duration answerWithin) {
-            return new Interpreter(talks, search, items, digests, daily, notes, metrics, answerWithin);
+            return new Interpreter(talks, search, items, digests, daily, notes, metrics, answerWithin, added);
         }
 
         @Override

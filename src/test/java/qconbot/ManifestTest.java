@@ -55,13 +55,14 @@ class ManifestTest {
      *   for conversations.open, which the bot never calls.
      * - conversations.history needs the history scope of the channel's kind: channels:history for a public
      *   digest channel, groups:history for a private one. Either may be configured, so both.
-     * - chat.getPermalink, views.publish and auth.test need no scope (views.publish needs the Home tab on).
+     * - chat.getPermalink, views.publish, views.open and auth.test need no scope (views.publish needs the Home tab on).
      */
     private static final Map<String, Set<String>> METHOD_SCOPES = Map.of(
             "chatPostMessage", Set.of("chat:write"),
             "conversationsHistory", Set.of("channels:history", "groups:history"),
             "chatGetPermalink", Set.of(),
             "viewsPublish", Set.of(),
+            "viewsOpen", Set.of(),
             "authTest", Set.of());
 
     /**
@@ -209,6 +210,17 @@ class ManifestTest {
     void interactivity_is_on_so_the_buttons_reach_the_bot(String file) throws Exception {
         assertTrue(required().buttons());
         assertEquals(Boolean.TRUE, Yaml.at(manifest(file), "settings.interactivity.is_enabled"), file);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"config/slack-app-manifest.yaml", "config/slack-app-manifest-socket-mode.yaml"})
+    void every_message_shortcut_the_code_registers_is_in_the_manifest(String file) throws Exception {
+        String code = Files.readString(SOURCES.resolve("qconbot/slack/SlackHandlers.java"));
+        assertTrue(code.contains("app.messageShortcut(AddForm.CALLBACK"), "the handler this test reads for");
+        Object shortcuts = Yaml.at(manifest(file), "features.shortcuts");
+        assertTrue(shortcuts instanceof List<?> list && list.stream().anyMatch(item -> item instanceof Map<?, ?> shortcut
+                && qconbot.commands.AddForm.CALLBACK.equals(shortcut.get("callback_id")) && "message".equals(shortcut.get("type"))),
+                file + ": " + shortcuts);
     }
 
     @ParameterizedTest(name = "{0}")

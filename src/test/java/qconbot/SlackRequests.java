@@ -139,6 +139,12 @@ public final class SlackRequests implements AutoCloseable {
         return post(body, "application/x-www-form-urlencoded", now(), true);
     }
 
+    /** A signed interactive payload (a shortcut, a view submission), form-encoded as Slack sends it. */
+    public HttpResponse<String> interactive(Map<String, Object> payload) throws IOException, InterruptedException {
+        String body = "payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8);
+        return post(body, "application/x-www-form-urlencoded", now(), true);
+    }
+
     public HttpResponse<String> json(String body) throws IOException, InterruptedException {
         return post(body, "application/json", now(), true);
     }

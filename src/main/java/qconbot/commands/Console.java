@@ -52,6 +52,10 @@ public final class Console {
                 }
                 try {
                     Interpreter.Answer answer = interpreter.handle(Interpreter.Request.command(text, USER, null, null));
+                    if (answer.form() != null) {
+                        out.println("/qcon add opens a form in Slack; the console has no forms. Add a line to the notes"
+                                + " file and /qcon reload instead.");
+                    }
                     if (answer.reply() != null) {
                         out.println(render(answer.reply()));
                     }

@@ -12,6 +12,7 @@ import qconbot.notes.Talk;
 import qconbot.search.Overview;
 import qconbot.search.TalkSearch;
 import qconbot.store.ActionItems;
+import qconbot.store.Added;
 import qconbot.store.ActionItems.Action;
 import qconbot.store.ActionItems.ActionItem;
 import qconbot.store.Db;
@@ -22,6 +23,7 @@ import qconbot.store.Talks;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -94,10 +96,15 @@ public final class Interpreter {
      * What to show the person who asked ({@code reply}, and how), and what is left to do in Slack after the ack:
      * announce an item's change in its threads and to a new owner, start a discussion of an item in the request's
      * channel, slow work whose result is shown privately when done ({@code later}: post-now, a long reload), redraw
-     * the message a button was on, publish the App Home.
+     * the message a button was on, publish the App Home, open a form (a modal: /qcon add).
      */
     public record Answer(Reply reply, Show show, ActionItems.Result announce, ActionItem discuss, Later later,
-                         Reply redraw, View home) {
+                         Reply redraw, View home, View form) {
+
+        public Answer(Reply reply, Show show, ActionItems.Result announce, ActionItem discuss, Later later,
+                      Reply redraw, View home) {
+            this(reply, show, announce, discuss, later, redraw, home, null);
+        }
 
         public enum Show {
             /** Only to the person who asked: the command's answer, or an ephemeral message after a click. */
@@ -136,11 +143,19 @@ public final class Interpreter {
     private final Daily daily;
     private final NotesLoader notes;
     private final Metrics metrics;
+    private final Added added;
     /** How long slow work (a reload) may hold a request before it is acknowledged and answered when done. */
     private final Duration answerWithin;
 
     public Interpreter(Talks talks, TalkSearch search, ActionItems items, Digests digests, Daily daily,
                        NotesLoader notes, Metrics metrics, Duration answerWithin) {
+        this(talks, search, items, digests, daily, notes, metrics, answerWithin, null);
+    }
+
+    /** With {@code added}, what people add from Slack (/qcon add, the "Save to conference notes" shortcut). */
+    public Interpreter(Talks talks, TalkSearch search, ActionItems items, Digests digests, Daily daily,
+                       NotesLoader notes, Metrics metrics, Duration answerWithin, Added added) {
+        this.added = added;
         this.talks = talks;
         this.search = search;
         this.items = items;
@@ -194,6 +209,7 @@ public final class Interpreter {
                     : Answer.privately(Messages.note("Only admins (QCON_ADMINS) can post the talk of the day outside the schedule."));
             case RELOAD -> reload(request.user());
             case SHOW, SHOW_ALL -> new Answer(shown(request), Answer.Show.IN_PLACE, null, null, null, null, null);
+            case ADD -> new Answer(null, Answer.Show.NOT_AT_ALL, null, null, null, null, null, form(request.words(), null, null));
             case SHARE -> new Answer(talks.byKey(request.words()).map(talk -> Messages.sharedTalk(talk, request.user()))
                     .orElseGet(() -> Messages.error("That talk is no longer in the notes, so there is nothing to share.")),
                     Answer.Show.IN_CHANNEL, null, null, null, null, null);
@@ -369,6 +385,45 @@ public final class Interpreter {
         TalkSearch.Result result = search.search(words);
         return result.found() ? Messages.talk(search.overview(result.best()), result)
                 : Messages.noMatch(result, search.suggestions(3));
+    }
+
+    /** The form to add a point: the talk best matching {@code words} chosen, {@code text} prefilled. */
+    public View form(String words, String text, String permalink) throws SQLException {
+        TalkSearch.Result found = words == null || words.isBlank() ? null : search.search(words);
+        return AddForm.of(talks.agenda(), found != null && found.found() ? found.best() : null, text, permalink);
+    }
+
+    /** What a submitted form did: the errors to show by field (nothing was saved), or what to tell its author. */
+    public record Saved(Map<String, String> errors, Reply told) {
+    }
+
+    /**
+     * Saves a submitted form's point, once per {@code viewId} (a double-clicked Save adds it once), and reads the
+     * notes again so that /qcon finds it at once. Saved before the ack; the author is told afterwards.
+     */
+    public Saved save(AddForm.Read read, String user, String viewId) throws SQLException {
+        if (!read.errors().isEmpty()) {
+            return new Saved(read.errors(), null);
+        }
+        AddForm.Values values = read.values();
+        Optional<Talk> talk = values.talkKey() == null ? Optional.empty() : talks.byKey(values.talkKey());
+        if (values.newTalk() == null && talk.isEmpty()) {
+            return new Saved(Map.of("talk", "That talk is no longer in the notes; pick another."), null);
+        }
+        Optional<String> key = added.addPoint(values.talkKey(), values.newTalk(), values.text(), values.internal(),
+                user, values.permalink(), "view:" + viewId);
+        if (key.isEmpty()) {
+            return new Saved(Map.of(), null); // the same form again: saved the first time
+        }
+        try {
+            notes.load();
+        } catch (NotesLoader.Refused refused) {
+            log.warn("saved a point to {}, but the notes could not be read again: {}", key.get(), refused.getMessage());
+        }
+        String name = talk.map(Talk::name).orElse(values.newTalk() == null ? key.get() : values.newTalk().title());
+        return new Saved(Map.of(), Messages.note("Saved to *" + Messages.escape(name) + "*"
+                + (values.internal() ? " as an action item" : "") + ": " + Messages.escape(Messages.clip(values.text().strip(), 500))
+                + "\n`/qcon " + Messages.escape(Messages.clip(name, 100)) + "` shows it."));
     }
 
     /** A talk a button asked for: its overview (Show), or every point of it (Show all). */

@@ -371,9 +371,9 @@ public final class Messages {
             String text = sections.get(i);
             blocks.add(section(s -> s.text(markdownText(text))));
         }
-        String source = "Source: " + talk.source() + ", lines " + talk.firstLine() + "–" + talk.lastLine();
+        String source = "Source: " + where(talk);
         if (sections.size() > room) {
-            source = "Trimmed to fit Slack; the rest is in " + talk.source() + ", lines " + talk.firstLine() + "–" + talk.lastLine();
+            source = "Trimmed to fit Slack; the rest is in " + where(talk);
         }
         String sourceText = escape(source);
         blocks.add(context(c -> c.elements(List.of(markdownText(sourceText)))));
@@ -393,7 +393,7 @@ public final class Messages {
             String text = clip(pointText(point), MAX_SECTION);
             blocks.add(section(s -> s.text(markdownText(text))));
             String where = escape((talk.day().isEmpty() ? "" : talk.day() + " · ") + talk.title() + " · "
-                    + talk.source() + ", line " + point.bullet().line());
+                    + (point.bullet().added() != null ? "added in Slack" : talk.source() + ", line " + point.bullet().line()));
             blocks.add(context(c -> c.elements(List.of(markdownText(clip(where, MAX_SECTION))))));
         }
         List<Bullet> rest = new ArrayList<>(talk.bullets().stream().filter(overview::shows).toList());
@@ -409,8 +409,7 @@ public final class Messages {
                 blocks.add(section(s -> s.text(markdownText(text))));
             }
         }
-        String source = (sections.size() > room ? "Trimmed to fit Slack; the rest is in " : "Source: ")
-                + talk.source() + ", lines " + talk.firstLine() + "–" + talk.lastLine();
+        String source = (sections.size() > room ? "Trimmed to fit Slack; the rest is in " : "Source: ") + where(talk);
         blocks.add(context(c -> c.elements(List.of(markdownText(escape(source))))));
         return blocks;
     }
@@ -425,7 +424,7 @@ public final class Messages {
             case POINT -> "";
         };
         String parent = point.parent() == null ? "" : escape(point.parent().text()) + " → ";
-        return parent + marker + bold(point.bullet().text(), point.matched());
+        return parent + marker + bold(point.bullet().text(), point.matched()) + provenance(point.bullet());
     }
 
     /** Escapes the text and puts the words whose stems are in {@code stems} in bold. */
@@ -445,6 +444,11 @@ public final class Messages {
     }
 
     private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[\\p{L}\\p{N}]+");
+
+    /** "qcon-2020.txt, lines 5–28", or "added in Slack" for a talk someone added there. */
+    private static String where(Talk talk) {
+        return talk.firstLine() == 0 ? talk.source() : talk.source() + ", lines " + talk.firstLine() + "–" + talk.lastLine();
+    }
 
     /** "Day 3 · 16:10 · Sam Newman · QCON 2020 NOTES", skipping what the notes do not say. */
     private static String details(Talk talk) {
@@ -494,7 +498,27 @@ public final class Messages {
             case QUESTION -> ":grey_question: " + text;
             case INTERNAL -> ":pushpin: *[INTERNAL]* " + text;
             case POINT -> text;
-        };
+        } + provenance(bullet);
+    }
+
+    private static final java.util.regex.Pattern USER = java.util.regex.Pattern.compile("[UW][A-Z0-9]{2,}");
+    private static final java.util.regex.Pattern PERMALINK =
+            java.util.regex.Pattern.compile("https://[A-Za-z0-9.-]+\\.slack\\.com/archives/[A-Za-z0-9/._?=&%-]+");
+
+    /**
+     * " _(added by @ann, from Slack)_" for a point added in Slack, with a link to the message it came from; "" for a
+     * line of a notes file. Only a user id and a Slack permalink of the expected shapes are written as a mention
+     * and a link.
+     */
+    static String provenance(Bullet bullet) {
+        Bullet.Added added = bullet.added();
+        if (added == null) {
+            return "";
+        }
+        String who = added.by() != null && USER.matcher(added.by()).matches() ? "<@" + added.by() + ">" : "someone";
+        String where = added.permalink() != null && PERMALINK.matcher(added.permalink()).matches()
+                ? ", <" + added.permalink() + "|from Slack>" : ", in Slack";
+        return " _(added by " + who + where + ")_";
     }
 
     private static String agendaLine(Talk talk) {

@@ -45,6 +45,8 @@ public enum Verb {
     DIGEST(List.of("digest"), "digest", "a preview of the next scheduled post.", From.COMMAND),
     SCHEDULE(List.of("schedule"), "schedule", "when the talk of the day posts, and how the last post went.", From.COMMAND),
     POST_NOW(List.of("post-now", "post now"), "post-now", "(admins) post the next talk of the day now.", From.COMMAND),
+    ADD(List.of("add"), "add [talk]", "add a point to the notes, or a new talk: a form opens, with the talk"
+            + " matching the words chosen. On any message, *Save to conference notes* does the same.", From.COMMAND),
     RELOAD(List.of("reload"), "reload", "(admins) read the notes files again; claims and threads are kept.", From.COMMAND),
     SHOW(List.of(), "", "", EnumSet.of(From.CLICK), new Button("show_talk", "Show", Set.of(), Set.of(), null)),
     SHOW_ALL(List.of(), "", "", EnumSet.of(From.CLICK), new Button("show_all_points", "Show all points", Set.of(), Set.of(), null)),

@@ -5,13 +5,26 @@ import java.util.List;
 /**
  * One bullet of a talk, continuation lines already joined. {@code depth} is 1 for "- " and 2 for "-- " or "- -- ".
  * {@code text} has its markers removed ("!!!", "???", the [INTERNAL] tag); {@code quotes} are the "quoted phrases" in it.
+ * {@code line} is 0 and {@code added} says who and where from for a point added in Slack; {@code added} is null otherwise.
  */
-public record Bullet(int depth, Kind kind, String text, List<String> quotes, int line) {
+public record Bullet(int depth, Kind kind, String text, List<String> quotes, int line, Added added) {
 
     public enum Kind { POINT, HIGHLIGHT, QUESTION, INTERNAL }
 
+    /**
+     * A point someone added from Slack rather than a line of a notes file: its id among the added points, who added
+     * it, when, and a link to the message it came from (null when typed in the modal).
+     */
+    public record Added(long id, String by, java.time.Instant at, String permalink) {
+    }
+
     public Bullet {
         quotes = List.copyOf(quotes);
+    }
+
+    /** A line of a notes file. */
+    public Bullet(int depth, Kind kind, String text, List<String> quotes, int line) {
+        this(depth, kind, text, quotes, line, null);
     }
 
     public boolean isInternal() {

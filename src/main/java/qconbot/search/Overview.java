@@ -28,7 +28,8 @@ public record Overview(Talk talk, Set<Bullet> telling, List<Related> related) {
     private static final Set<String> PLAIN = Set.of("all", "also", "just", "not", "but", "too", "very", "more", "most",
             "much", "many", "thus", "don", "doesn", "didn", "isn", "won", "can", "cannot", "use", "used", "uses", "using",
             "like", "make", "made", "way", "lot", "lots", "thing", "things", "able", "other", "others", "same", "still",
-            "only", "even", "well", "good", "better", "new", "one", "two", "three", "first", "over", "out", "off", "yet");
+            "only", "even", "well", "good", "better", "new", "one", "two", "three", "first", "over", "out", "off", "yet",
+            "http", "https", "www", "com");
 
     /** Another talk, and the rare words it shares with this one. */
     public record Related(Talk talk, List<String> shared) {

@@ -95,6 +95,23 @@ public final class Announcer {
         post("mention_reply", () -> slack.chatPostMessage(r -> r.channel(channel).threadTs(threadTs).text(mrkdwn)));
     }
 
+    /** Opens a modal for the person whose click or command gave {@code triggerId} (valid for 3 s). */
+    public void openForm(String triggerId, View form) {
+        post("views_open", () -> slack.viewsOpen(r -> r.triggerId(triggerId).view(form)));
+    }
+
+    /** A message's permalink, or null when Slack would not give it. */
+    public String permalink(String channel, String ts) {
+        SlackCalls.Outcome<ChatGetPermalinkResponse> permalink = post("permalink",
+                () -> slack.chatGetPermalink(r -> r.channel(channel).messageTs(ts)));
+        return permalink.ok() ? permalink.value().getPermalink() : null;
+    }
+
+    /** A direct message to {@code user}. */
+    public void tell(String user, Reply reply) {
+        post("direct_message", () -> slack.chatPostMessage(r -> r.channel(user).text(reply.text()).blocks(reply.blocks())));
+    }
+
     public void publishHome(String user, View home) {
         post("views_publish", () -> slack.viewsPublish(r -> r.userId(user).view(home)));
     }

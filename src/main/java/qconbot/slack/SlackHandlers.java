@@ -8,6 +8,10 @@ import com.slack.api.app_backend.slash_commands.response.SlashCommandResponse;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.ActionContext;
 import com.slack.api.bolt.context.builtin.EventContext;
+import com.slack.api.bolt.context.builtin.MessageShortcutContext;
+import com.slack.api.bolt.context.builtin.ViewSubmissionContext;
+import com.slack.api.bolt.request.builtin.MessageShortcutRequest;
+import com.slack.api.bolt.request.builtin.ViewSubmissionRequest;
 import com.slack.api.bolt.context.builtin.SlashCommandContext;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
 import com.slack.api.bolt.request.builtin.SlashCommandRequest;
@@ -21,6 +25,7 @@ import com.slack.api.model.event.MessageThreadBroadcastEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import qconbot.commands.AddForm;
 import qconbot.commands.Interpreter;
 import qconbot.commands.Interpreter.Answer;
 import qconbot.commands.Interpreter.Request;
@@ -28,11 +33,13 @@ import qconbot.commands.Messages;
 import qconbot.commands.Reply;
 import qconbot.commands.Verb;
 import qconbot.store.ActionItems;
+import qconbot.store.Db;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -69,6 +76,8 @@ public final class SlackHandlers {
 
     public void register(App app) {
         app.command(QCON, this::command);
+        app.messageShortcut(AddForm.CALLBACK, this::saveShortcut);
+        app.viewSubmission(AddForm.CALLBACK, this::saveSubmitted);
         app.blockAction(BUTTONS, this::click);
         app.event(AppMentionEvent.class, this::mention);
         app.event(AppHomeOpenedEvent.class, this::homeOpened);
@@ -89,6 +98,10 @@ public final class SlackHandlers {
                 "command:" + payload.getTriggerId());
         Answer answer = interpret(asked);
         afterAck(asked, answer, null, responder(context.getSlack(), context.getResponseUrl()));
+        if (answer.form() != null) {
+            responses.run("opening the add form for " + payload.getUserId(),
+                    () -> announcer.openForm(payload.getTriggerId(), answer.form()));
+        }
         Reply reply = answer.reply();
         return reply == null ? context.ack() : context.ack(SlashCommandResponse.builder().responseType("ephemeral")
                 .text(reply.text()).blocks(reply.blocks()).build());
@@ -105,6 +118,54 @@ public final class SlackHandlers {
                 clicked.getSelectedUser(), user, payload.getChannel() == null ? null : payload.getChannel().getId(),
                 payload.getMessage() == null ? null : payload.getMessage().getBlocks(), key);
         afterAck(asked, interpret(asked), null, responder(context.getSlack(), context.getResponseUrl()));
+        return context.ack();
+    }
+
+    /**
+     * "Save to conference notes" on a message: the add form, its point prefilled with the message's text and the
+     * message's permalink kept for provenance. Both Slack calls come after the ack, within the 3 s the trigger lasts.
+     */
+    private Response saveShortcut(MessageShortcutRequest request, MessageShortcutContext context) {
+        var payload = request.getPayload();
+        String user = payload.getUser() == null ? null : payload.getUser().getId();
+        String channel = payload.getChannel() == null ? null : payload.getChannel().getId();
+        String ts = payload.getMessage() == null ? null : payload.getMessage().getTs();
+        // Slack sends a message's text with &, < and > escaped; the form shows it as written.
+        String text = payload.getMessage() == null || payload.getMessage().getText() == null ? ""
+                : payload.getMessage().getText().replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+        responses.run("opening the save form for " + user, () -> {
+            String permalink = channel == null || ts == null ? null : announcer.permalink(channel, ts);
+            announcer.openForm(payload.getTriggerId(), interpreter.form(null, text, permalink));
+        });
+        return context.ack();
+    }
+
+    /**
+     * The add form submitted: saved before the ack, or Slack's field errors (nothing saved); its author is told in a
+     * direct message afterwards.
+     */
+    private Response saveSubmitted(ViewSubmissionRequest request, ViewSubmissionContext context) {
+        var payload = request.getPayload();
+        String user = payload.getUser() == null ? null : payload.getUser().getId();
+        var view = payload.getView();
+        Interpreter.Saved saved;
+        try {
+            saved = interpreter.save(AddForm.read(view.getState(), view.getPrivateMetadata()), user, view.getId());
+        } catch (Db.Busy busy) {
+            return context.ackWithErrors(Map.of("text", "The database is busy, so nothing was saved. Press Save again in a moment."));
+        } catch (Exception e) {
+            String ref = Messages.reference();
+            MDC.put(SlackApp.FAILED, "true");
+            log.error("saving a point for {} failed, ref {}", user, ref, e);
+            return context.ackWithErrors(Map.of("text", "Something went wrong on my side, so nothing was saved (ref "
+                    + ref + "). Try again in a minute."));
+        }
+        if (!saved.errors().isEmpty()) {
+            return context.ackWithErrors(saved.errors());
+        }
+        if (saved.told() != null && user != null) {
+            announcements.run("telling " + user + " a point was saved", () -> announcer.tell(user, saved.told()));
+        }
         return context.ack();
     }
 

@@ -51,6 +51,7 @@ public final class NotesLoader {
 
     private final Path notes;
     private final Talks talks;
+    private final Added added;
     private volatile AfterLoad afterLoad = () -> { };
     /** Why the talks in use are not what the files say (the last load was refused); null when they are. */
     private volatile String problem;
@@ -63,8 +64,14 @@ public final class NotesLoader {
     private CompletableFuture<Report> running;
 
     public NotesLoader(Path notes, Talks talks) {
+        this(notes, talks, null);
+    }
+
+    /** With what was added in Slack ({@code added}, may be null) merged into every load. */
+    public NotesLoader(Path notes, Talks talks, Added added) {
         this.notes = notes;
         this.talks = talks;
+        this.added = added;
     }
 
     /**
@@ -122,7 +129,7 @@ public final class NotesLoader {
                     + " or folder such as config/notes.", null);
         }
         try {
-            Talks.SyncReport sync = talks.sync(files);
+            Talks.SyncReport sync = talks.sync(added == null ? files : added.mergeInto(files));
             afterLoad.run();
             return new Report(files.size(), sync, warnings);
         } catch (SQLException e) {

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -148,8 +149,8 @@ public final class Talks {
                         WHERE id = ?""");
                 deleteBullets = prepare(connection, "DELETE FROM bullets WHERE talk_id = ?");
                 insertBullet = prepare(connection, """
-                        INSERT INTO bullets (talk_id, position, depth, kind, text, quotes, line)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)""");
+                        INSERT INTO bullets (talk_id, position, depth, kind, text, quotes, line, added_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""");
                 indexForSearch = prepare(connection,
                         "INSERT INTO talk_search (rowid, title, speaker, body) VALUES (?, ?, ?, ?)");
                 indexTitle = prepare(connection, "INSERT INTO title_search (rowid, title, speaker) VALUES (?, ?, ?)");
@@ -223,6 +224,11 @@ public final class Talks {
                 insertBullet.setString(5, bullet.text());
                 insertBullet.setString(6, String.join("\n", bullet.quotes()));
                 insertBullet.setInt(7, bullet.line());
+                if (bullet.added() == null) {
+                    insertBullet.setNull(8, java.sql.Types.INTEGER);
+                } else {
+                    insertBullet.setLong(8, bullet.added().id());
+                }
                 insertBullet.addBatch();
             }
             insertBullet.executeBatch();
@@ -372,7 +378,9 @@ public final class Talks {
     }
 
     /** A talk's bullets, through {@link Db#cached}: prepared once, not once per talk or per read. */
-    private static final String BULLETS = "SELECT depth, kind, text, quotes, line FROM bullets WHERE talk_id = ? ORDER BY position";
+    private static final String BULLETS = """
+            SELECT b.depth, b.kind, b.text, b.quotes, b.line, b.added_id, a.added_by, a.added_at, a.permalink
+            FROM bullets b LEFT JOIN added_points a ON a.id = b.added_id WHERE b.talk_id = ? ORDER BY b.position""";
 
     private static Talk map(ResultSet row, PreparedStatement bullets) throws SQLException {
         long id = row.getLong("id");
@@ -388,9 +396,13 @@ public final class Talks {
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 String quotes = rows.getString("quotes");
+                long addedId = rows.getLong("added_id");
+                Bullet.Added added = rows.wasNull() || rows.getString("added_by") == null ? null
+                        : new Bullet.Added(addedId, rows.getString("added_by"), Instant.parse(rows.getString("added_at")),
+                        rows.getString("permalink"));
                 bullets.add(new Bullet(rows.getInt("depth"), Bullet.Kind.valueOf(rows.getString("kind")),
                         rows.getString("text"), quotes.isEmpty() ? List.of() : Arrays.asList(quotes.split("\n")),
-                        rows.getInt("line")));
+                        rows.getInt("line"), added));
             }
         }
         return bullets;

@@ -1,0 +1,165 @@
+package qconbot.commands;
+
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.composition.OptionObject;
+import com.slack.api.model.view.View;
+import com.slack.api.model.view.ViewState;
+import qconbot.notes.Talk;
+import qconbot.store.Added;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static com.slack.api.model.block.Blocks.context;
+import static com.slack.api.model.block.Blocks.divider;
+import static com.slack.api.model.block.Blocks.input;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.option;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.checkboxes;
+import static com.slack.api.model.block.element.BlockElements.plainTextInput;
+import static com.slack.api.model.block.element.BlockElements.staticSelect;
+import static com.slack.api.model.view.Views.view;
+import static com.slack.api.model.view.Views.viewClose;
+import static com.slack.api.model.view.Views.viewSubmit;
+import static com.slack.api.model.view.Views.viewTitle;
+
+/**
+ * The "Save to conference notes" modal, opened by the message shortcut and by {@code /qcon add}: a talk picker (or
+ * "A new talk…" with its title and details), the point's text and "This is something we should do". {@link #read}
+ * turns a submission back into what it says, with Slack's field errors for anything missing or wrong.
+ */
+public final class AddForm {
+
+    /** The modal's callback_id, and the message shortcut's. */
+    public static final String CALLBACK = "save_to_notes";
+    static final String NEW_TALK = "new";
+    /** Slack's most options in a static_select (the first is "A new talk…"). */
+    static final int MAX_OPTIONS = 100;
+    private static final int MAX_OPTION_TEXT = 75;
+    private static final int MAX_OPTION_VALUE = 150;
+
+    /** What a submission says: the talk (null with {@code newTalk}), the point, whether it is an action item. */
+    public record Values(String talkKey, Added.NewTalk newTalk, String text, boolean internal, String permalink) {
+    }
+
+    /** A submission read: its values, or the errors to show by field (block id) when it cannot be taken. */
+    public record Read(Values values, Map<String, String> errors) {
+    }
+
+    private AddForm() {
+    }
+
+    /**
+     * The modal for the talks of the agenda ({@code chosen} picked first when not null), the point prefilled with
+     * {@code text}, and the message's permalink kept in the view's private metadata.
+     */
+    public static View of(List<Talk> talks, Talk chosen, String text, String permalink) {
+        List<OptionObject> options = new ArrayList<>();
+        options.add(option(plainText("A new talk…"), NEW_TALK));
+        OptionObject initial = null;
+        List<Talk> listed = new ArrayList<>();
+        if (chosen != null) {
+            listed.add(chosen);
+        }
+        talks.stream().filter(talk -> chosen == null || !talk.key().equals(chosen.key())).forEach(listed::add);
+        for (Talk talk : listed) {
+            if (options.size() == MAX_OPTIONS) {
+                break;
+            }
+            if (talk.key().length() <= MAX_OPTION_VALUE) {
+                String label = talk.name() + (talk.day().isEmpty() ? "" : " · " + talk.day());
+                OptionObject option = option(plainText(Messages.clip(label, MAX_OPTION_TEXT)), talk.key());
+                options.add(option);
+                if (talk == chosen) {
+                    initial = option;
+                }
+            }
+        }
+        OptionObject first = initial;
+        String prefilled = text == null ? "" : Messages.clip(text, Added.MAX_POINT);
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(input(i -> i.blockId("talk").label(plainText("Talk")).element(staticSelect(s -> {
+            s.actionId("talk").placeholder(plainText("Pick a talk")).options(options);
+            if (first != null) {
+                s.initialOption(first);
+            }
+            return s;
+        }))));
+        blocks.add(input(i -> i.blockId("text").label(plainText("Point")).element(plainTextInput(p -> p.actionId("text")
+                .multiline(true).maxLength(Added.MAX_POINT).initialValue(prefilled)))));
+        blocks.add(input(i -> i.blockId("todo").optional(true).label(plainText("Follow-up"))
+                .element(checkboxes(c -> c.actionId("todo")
+                        .options(List.of(option(plainText("This is something we should do"), "internal")))))));
+        blocks.add(divider());
+        blocks.add(context(c -> c.elements(List.of(markdownText("Only for *A new talk…*: its title (needed) and what else you know.")))));
+        blocks.add(optionalText("new_title", "Title of the new talk", 150));
+        blocks.add(optionalText("new_day", "Day (e.g. Day 2)", 20));
+        blocks.add(optionalText("new_time", "Time (e.g. 10:35)", 5));
+        blocks.add(optionalText("new_speaker", "Speaker", 150));
+        blocks.add(optionalText("new_conference", "Conference", 150));
+        return view(v -> v.type("modal").callbackId(CALLBACK).title(viewTitle(t -> t.type("plain_text").text("Save to notes")))
+                .submit(viewSubmit(s -> s.type("plain_text").text("Save")))
+                .close(viewClose(c -> c.type("plain_text").text("Cancel")))
+                .privateMetadata(permalink == null ? "" : permalink)
+                .blocks(blocks));
+    }
+
+    private static LayoutBlock optionalText(String id, String label, int max) {
+        return input(i -> i.blockId(id).optional(true).label(plainText(label))
+                .element(plainTextInput(p -> p.actionId(id).maxLength(max))));
+    }
+
+    /** A submission's values, or why not, by field. */
+    public static Read read(ViewState state, String privateMetadata) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        String talk = selected(state, "talk");
+        String text = value(state, "text");
+        boolean internal = state != null && state.getValues() != null && state.getValues().containsKey("todo")
+                && state.getValues().get("todo").get("todo") != null
+                && state.getValues().get("todo").get("todo").getSelectedOptions() != null
+                && !state.getValues().get("todo").get("todo").getSelectedOptions().isEmpty();
+        if (talk == null) {
+            errors.put("talk", "Pick a talk, or A new talk….");
+        }
+        if (text == null || text.isBlank()) {
+            errors.put("text", "Write the point to save.");
+        } else if (text.strip().length() > Added.MAX_POINT) {
+            errors.put("text", "A point can be at most " + Added.MAX_POINT + " characters; this one has "
+                    + text.strip().length() + ".");
+        }
+        Added.NewTalk newTalk = null;
+        if (NEW_TALK.equals(talk)) {
+            newTalk = new Added.NewTalk(value(state, "new_title"), value(state, "new_day"), value(state, "new_time"),
+                    value(state, "new_speaker"), value(state, "new_conference"));
+            if (newTalk.title() == null || newTalk.title().isBlank()) {
+                errors.put("new_title", "A new talk needs a title.");
+            }
+            if (newTalk.time() != null && !newTalk.time().isBlank() && !newTalk.time().strip().matches("([01]?\\d|2[0-3]):[0-5]\\d")) {
+                errors.put("new_time", "Write the time as 10:35, or leave it empty.");
+            }
+            talk = null;
+        }
+        String permalink = privateMetadata != null && privateMetadata.startsWith("https://") ? privateMetadata : null;
+        return new Read(errors.isEmpty() ? new Values(talk, newTalk, text, internal, permalink) : null, errors);
+    }
+
+    private static String value(ViewState state, String id) {
+        ViewState.Value value = field(state, id);
+        return value == null ? null : value.getValue();
+    }
+
+    private static String selected(ViewState state, String id) {
+        ViewState.Value value = field(state, id);
+        return value == null || value.getSelectedOption() == null ? null : value.getSelectedOption().getValue();
+    }
+
+    private static ViewState.Value field(ViewState state, String id) {
+        if (state == null || state.getValues() == null || state.getValues().get(id) == null) {
+            return null;
+        }
+        return state.getValues().get(id).get(id);
+    }
+}

@@ -1,0 +1,182 @@
+package qconbot.store;
+
+import qconbot.notes.Bullet;
+import qconbot.notes.Notes;
+import qconbot.notes.Talk;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Talks and points added from Slack. They are kept in the database, never in a notes file, and every load of the
+ * notes merges them into what the files say ({@link #mergeInto}): reading the files again, a changed file or a
+ * restart never loses them. A point added to a talk that a notes file no longer has stays here, and shows again if
+ * the talk comes back.
+ */
+public final class Added {
+
+    /** Slack's limit for a section's text, and so for a point that must fit in one. */
+    public static final int MAX_POINT = 3000;
+    /** Where talks added in Slack come from, as a notes file's name would say. */
+    public static final String SOURCE = "added in Slack";
+    private static final Pattern DAY = Pattern.compile("(?i)day\\s*(\\d{1,3})");
+
+    /** A talk someone is adding: title required; day ("Day 2"), time ("10:35"), speaker, conference optional. */
+    public record NewTalk(String title, String day, String time, String speaker, String conference) {
+    }
+
+    private final Db db;
+    private final Clock clock;
+
+    public Added(Db db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /**
+     * Adds a point to the talk with {@code talkKey}, or to a new talk when {@code newTalk} is given. {@code request}
+     * names the submission (a modal's view id): the same request again adds nothing and returns empty.
+     *
+     * @return the key of the talk the point went to
+     */
+    public Optional<String> addPoint(String talkKey, NewTalk newTalk, String text, boolean internal, String by,
+                                     String permalink, String request) throws SQLException {
+        String now = clock.instant().toString();
+        return db.inTransaction(connection -> {
+            try (PreparedStatement seen = connection.prepareStatement("SELECT 1 FROM added_points WHERE request = ?")) {
+                seen.setString(1, request);
+                try (ResultSet rows = seen.executeQuery()) {
+                    if (rows.next()) {
+                        return Optional.empty();
+                    }
+                }
+            }
+            String key = newTalk == null ? talkKey : insertTalk(connection, newTalk, by, now);
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO added_points (talk_key, text, internal, added_by, added_at, permalink, request)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+                insert.setString(1, key);
+                insert.setString(2, text.strip());
+                insert.setInt(3, internal ? 1 : 0);
+                insert.setString(4, by);
+                insert.setString(5, now);
+                if (permalink == null) {
+                    insert.setNull(6, Types.VARCHAR);
+                } else {
+                    insert.setString(6, permalink);
+                }
+                insert.setString(7, request);
+                insert.executeUpdate();
+            }
+            return Optional.of(key);
+        });
+    }
+
+    private static String insertTalk(Connection connection, NewTalk talk, String by, String now) throws SQLException {
+        long id;
+        try (PreparedStatement next = connection.prepareStatement("SELECT COALESCE(MAX(id), 0) + 1 FROM added_talks");
+             ResultSet rows = next.executeQuery()) {
+            rows.next();
+            id = rows.getLong(1);
+        }
+        String key = "slack/" + id + "-" + slug(talk.title());
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO added_talks (id, key, conference, day, time, title, speaker, added_by, added_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            insert.setLong(1, id);
+            insert.setString(2, key);
+            insert.setString(3, blank(talk.conference()) ? SOURCE : talk.conference().strip());
+            insert.setString(4, blank(talk.day()) ? "" : talk.day().strip());
+            insert.setString(5, blank(talk.time()) ? null : talk.time().strip());
+            insert.setString(6, talk.title().strip());
+            insert.setString(7, blank(talk.speaker()) ? null : talk.speaker().strip());
+            insert.setString(8, by);
+            insert.setString(9, now);
+            insert.executeUpdate();
+        }
+        return key;
+    }
+
+    /**
+     * The talks of the notes files with the points added in Slack after their own, and the talks added in Slack as
+     * notes of their own, one per conference. A point whose talk is in neither is left out (and kept).
+     */
+    public List<Notes> mergeInto(List<Notes> files) throws SQLException {
+        Map<String, List<Bullet>> points = new LinkedHashMap<>();
+        List<Talk> addedTalks = new ArrayList<>();
+        db.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT id, talk_key, text, internal, added_by, added_at, permalink FROM added_points
+                    WHERE removed_at IS NULL ORDER BY id""");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Bullet.Added added = new Bullet.Added(rows.getLong("id"), rows.getString("added_by"),
+                            Instant.parse(rows.getString("added_at")), rows.getString("permalink"));
+                    points.computeIfAbsent(rows.getString("talk_key"), key -> new ArrayList<>()).add(new Bullet(1,
+                            rows.getInt("internal") == 1 ? Bullet.Kind.INTERNAL : Bullet.Kind.POINT,
+                            rows.getString("text"), List.of(), 0, added));
+                }
+            }
+            try (PreparedStatement select = connection.prepareStatement("SELECT * FROM added_talks ORDER BY id");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    String day = rows.getString("day");
+                    Matcher number = DAY.matcher(day);
+                    addedTalks.add(new Talk(rows.getString("key"), SOURCE, rows.getString("conference"), day,
+                            number.find() ? Integer.parseInt(number.group(1)) : 0, rows.getString("time"),
+                            rows.getString("title"), rows.getString("speaker"), List.of(), 0, 0));
+                }
+            }
+            return null;
+        });
+        List<Notes> merged = new ArrayList<>();
+        for (Notes file : files) {
+            merged.add(new Notes(file.source(), file.conference(), withPoints(file.talks(), points), file.warnings()));
+        }
+        Map<String, List<Talk>> byConference = new LinkedHashMap<>();
+        for (Talk talk : withPoints(addedTalks, points)) {
+            byConference.computeIfAbsent(talk.conference(), c -> new ArrayList<>()).add(talk);
+        }
+        byConference.forEach((conference, talks) -> merged.add(new Notes(SOURCE, conference, talks, List.of())));
+        return merged;
+    }
+
+    private static List<Talk> withPoints(List<Talk> talks, Map<String, List<Bullet>> points) {
+        List<Talk> merged = new ArrayList<>();
+        for (Talk talk : talks) {
+            List<Bullet> more = points.get(talk.key());
+            if (more == null) {
+                merged.add(talk);
+                continue;
+            }
+            List<Bullet> bullets = new ArrayList<>(talk.bullets());
+            bullets.addAll(more);
+            merged.add(new Talk(talk.key(), talk.source(), talk.conference(), talk.day(), talk.dayNumber(), talk.time(),
+                    talk.title(), talk.speaker(), bullets, talk.firstLine(), talk.lastLine()));
+        }
+        return merged;
+    }
+
+    private static boolean blank(String text) {
+        return text == null || text.isBlank();
+    }
+
+    private static String slug(String title) {
+        String slug = title.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", "-").replaceAll("^-|-$", "");
+        slug = slug.length() > 60 ? slug.substring(0, 60) : slug;
+        return slug.isEmpty() ? "talk" : slug;
+    }
+}

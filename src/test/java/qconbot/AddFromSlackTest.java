@@ -1,0 +1,191 @@
+package qconbot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 13, adding knowledge from Slack, end to end: the real bot over HTTP, the fake Slack Web API on 127.0.0.1,
+ * a real SQLite file. The shortcut and /qcon add open the form; a submitted form is saved before the ack, found by
+ * /qcon at once, kept across a reload and a restart, and a bad form gets Slack's field errors and saves nothing.
+ */
+class AddFromSlackTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String MONZO = "qcon-2020.txt/day-3/microservices-at-monzo";
+
+    @TempDir
+    Path dir;
+    FakeSlackApi slack;
+    Main.Bot bot;
+    SlackRequests requests;
+
+    @BeforeEach
+    void start() throws Exception {
+        slack = new FakeSlackApi();
+        slack.script("chat.getPermalink", FakeSlackApi.Answer.ok(
+                "{\"ok\":true,\"permalink\":\"https://qcon-test.slack.com/archives/C0GENERAL/p1700000000000100\"}"));
+        bot = TestBot.with(dir, slack).start();
+        requests = new SlackRequests(bot.port());
+    }
+
+    @AfterEach
+    void stop() {
+        requests.close();
+        bot.close();
+        slack.close();
+    }
+
+    @Test
+    void the_shortcut_opens_the_form_with_the_message_text_and_its_permalink() throws Exception {
+        HttpResponse<String> ack = requests.interactive(shortcut("we should try &lt;b&gt; feature flags &amp; canaries"));
+
+        assertEquals(200, ack.statusCode());
+        JsonNode view = JSON.readTree(slack.await("views.open", 1, FakeSlackApi.seconds(5)).get(0).form().get("view"));
+        assertEquals("save_to_notes", view.path("callback_id").asText());
+        assertEquals("https://qcon-test.slack.com/archives/C0GENERAL/p1700000000000100", view.path("private_metadata").asText());
+        String text = view.findValues("initial_value").get(0).asText();
+        assertEquals("we should try <b> feature flags & canaries", text, "shown as written, not as Slack escapes it");
+        assertEquals("C0GENERAL", slack.calls("chat.getPermalink").get(0).form().get("channel"));
+    }
+
+    @Test
+    void qcon_add_with_words_opens_the_form_with_that_talk_chosen() throws Exception {
+        assertEquals(200, requests.command("add monzo").statusCode());
+
+        JsonNode view = JSON.readTree(slack.await("views.open", 1, FakeSlackApi.seconds(5)).get(0).form().get("view"));
+        assertEquals(MONZO, view.findValue("initial_option").path("value").asText());
+        assertEquals("new", view.findValue("options").get(0).path("value").asText(), "A new talk… comes first");
+    }
+
+    @Test
+    void a_saved_point_is_found_at_once_with_who_added_it_and_kept_across_a_restart() throws Exception {
+        HttpResponse<String> ack = requests.interactive(submission("V1", MONZO, "monzo runs chaos days every quarter", false,
+                Map.of(), "https://qcon-test.slack.com/archives/C0GENERAL/p1700000000000100"));
+
+        assertEquals(200, ack.statusCode());
+        assertTrue(ack.body().isEmpty() || !ack.body().contains("errors"), ack.body());
+        String found = body(requests.command("chaos days"));
+        assertTrue(found.contains("monzo runs chaos days every quarter"), found);
+        assertTrue(found.contains("added by <@U0ANN>, <https://qcon-test.slack.com/archives/C0GENERAL/p1700000000000100|from Slack>"), found);
+        FakeSlackApi.Call told = slack.await("chat.postMessage", 1, FakeSlackApi.seconds(5)).get(0);
+        assertEquals("U0ANN", told.form().get("channel"), "told in a DM");
+        assertTrue(told.form().get("text").startsWith("Saved to *microservices at Monzo*"), told.form().toString());
+
+        bot.close();
+        bot = TestBot.with(dir, slack).start();
+        requests = new SlackRequests(bot.port());
+        assertTrue(requests.command("chaos days").body().contains("monzo runs chaos days every quarter"), "kept across a restart");
+        assertTrue(requests.command("reload", TestBot.ADMIN, slack.responseUrl("reload")).statusCode() == 200);
+        assertTrue(requests.command("chaos days").body().contains("monzo runs chaos days every quarter"), "kept across a reload");
+    }
+
+    @Test
+    void a_double_clicked_save_adds_the_point_once_and_an_action_item_gets_an_id() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            assertEquals(200, requests.interactive(submission("V2", MONZO, "we should run chaos days too", true, Map.of(), "")).statusCode());
+        }
+
+        String talk = requests.command("monzo chaos").body();
+        assertEquals(1, talk.split("we should run chaos days too", -1).length - 1, talk);
+        String actions = requests.command("actions all").body();
+        assertTrue(actions.contains("we should run chaos days too"), actions);
+    }
+
+    @Test
+    void a_new_talk_needs_a_title_and_gets_one_from_the_form() throws Exception {
+        HttpResponse<String> refused = requests.interactive(submission("V3", "new", "edge functions are cheap", false, Map.of(), ""));
+        JsonNode errors = JSON.readTree(refused.body());
+        assertEquals("errors", errors.path("response_action").asText());
+        assertTrue(errors.path("errors").has("new_title"), refused.body());
+        assertFalse(requests.command("edge functions").body().contains("edge functions are cheap"), "nothing saved");
+
+        requests.interactive(submission("V4", "new", "edge functions are cheap", false,
+                Map.of("new_title", "Edge computing in practice", "new_day", "Day 1", "new_time", "11:00", "new_speaker", "Dana Example"), ""));
+
+        String found = body(requests.command("edge computing"));
+        assertTrue(found.contains("Edge computing in practice") && found.contains("edge functions are cheap"), found);
+        assertTrue(found.contains("added in Slack"), "says where the talk came from");
+    }
+
+    @Test
+    void an_empty_or_too_long_point_and_a_gone_talk_get_field_errors_and_save_nothing() throws Exception {
+        assertTrue(JSON.readTree(requests.interactive(submission("V5", MONZO, "   ", false, Map.of(), "")).body())
+                .path("errors").has("text"));
+        assertTrue(JSON.readTree(requests.interactive(submission("V6", MONZO, "x".repeat(3001), false, Map.of(), "")).body())
+                .path("errors").path("text").asText().contains("3000"));
+        assertTrue(JSON.readTree(requests.interactive(submission("V7", "qcon-2020.txt/day-9/gone", "a point", false, Map.of(), "")).body())
+                .path("errors").path("talk").asText().contains("no longer"));
+        assertTrue(JSON.readTree(requests.interactive(submission("V8", "new", "a point", false,
+                Map.of("new_title", "T", "new_time", "25:99"), "")).body()).path("errors").has("new_time"));
+        assertFalse(requests.command("monzo").body().contains("added by"), "nothing was saved");
+    }
+
+    @Test
+    void text_from_a_user_is_escaped_and_never_pings() throws Exception {
+        requests.interactive(submission("V9", MONZO, "<!channel> look at <https://evil.example|this> & that", false, Map.of(),
+                "https://evil.example/not-slack"));
+
+        String found = body(requests.command("monzo"));
+        assertFalse(found.contains("<!channel>"), found);
+        assertTrue(found.contains("&lt;!channel&gt; look at &lt;https://evil.example|this&gt; &amp; that"), found);
+        assertFalse(found.contains("<https://evil.example"), "a permalink that is not Slack's is not linked");
+    }
+
+    /** The reply as JSON text, unescaped (Slack's client writes "<" as \\u003c). */
+    private static String body(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body()).toString();
+    }
+
+    private static Map<String, Object> shortcut(String text) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("type", "message_action");
+        payload.put("callback_id", "save_to_notes");
+        payload.put("trigger_id", "9.8.7");
+        payload.put("team", Map.of("id", "T0TEST", "domain", "qcon-test"));
+        payload.put("user", Map.of("id", "U0ANN", "name", "ann"));
+        payload.put("channel", Map.of("id", "C0GENERAL", "name", "general"));
+        payload.put("message_ts", "1700000000.000100");
+        payload.put("message", Map.of("type", "message", "user", "U0BOB", "ts", "1700000000.000100", "text", text));
+        payload.put("response_url", "http://127.0.0.1:9/unused");
+        return payload;
+    }
+
+    private static Map<String, Object> submission(String viewId, String talk, String text, boolean internal,
+                                                  Map<String, String> more, String permalink) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("talk", Map.of("talk", Map.of("type", "static_select", "selected_option",
+                Map.of("text", Map.of("type", "plain_text", "text", "t"), "value", talk))));
+        values.put("text", Map.of("text", Map.of("type", "plain_text_input", "value", text)));
+        values.put("todo", Map.of("todo", Map.of("type", "checkboxes", "selected_options", internal
+                ? List.of(Map.of("text", Map.of("type", "plain_text", "text", "x"), "value", "internal")) : List.of())));
+        more.forEach((id, value) -> values.put(id, Map.of(id, Map.of("type", "plain_text_input", "value", value))));
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", viewId);
+        view.put("type", "modal");
+        view.put("callback_id", "save_to_notes");
+        view.put("private_metadata", permalink);
+        view.put("state", Map.of("values", values));
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("type", "view_submission");
+        payload.put("team", Map.of("id", "T0TEST", "domain", "qcon-test"));
+        payload.put("user", Map.of("id", "U0ANN", "name", "ann"));
+        payload.put("api_app_id", "A0QCON");
+        payload.put("trigger_id", "9.8.8");
+        payload.put("view", view);
+        return payload;
+    }
+}

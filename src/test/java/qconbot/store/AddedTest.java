@@ -1,0 +1,104 @@
+package qconbot.store;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import qconbot.TestBot;
+import qconbot.notes.Bullet;
+import qconbot.notes.Talk;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Points and talks added in Slack, in a real SQLite file, merged into every load of notes files that change. */
+class AddedTest {
+
+    private static final String MONZO = "notes.txt/day-3/microservices-at-monzo";
+
+    @TempDir
+    Path dir;
+    Db db;
+    Talks talks;
+    Added added;
+    NotesLoader loader;
+    Path file;
+
+    @BeforeEach
+    void open() throws Exception {
+        file = dir.resolve("notes").resolve("notes.txt");
+        Files.createDirectories(file.getParent());
+        Files.copy(TestBot.NOTES.resolve("qcon-2020.txt"), file);
+        db = Db.open(dir.resolve("qcon.db"));
+        talks = new Talks(db);
+        added = new Added(db, Clock.fixed(Instant.parse("2026-11-30T10:00:00Z"), ZoneOffset.UTC));
+        loader = new NotesLoader(file.getParent(), talks, added);
+        loader.load();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        db.close();
+    }
+
+    @Test
+    void an_added_point_joins_its_talk_with_who_added_it_and_survives_an_edited_file() throws Exception {
+        added.addPoint(MONZO, null, "  chaos days every quarter ", false, "U0ANN",
+                "https://x.slack.com/archives/C1/p1", "view:1");
+        loader.load();
+
+        Bullet point = last(talks.byKey(MONZO).orElseThrow());
+        assertEquals("chaos days every quarter", point.text());
+        assertEquals(new Bullet.Added(point.added().id(), "U0ANN", Instant.parse("2026-11-30T10:00:00Z"),
+                "https://x.slack.com/archives/C1/p1"), point.added());
+
+        Files.writeString(file, Files.readString(file).replace("- they use golang", "- they use golang and some rust"));
+        loader.load();
+        Talk edited = talks.byKey(MONZO).orElseThrow();
+        assertTrue(edited.bullets().stream().anyMatch(b -> b.text().equals("they use golang and some rust")), "the file's edit is read");
+        assertEquals("chaos days every quarter", last(edited).text(), "what was added is kept");
+        assertNull(edited.bullets().get(0).added(), "a line of the file is not marked as added");
+    }
+
+    @Test
+    void the_same_request_adds_once_and_an_internal_point_is_an_action_item() throws Exception {
+        ActionItems items = new ActionItems(db, Clock.systemUTC(), java.util.Set.of());
+        int before = items.list(ActionItems.View.ALL, "U0ANN").size();
+
+        assertTrue(added.addPoint(MONZO, null, "we should run chaos days", true, "U0ANN", null, "view:2").isPresent());
+        assertEquals(Optional.empty(), added.addPoint(MONZO, null, "we should run chaos days", true, "U0ANN", null, "view:2"));
+        loader.load();
+
+        assertEquals(1, talks.byKey(MONZO).orElseThrow().bullets().stream().filter(b -> b.added() != null).count());
+        assertEquals(before + 1, items.list(ActionItems.View.ALL, "U0ANN").size());
+        assertTrue(items.list(ActionItems.View.ALL, "U0ANN").stream().anyMatch(item -> item.text().equals("we should run chaos days")));
+    }
+
+    @Test
+    void a_new_talk_is_its_own_conference_talk_with_a_stable_key() throws Exception {
+        String key = added.addPoint(null, new Added.NewTalk("Edge computing", "Day 2", "11:00", "Dana Example", "Devoxx 2026"),
+                "edge functions are cheap", false, "U0ANN", null, "view:3").orElseThrow();
+        loader.load();
+
+        Talk talk = talks.byKey(key).orElseThrow();
+        assertEquals("slack/1-edge-computing", key);
+        assertEquals("Devoxx 2026", talk.conference());
+        assertEquals(2, talk.dayNumber());
+        assertEquals("11:00", talk.time());
+        assertEquals(Added.SOURCE, talk.source());
+        assertEquals("edge functions are cheap", last(talk).text());
+        assertTrue(talks.agenda().stream().anyMatch(t -> t.key().equals(key)), "in the agenda and the rotation");
+    }
+
+    private static Bullet last(Talk talk) {
+        return talk.bullets().get(talk.bullets().size() - 1);
+    }
+}
