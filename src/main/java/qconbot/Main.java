@@ -20,6 +20,9 @@ import qconbot.slack.BoltHttpServer;
 import qconbot.slack.SlackApp;
 import qconbot.slack.SlackCalls;
 import qconbot.slack.SlackHandlers;
+import qconbot.notes.Notes;
+import qconbot.notes.NotesParser;
+import qconbot.notes.NotesWriter;
 import qconbot.store.ActionItems;
 import qconbot.store.Added;
 import qconbot.store.DailyPosts;
@@ -35,6 +38,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -82,9 +86,11 @@ public final class Main {
                 }
                 case "console" -> console(Config.loadForConsole(System.getenv()));
                 case "backup" -> backup(Config.loadForConsole(System.getenv()), args);
+                case "export" -> export(Config.loadForConsole(System.getenv()), args);
                 default -> {
                     System.err.println("qcon-bot: unknown command \"" + mode + "\". Use no argument to serve Slack,"
-                            + " `console` to try it locally, or `backup FILE` to copy the database.");
+                            + " `console` to try it locally, `backup FILE` to copy the database, or `export DIR` to"
+                            + " write the notes with what was added in Slack.");
                     System.exit(2);
                 }
             }
@@ -311,6 +317,27 @@ public final class Main {
         }
         System.out.println("Backed up " + config.db() + " to " + copy + " (integrity check ok). To restore: stop the bot,"
                 + " then copy it over " + config.db() + " and delete any " + config.db() + "-wal and -shm files.");
+    }
+
+    /**
+     * export DIR: every conference as a notes file, the files' talks with the points added in Slack and the talks
+     * added there, in the format the notes are read in. Files of the same name in DIR are replaced.
+     */
+    static void export(Config config, String[] args) throws StartupFailure {
+        if (args.length != 2) {
+            throw new StartupFailure("Usage: java -jar qcon-bot.jar export DIR (QCON_NOTES and QCON_DB say what to export)", null);
+        }
+        Path dir = Path.of(args[1]);
+        try (Core core = Core.open(config, Clock.systemUTC())) {
+            Files.createDirectories(dir);
+            for (Notes notes : core.added().mergeInto(NotesParser.readAll(config.notes()))) {
+                Path file = dir.resolve(NotesWriter.fileName(notes));
+                Files.writeString(file, NotesWriter.write(notes), StandardCharsets.UTF_8);
+                System.out.println("Wrote " + file + ": " + notes.conference() + ", " + notes.talks().size() + " talks");
+            }
+        } catch (IOException | SQLException e) {
+            throw new StartupFailure("Export failed: " + e.getMessage(), e);
+        }
     }
 
     private static void closeQuietly(Db db) {

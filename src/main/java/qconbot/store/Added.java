@@ -69,7 +69,8 @@ public final class Added {
                     INSERT INTO added_points (talk_key, text, internal, added_by, added_at, permalink, request)
                     VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
                 insert.setString(1, key);
-                insert.setString(2, text.strip());
+                // a point is one line of the notes (export writes it so): line breaks become spaces
+                insert.setString(2, text.strip().replaceAll("\\s*\\R\\s*", " "));
                 insert.setInt(3, internal ? 1 : 0);
                 insert.setString(4, by);
                 insert.setString(5, now);
