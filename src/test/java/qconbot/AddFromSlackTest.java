@@ -145,6 +145,36 @@ class AddFromSlackTest {
         assertFalse(found.contains("<https://evil.example"), "a permalink that is not Slack's is not linked");
     }
 
+    @Test
+    void the_author_or_an_admin_edits_or_removes_an_added_point_and_the_history_keeps_both() throws Exception {
+        requests.interactive(submission("V10", MONZO, "monzo has a chaos team", false, Map.of(), ""));
+        String shown = body(requests.command("chaos team"));
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("_\\((P\\d+), added by").matcher(shown);
+        assertTrue(id.find(), shown);
+        String ref = id.group(1);
+
+        assertTrue(body(requests.command("edit " + ref + " monzo has no chaos team", "U0BOB", slack.responseUrl("e1")))
+                .contains("Only <@U0ANN>"), "someone else may not");
+        String edited = body(requests.command("edit " + ref + " monzo has a resilience team &amp; game days", "U0ANN", slack.responseUrl("e2")));
+        assertTrue(edited.contains("Changed " + ref), edited);
+        String after = body(requests.command("monzo resilience"));
+        assertTrue(after.contains("monzo has a resilience team &amp; game days") && !after.contains("chaos team"), after);
+
+        assertTrue(body(requests.command("remove " + ref, TestBot.ADMIN, slack.responseUrl("r1"))).contains("Removed " + ref));
+        assertFalse(body(requests.command("monzo resilience")).contains("resilience team"), "gone from the notes");
+        assertTrue(body(requests.command("edit " + ref + " again", "U0ANN", slack.responseUrl("e3"))).contains("removed already"));
+        try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("qcon.db"));
+             var rows = connection.createStatement().executeQuery(
+                     "SELECT action, by_user, old_text, new_text FROM added_changes ORDER BY id")) {
+            assertTrue(rows.next());
+            assertEquals(List.of("edited", "U0ANN", "monzo has a chaos team", "monzo has a resilience team & game days"),
+                    List.of(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4)));
+            assertTrue(rows.next());
+            assertEquals(List.of("removed", TestBot.ADMIN), List.of(rows.getString(1), rows.getString(2)));
+            assertFalse(rows.next());
+        }
+    }
+
     /** The reply as JSON text, unescaped (Slack's client writes "<" as \\u003c). */
     private static String body(HttpResponse<String> response) throws Exception {
         return JSON.readTree(response.body()).toString();

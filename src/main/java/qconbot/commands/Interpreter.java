@@ -209,6 +209,7 @@ public final class Interpreter {
                     : Answer.privately(Messages.note("Only admins (QCON_ADMINS) can post the talk of the day outside the schedule."));
             case RELOAD -> reload(request.user());
             case SHOW, SHOW_ALL -> new Answer(shown(request), Answer.Show.IN_PLACE, null, null, null, null, null);
+            case EDIT, REMOVE -> Answer.privately(correct(request));
             case ADD -> new Answer(null, Answer.Show.NOT_AT_ALL, null, null, null, null, null, form(request.words(), null, null));
             case SHARE -> new Answer(talks.byKey(request.words()).map(talk -> Messages.sharedTalk(talk, request.user()))
                     .orElseGet(() -> Messages.error("That talk is no longer in the notes, so there is nothing to share.")),
@@ -383,7 +384,7 @@ public final class Interpreter {
 
     private Reply search(String words) throws SQLException {
         TalkSearch.Result result = search.search(words);
-        return result.found() ? Messages.talk(search.overview(result.best()), result)
+        return result.found() ? Messages.talk(search.overview(result.best(), result.words()), result)
                 : Messages.noMatch(result, search.suggestions(3));
     }
 
@@ -424,6 +425,52 @@ public final class Interpreter {
         return new Saved(Map.of(), Messages.note("Saved to *" + Messages.escape(name) + "*"
                 + (values.internal() ? " as an action item" : "") + ": " + Messages.escape(Messages.clip(values.text().strip(), 500))
                 + "\n`/qcon " + Messages.escape(Messages.clip(name, 100)) + "` shows it."));
+    }
+
+    private static final Pattern POINT_ID = Pattern.compile("(?i)P(\\d{1,9})");
+
+    /**
+     * /qcon edit P3 text, /qcon remove P3: a point added in Slack, changed by whoever added it or an admin, the
+     * change in the audit trail, the notes read again so /qcon shows it at once.
+     */
+    private Reply correct(Request request) throws SQLException {
+        boolean edit = request.verb() == Verb.EDIT;
+        String[] parts = request.words().strip().split("\\s+", 2);
+        Matcher id = POINT_ID.matcher(parts[0]);
+        if (!id.matches()) {
+            return Messages.note("Which point? Give its id, like `/qcon " + (edit ? "edit P3 the new text" : "remove P3")
+                    + "`: a point added in Slack shows it next to who added it.");
+        }
+        String ref = "P" + Long.parseLong(id.group(1));
+        Optional<Added.Point> point = added.point(Long.parseLong(id.group(1)));
+        if (point.isEmpty() || point.get().removed()) {
+            return Messages.note(point.isEmpty() ? "There is no point " + ref + "." : ref + " was removed already.");
+        }
+        if (!point.get().addedBy().equals(request.user()) && !items.isAdmin(request.user())) {
+            return Messages.note("Only " + ItemMessages.who(point.get().addedBy()) + ", who added " + ref
+                    + ", or an admin (QCON_ADMINS) can change it.");
+        }
+        // slash command text comes with &, < and > escaped
+        String text = !edit ? null : parts.length < 2 ? ""
+                : parts[1].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip();
+        if (edit && text.isEmpty()) {
+            return Messages.note("Give the new text: `/qcon edit " + ref + " the new text`.");
+        }
+        if (edit && text.length() > Added.MAX_POINT) {
+            return Messages.note("A point can be at most " + Added.MAX_POINT + " characters; this one has " + text.length() + ".");
+        }
+        if (!added.change(point.get().id(), text, request.user())) {
+            return Messages.note(ref + " was removed a moment ago; nothing changed.");
+        }
+        try {
+            notes.load();
+        } catch (NotesLoader.Refused refused) {
+            log.warn("changed {}, but the notes could not be read again: {}", ref, refused.getMessage());
+        }
+        String talk = talks.byKey(point.get().talkKey()).map(Talk::name).orElse("its talk");
+        return edit ? Messages.note("Changed " + ref + " in *" + Messages.escape(talk) + "*: "
+                + Messages.escape(Messages.clip(text, 500)) + ". Its history keeps the old text.")
+                : Messages.note("Removed " + ref + " from *" + Messages.escape(talk) + "*. Its history keeps it.");
     }
 
     /** A talk a button asked for: its overview (Show), or every point of it (Show all). */

@@ -506,7 +506,8 @@ public final class Messages {
             java.util.regex.Pattern.compile("https://[A-Za-z0-9.-]+\\.slack\\.com/archives/[A-Za-z0-9/._?=&%-]+");
 
     /**
-     * " _(added by @ann, from Slack)_" for a point added in Slack, with a link to the message it came from; "" for a
+     * " _(P3, added by @ann, from Slack)_" for a point added in Slack (P3: its id for edit and remove), with a link to
+     * the message it came from; "" for a
      * line of a notes file. Only a user id and a Slack permalink of the expected shapes are written as a mention
      * and a link.
      */
@@ -518,7 +519,7 @@ public final class Messages {
         String who = added.by() != null && USER.matcher(added.by()).matches() ? "<@" + added.by() + ">" : "someone";
         String where = added.permalink() != null && PERMALINK.matcher(added.permalink()).matches()
                 ? ", <" + added.permalink() + "|from Slack>" : ", in Slack";
-        return " _(added by " + who + where + ")_";
+        return " _(P" + added.id() + ", added by " + who + where + ")_";
     }
 
     private static String agendaLine(Talk talk) {

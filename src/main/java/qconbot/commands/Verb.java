@@ -47,6 +47,10 @@ public enum Verb {
     POST_NOW(List.of("post-now", "post now"), "post-now", "(admins) post the next talk of the day now.", From.COMMAND),
     ADD(List.of("add"), "add [talk]", "add a point to the notes, or a new talk: a form opens, with the talk"
             + " matching the words chosen. On any message, *Save to conference notes* does the same.", From.COMMAND),
+    EDIT(List.of("edit"), "edit P3 <text>", "change a point added in Slack (its author or an admin); the change is"
+            + " kept in its history.", From.COMMAND),
+    REMOVE(List.of("remove"), "remove P3", "take a point added in Slack out of the notes (its author or an admin);"
+            + " it is kept in the history.", From.COMMAND),
     RELOAD(List.of("reload"), "reload", "(admins) read the notes files again; claims and threads are kept.", From.COMMAND),
     SHOW(List.of(), "", "", EnumSet.of(From.CLICK), new Button("show_talk", "Show", Set.of(), Set.of(), null)),
     SHOW_ALL(List.of(), "", "", EnumSet.of(From.CLICK), new Button("show_all_points", "Show all points", Set.of(), Set.of(), null)),

@@ -1,5 +1,6 @@
 package qconbot.search;
 
+import qconbot.notes.Bullet;
 import qconbot.notes.EditDistance;
 import qconbot.notes.Talk;
 import qconbot.store.Db;
@@ -251,6 +252,28 @@ public final class TalkSearch {
                 return size() > 1024;
             }
         });
+    }
+
+    /**
+     * {@link #overview(Talk)} for a search's reply: the points that have a word searched for are shown too, so that
+     * "/qcon chaos days" shows the point about chaos days however long its talk.
+     */
+    public Overview overview(Talk talk, List<String> words) throws SQLException {
+        Overview overview = overview(talk);
+        if (!overview.shortened()) {
+            return overview;
+        }
+        Answers.Stemmed stemmed = points.stemmed(talk);
+        Set<Bullet> shown = new HashSet<>(overview.telling());
+        for (String word : words) {
+            for (int at : stemmed.pointsWith().getOrDefault(Answers.stem(word), new int[0])) {
+                shown.add(talk.bullets().get(at));
+                if (stemmed.parents()[at] >= 0) {
+                    shown.add(talk.bullets().get(stemmed.parents()[at]));
+                }
+            }
+        }
+        return shown.size() == overview.telling().size() ? overview : new Overview(talk, shown, overview.related());
     }
 
     /** What to show of a talk: its most telling points when it is long, and the talks sharing its rarest words. */

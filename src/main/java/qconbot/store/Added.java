@@ -69,8 +69,7 @@ public final class Added {
                     INSERT INTO added_points (talk_key, text, internal, added_by, added_at, permalink, request)
                     VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
                 insert.setString(1, key);
-                // a point is one line of the notes (export writes it so): line breaks become spaces
-                insert.setString(2, text.strip().replaceAll("\\s*\\R\\s*", " "));
+                insert.setString(2, oneLine(text));
                 insert.setInt(3, internal ? 1 : 0);
                 insert.setString(4, by);
                 insert.setString(5, now);
@@ -84,6 +83,73 @@ public final class Added {
             }
             return Optional.of(key);
         });
+    }
+
+    /** A point added in Slack as stored: its talk, text, who added it, and whether it was removed. */
+    public record Point(long id, String talkKey, String text, String addedBy, boolean removed) {
+    }
+
+    public Optional<Point> point(long id) throws SQLException {
+        return db.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id, talk_key, text, added_by, removed_at FROM added_points WHERE id = ?")) {
+                select.setLong(1, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(new Point(rows.getLong(1), rows.getString(2), rows.getString(3),
+                            rows.getString(4), rows.getString(5) != null)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Changes a point's text ({@code text} not null) or removes it (null), with the change in the audit trail. False
+     * when the point is gone already, so nothing changed.
+     */
+    public boolean change(long id, String text, String by) throws SQLException {
+        String now = clock.instant().toString();
+        return db.inTransaction(connection -> {
+            String old;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT text FROM added_points WHERE id = ? AND removed_at IS NULL")) {
+                select.setLong(1, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return false;
+                    }
+                    old = rows.getString(1);
+                }
+            }
+            try (PreparedStatement update = connection.prepareStatement(text == null
+                    ? "UPDATE added_points SET removed_by = ?, removed_at = ? WHERE id = ?"
+                    : "UPDATE added_points SET text = ? WHERE id = ?")) {
+                if (text == null) {
+                    update.setString(1, by);
+                    update.setString(2, now);
+                    update.setLong(3, id);
+                } else {
+                    update.setString(1, oneLine(text));
+                    update.setLong(2, id);
+                }
+                update.executeUpdate();
+            }
+            try (PreparedStatement audit = connection.prepareStatement("""
+                    INSERT INTO added_changes (point_id, action, by_user, at, old_text, new_text) VALUES (?, ?, ?, ?, ?, ?)""")) {
+                audit.setLong(1, id);
+                audit.setString(2, text == null ? "removed" : "edited");
+                audit.setString(3, by);
+                audit.setString(4, now);
+                audit.setString(5, old);
+                audit.setString(6, text == null ? null : oneLine(text));
+                audit.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** A point is one line of the notes (export writes it so): line breaks become spaces. */
+    private static String oneLine(String text) {
+        return text.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     private static String insertTalk(Connection connection, NewTalk talk, String by, String now) throws SQLException {

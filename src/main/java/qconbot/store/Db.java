@@ -50,7 +50,8 @@ public final class Db implements AutoCloseable {
             "V4__fixed_width_times.sql",
             "V5__title_search.sql",
             "V6__item_context.sql",
-            "V7__added_in_slack.sql");
+            "V7__added_in_slack.sql",
+            "V8__added_changes.sql");
 
     /** How long a write waits for our own lock, then for SQLite's: together about Slack's patience, halved. */
     static final Duration WAIT_FOR_OUR_TURN = Duration.ofMillis(500);
