@@ -20,7 +20,8 @@ import java.util.Set;
  */
 public record Config(String botToken, String signingSecret, String appToken, String slackApiUrl,
                      InetAddress bind, int port, Integer managementPort, Path db, Path notes, Set<String> admins,
-                     String digestChannel, Schedule schedule, int staleDays, java.time.Duration slackTimeout) {
+                     String digestChannel, Schedule schedule, int staleDays, java.time.Duration slackTimeout,
+                     Set<String> editors) {
 
     public static final java.time.Duration DEFAULT_SLACK_TIMEOUT = java.time.Duration.ofSeconds(10);
 
@@ -35,6 +36,8 @@ public record Config(String botToken, String signingSecret, String appToken, Str
     public static final String QCON_NOTES = "QCON_NOTES";
     public static final String QCON_CONFIG = "QCON_CONFIG";
     public static final String QCON_ADMINS = "QCON_ADMINS";
+    /** Who may import whole notes files besides the admins: Slack user ids. */
+    public static final String QCON_EDITORS = "QCON_EDITORS";
     public static final String QCON_DIGEST_CHANNEL = "QCON_DIGEST_CHANNEL";
     public static final String QCON_DIGEST_CRON = "QCON_DIGEST_CRON";
     public static final String QCON_TIMEZONE = "QCON_TIMEZONE";
@@ -80,7 +83,8 @@ public record Config(String botToken, String signingSecret, String appToken, Str
                 managementPort(settings),
                 Path.of(settings.getOrDefault(QCON_DB, "data/qcon.db")),
                 Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings),
-                digestChannel(settings), schedule(settings), staleDays(settings), slackTimeout(settings));
+                digestChannel(settings), schedule(settings), staleDays(settings), slackTimeout(settings),
+                userIds(settings, QCON_EDITORS));
     }
 
     /** Settings for the local console: no Slack at all. */
@@ -89,7 +93,7 @@ public record Config(String botToken, String signingSecret, String appToken, Str
         return new Config(null, null, null, DEFAULT_SLACK_API_URL, null, 0, null,
                 Path.of(settings.getOrDefault(QCON_DB, "data/qcon.db")),
                 Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings),
-                null, schedule(settings), staleDays(settings), DEFAULT_SLACK_TIMEOUT);
+                null, schedule(settings), staleDays(settings), DEFAULT_SLACK_TIMEOUT, userIds(settings, QCON_EDITORS));
     }
 
     private static Map<String, String> merged(Map<String, String> env) {
@@ -173,17 +177,21 @@ public record Config(String botToken, String signingSecret, String appToken, Str
 
     /** Slack user ids, separated by commas or spaces: "U012ABC,U034DEF". */
     private static Set<String> admins(Map<String, String> settings) {
-        Set<String> admins = new LinkedHashSet<>();
-        for (String id : settings.getOrDefault(QCON_ADMINS, "").split("[,\\s]+")) {
+        return userIds(settings, QCON_ADMINS);
+    }
+
+    private static Set<String> userIds(Map<String, String> settings, String name) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (String id : settings.getOrDefault(name, "").split("[,\\s]+")) {
             if (id.isEmpty()) {
                 continue;
             }
             if (!id.matches("[UW][A-Z0-9]{2,}")) {
-                throw new Invalid(QCON_ADMINS + " takes Slack user ids such as U012ABCDEF (in a profile: More, Copy member ID), not \"" + id + "\".");
+                throw new Invalid(name + " takes Slack user ids such as U012ABCDEF (in a profile: More, Copy member ID), not \"" + id + "\".");
             }
-            admins.add(id);
+            ids.add(id);
         }
-        return Set.copyOf(admins);
+        return Set.copyOf(ids);
     }
 
     /** An IP address (or "localhost") to listen on; every interface when unset, as a container needs. */

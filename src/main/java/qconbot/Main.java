@@ -115,7 +115,7 @@ public final class Main {
             }
             try {
                 Talks talks = new Talks(db);
-                Added added = new Added(db, clock);
+                Added added = new Added(db, clock, config.editors());
                 NotesLoader notes = new NotesLoader(config.notes(), talks, added);
                 loadNotes(notes, talks);
                 TalkSearch search = new TalkSearch(db, talks);

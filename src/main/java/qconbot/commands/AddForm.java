@@ -107,6 +107,44 @@ public final class AddForm {
                 .blocks(blocks));
     }
 
+    /** The /qcon import modal's callback_id. */
+    public static final String IMPORT_CALLBACK = "import_notes";
+    private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,79}\\.(txt|md)");
+
+    /** A pasted notes file: its name and text, or why not, by field. */
+    public record ImportRead(String name, String text, Map<String, String> errors) {
+    }
+
+    /** /qcon import: a file name and the notes pasted as text (Slack takes at most 3000 characters in a field). */
+    public static View importForm() {
+        List<LayoutBlock> blocks = List.of(
+                input(i -> i.blockId("name").label(plainText("File name")).element(plainTextInput(p -> p.actionId("name")
+                        .maxLength(84).placeholder(plainText("devoxx-2026.txt"))))),
+                input(i -> i.blockId("notes").label(plainText("Notes")).element(plainTextInput(p -> p.actionId("notes")
+                        .multiline(true).maxLength(Added.MAX_POINT)))),
+                context(c -> c.elements(List.of(markdownText("The notes format: a title line underlined with dashes,"
+                        + " `Day 1` lines, talk headers such as `10:35 quarkus:` and `- ` bullets. You see a preview"
+                        + " first; nothing changes until you press Import.")))));
+        return view(v -> v.type("modal").callbackId(IMPORT_CALLBACK).title(viewTitle(t -> t.type("plain_text").text("Import notes")))
+                .submit(viewSubmit(s -> s.type("plain_text").text("Preview")))
+                .close(viewClose(c -> c.type("plain_text").text("Cancel")))
+                .blocks(blocks));
+    }
+
+    /** A submitted import form, with errors for a missing or odd file name or no notes. */
+    public static ImportRead readImport(ViewState state) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        String name = value(state, "name") == null ? "" : value(state, "name").strip();
+        String text = value(state, "notes") == null ? "" : value(state, "notes");
+        if (!FILE_NAME.matcher(name).matches()) {
+            errors.put("name", "A file name such as devoxx-2026.txt: letters, digits, dots, dashes, ending in .txt or .md.");
+        }
+        if (text.isBlank()) {
+            errors.put("notes", "Paste the notes to import.");
+        }
+        return new ImportRead(name, text, errors);
+    }
+
     private static LayoutBlock optionalText(String id, String label, int max) {
         return input(i -> i.blockId(id).optional(true).label(plainText(label))
                 .element(plainTextInput(p -> p.actionId(id).maxLength(max))));

@@ -8,6 +8,9 @@ import qconbot.commands.ItemMessages.Surface;
 import qconbot.commands.ItemMessages.Target;
 import qconbot.commands.Verb.From;
 import qconbot.metrics.Metrics;
+import qconbot.notes.Bullet;
+import qconbot.notes.Notes;
+import qconbot.notes.NotesParser;
 import qconbot.notes.Talk;
 import qconbot.search.Overview;
 import qconbot.search.TalkSearch;
@@ -210,6 +213,10 @@ public final class Interpreter {
             case RELOAD -> reload(request.user());
             case SHOW, SHOW_ALL -> new Answer(shown(request), Answer.Show.IN_PLACE, null, null, null, null, null);
             case EDIT, REMOVE -> Answer.privately(correct(request));
+            case IMPORT -> mayImport(request.user())
+                    ? new Answer(null, Answer.Show.NOT_AT_ALL, null, null, null, null, null, AddForm.importForm())
+                    : Answer.privately(Messages.note(NOT_AN_EDITOR));
+            case IMPORT_CONFIRM, IMPORT_CANCEL -> new Answer(finishImport(request), Answer.Show.IN_PLACE, null, null, null, null, null);
             case ADD -> new Answer(null, Answer.Show.NOT_AT_ALL, null, null, null, null, null, form(request.words(), null, null));
             case SHARE -> new Answer(talks.byKey(request.words()).map(talk -> Messages.sharedTalk(talk, request.user()))
                     .orElseGet(() -> Messages.error("That talk is no longer in the notes, so there is nothing to share.")),
@@ -425,6 +432,86 @@ public final class Interpreter {
         return new Saved(Map.of(), Messages.note("Saved to *" + Messages.escape(name) + "*"
                 + (values.internal() ? " as an action item" : "") + ": " + Messages.escape(Messages.clip(values.text().strip(), 500))
                 + "\n`/qcon " + Messages.escape(Messages.clip(name, 100)) + "` shows it."));
+    }
+
+    private static final String NOT_AN_EDITOR = "Importing a whole notes file is for admins (QCON_ADMINS) and editors"
+            + " (QCON_EDITORS). `/qcon add` adds a point or a talk, for anyone.";
+
+    private boolean mayImport(String user) {
+        return items.isAdmin(user) || added.isEditor(user);
+    }
+
+    /** What importing {@code notes} would change against the file imported under the same name before (if any). */
+    record ImportDiff(Notes notes, int newTalks, int changedTalks, int goneTalks, int newItems, boolean first) {
+
+        static ImportDiff of(Notes notes, Optional<Notes> before) {
+            Map<String, Talk> old = new java.util.HashMap<>();
+            before.ifPresent(previous -> previous.talks().forEach(talk -> old.put(talk.key(), talk)));
+            java.util.Set<String> oldItems = new java.util.HashSet<>();
+            old.values().forEach(talk -> talk.internalLines().forEach(line -> oldItems.add(talk.key() + "#" + line.text())));
+            int added = 0;
+            int changed = 0;
+            int items = 0;
+            for (Talk talk : notes.talks()) {
+                Talk was = old.remove(talk.key());
+                added += was == null ? 1 : 0;
+                changed += was != null && !was.bullets().stream().map(Bullet::text).toList()
+                        .equals(talk.bullets().stream().map(Bullet::text).toList()) ? 1 : 0;
+                items += (int) talk.internalLines().stream().filter(line -> !oldItems.contains(talk.key() + "#" + line.text())).count();
+            }
+            return new ImportDiff(notes, added, changed, old.size(), items, before.isEmpty());
+        }
+    }
+
+    /**
+     * A pasted notes file, checked and kept to preview (nothing the bot serves changes yet): the preview with Import and
+     * Cancel to send its author, or the errors to show by field.
+     */
+    public Saved stageImport(AddForm.ImportRead read, String user) throws SQLException {
+        if (!mayImport(user)) {
+            return new Saved(Map.of("notes", NOT_AN_EDITOR), null);
+        }
+        Map<String, String> errors = new java.util.LinkedHashMap<>(read.errors());
+        if (errors.isEmpty() && notes.fileNames().contains(read.name())) {
+            errors.put("name", read.name() + " is a notes file on the server; give yours another name.");
+        }
+        Notes parsed = NotesParser.parse(read.name(), read.text());
+        if (errors.isEmpty() && parsed.talks().isEmpty()) {
+            errors.put("notes", "No talks found: a talk is a header line ending in ':' (\"10:35 quarkus:\") with \"- \" bullets under it.");
+        }
+        if (!errors.isEmpty()) {
+            return new Saved(errors, null);
+        }
+        long id = added.stageImport(read.name(), read.text(), user);
+        Optional<Notes> before = added.imported(read.name()).map(text -> NotesParser.parse(read.name(), text));
+        return new Saved(Map.of(), Messages.importPreview(id, read.name(), ImportDiff.of(parsed, before)));
+    }
+
+    /** Import or Cancel on a preview: by an admin or editor, once (a replayed click changes nothing). */
+    private Reply finishImport(Request request) throws SQLException {
+        if (!mayImport(request.user())) {
+            return Messages.note(NOT_AN_EDITOR);
+        }
+        Optional<Added.Import> pending = request.words().matches("\\d{1,18}")
+                ? added.importById(Long.parseLong(request.words())) : Optional.empty();
+        if (pending.isEmpty()) {
+            return Messages.note("That import is gone; nothing changed. `/qcon import` starts again.");
+        }
+        Added.Import file = pending.get();
+        boolean apply = request.verb() == Verb.IMPORT_CONFIRM;
+        Optional<Notes> before = added.imported(file.name()).map(text -> NotesParser.parse(file.name(), text));
+        if (!added.finishImport(file.id(), apply)) {
+            return Messages.note("`" + Messages.escape(file.name()) + "` was " + file.state() + " already; nothing changed.");
+        }
+        if (!apply) {
+            return Messages.note("Cancelled `" + Messages.escape(file.name()) + "`: nothing changed.");
+        }
+        try {
+            notes.load();
+        } catch (NotesLoader.Refused refused) {
+            log.warn("imported {}, but the notes could not be read again: {}", file.name(), refused.getMessage());
+        }
+        return Messages.imported(file.name(), ImportDiff.of(NotesParser.parse(file.name(), file.text()), before));
     }
 
     private static final Pattern POINT_ID = Pattern.compile("(?i)P(\\d{1,9})");

@@ -3,6 +3,7 @@ package qconbot.commands;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.element.BlockElement;
 import qconbot.notes.Bullet;
+import qconbot.notes.Notes;
 import qconbot.notes.Talk;
 import qconbot.search.Answers;
 import qconbot.search.Overview;
@@ -332,6 +333,53 @@ public final class Messages {
 
     public static Reply notReloaded(NotesLoader.Refused refused) {
         return error("Did not reload: " + refused.getMessage() + " The notes in use are unchanged.");
+    }
+
+    /** What a pasted notes file holds and would change, with Import and Cancel (their value: the import's id). */
+    static Reply importPreview(long id, String name, Interpreter.ImportDiff diff) {
+        String text = "*Import `" + escape(name) + "`?*\n" + escape(counts(diff)) + "\n"
+                + (diff.first() ? "No file of this name was imported before."
+                : "Against the one imported before: " + diff.newTalks() + " new, " + diff.changedTalks() + " changed and "
+                + diff.goneTalks() + " gone talks.") + warnings(diff.notes()) + "\nNothing changes until you press Import.";
+        String value = String.valueOf(id);
+        return new Reply("Import " + escape(name) + "?", List.of(section(s -> s.text(markdownText(clip(text, MAX_SECTION)))),
+                actions(a -> a.blockId("import").elements(List.of(
+                        button(b -> b.actionId(Verb.IMPORT_CONFIRM.button().actionId()).style("primary")
+                                .text(plainText(Verb.IMPORT_CONFIRM.button().label())).value(value)),
+                        button(b -> b.actionId(Verb.IMPORT_CANCEL.button().actionId())
+                                .text(plainText(Verb.IMPORT_CANCEL.button().label())).value(value)))))));
+    }
+
+    /** "Devoxx 2026: 12 new talks, 148 points, 3 new action items; 1 warning (line 211: …)", after an import. */
+    static Reply imported(String name, Interpreter.ImportDiff diff) {
+        Notes notes = diff.notes();
+        long points = notes.talks().stream().mapToLong(talk -> talk.bullets().size()).sum();
+        String text = "Imported `" + escape(name) + "`. " + escape(notes.conference()) + ": " + diff.newTalks()
+                + " new talks" + (diff.first() ? "" : ", " + diff.changedTalks() + " changed, " + diff.goneTalks() + " gone")
+                + ", " + points + " points, " + diff.newItems() + " new action items" + warnings(notes).replace("\n", "; ")
+                + ". `/qcon` finds them now.";
+        return note(clip(text, MAX_SECTION));
+    }
+
+    private static String counts(Interpreter.ImportDiff diff) {
+        Notes notes = diff.notes();
+        long days = notes.talks().stream().map(Talk::day).filter(day -> !day.isEmpty()).distinct().count();
+        long points = notes.talks().stream().mapToLong(talk -> talk.bullets().size()).sum();
+        long items = notes.talks().stream().mapToLong(talk -> talk.internalLines().size()).sum();
+        return notes.conference() + ": " + days + (days == 1 ? " day, " : " days, ") + notes.talks().size() + " talks, "
+                + points + " points, " + items + " action items";
+    }
+
+    /** "\n1 warning: line 211: read [INFERNAL] as [INTERNAL]", the first ten; "" for none. */
+    private static String warnings(Notes notes) {
+        List<String> warnings = notes.warnings();
+        if (warnings.isEmpty()) {
+            return "";
+        }
+        String prefix = notes.source() + ":";
+        return "\n" + warnings.size() + (warnings.size() == 1 ? " warning: " : " warnings: ") + warnings.stream().limit(10)
+                .map(warning -> escape(warning.startsWith(prefix) ? "line " + warning.substring(prefix.length()) : warning))
+                .collect(Collectors.joining("; "));
     }
 
     /** A change the database could not take in time (another process was writing): nothing changed. */

@@ -51,6 +51,10 @@ public enum Verb {
             + " kept in its history.", From.COMMAND),
     REMOVE(List.of("remove"), "remove P3", "take a point added in Slack out of the notes (its author or an admin);"
             + " it is kept in the history.", From.COMMAND),
+    IMPORT(List.of("import"), "import", "(admins and QCON_EDITORS) import a whole notes file: paste it, see what it"
+            + " would change, then Import.", From.COMMAND),
+    IMPORT_CONFIRM(List.of(), "", "", EnumSet.of(From.CLICK), new Button("import_confirm", "Import", Set.of(), Set.of(), null)),
+    IMPORT_CANCEL(List.of(), "", "", EnumSet.of(From.CLICK), new Button("import_cancel", "Cancel", Set.of(), Set.of(), null)),
     RELOAD(List.of("reload"), "reload", "(admins) read the notes files again; claims and threads are kept.", From.COMMAND),
     SHOW(List.of(), "", "", EnumSet.of(From.CLICK), new Button("show_talk", "Show", Set.of(), Set.of(), null)),
     SHOW_ALL(List.of(), "", "", EnumSet.of(From.CLICK), new Button("show_all_points", "Show all points", Set.of(), Set.of(), null)),

@@ -78,6 +78,7 @@ public final class SlackHandlers {
         app.command(QCON, this::command);
         app.messageShortcut(AddForm.CALLBACK, this::saveShortcut);
         app.viewSubmission(AddForm.CALLBACK, this::saveSubmitted);
+        app.viewSubmission(AddForm.IMPORT_CALLBACK, this::importSubmitted);
         app.blockAction(BUTTONS, this::click);
         app.event(AppMentionEvent.class, this::mention);
         app.event(AppHomeOpenedEvent.class, this::homeOpened);
@@ -145,26 +146,43 @@ public final class SlackHandlers {
      * direct message afterwards.
      */
     private Response saveSubmitted(ViewSubmissionRequest request, ViewSubmissionContext context) {
+        var view = request.getPayload().getView();
+        return submitted(request, context, user -> interpreter.save(AddForm.read(view.getState(), view.getPrivateMetadata()),
+                user, view.getId()));
+    }
+
+    /** /qcon import submitted: the file checked and kept for a preview, sent to its author with Import and Cancel. */
+    private Response importSubmitted(ViewSubmissionRequest request, ViewSubmissionContext context) {
+        var view = request.getPayload().getView();
+        return submitted(request, context, user -> interpreter.stageImport(AddForm.readImport(view.getState()), user));
+    }
+
+    private interface Submit {
+        Interpreter.Saved run(String user) throws Exception;
+    }
+
+    /** A form's answer: field errors, or close it and send what it says to its author after the ack. */
+    private Response submitted(ViewSubmissionRequest request, ViewSubmissionContext context, Submit submit) {
         var payload = request.getPayload();
         String user = payload.getUser() == null ? null : payload.getUser().getId();
-        var view = payload.getView();
+        String field = payload.getView().getCallbackId().equals(AddForm.IMPORT_CALLBACK) ? "notes" : "text";
         Interpreter.Saved saved;
         try {
-            saved = interpreter.save(AddForm.read(view.getState(), view.getPrivateMetadata()), user, view.getId());
+            saved = submit.run(user);
         } catch (Db.Busy busy) {
-            return context.ackWithErrors(Map.of("text", "The database is busy, so nothing was saved. Press Save again in a moment."));
+            return context.ackWithErrors(Map.of(field, "The database is busy, so nothing was saved. Press the button again in a moment."));
         } catch (Exception e) {
             String ref = Messages.reference();
             MDC.put(SlackApp.FAILED, "true");
-            log.error("saving a point for {} failed, ref {}", user, ref, e);
-            return context.ackWithErrors(Map.of("text", "Something went wrong on my side, so nothing was saved (ref "
+            log.error("form {} from {} failed, ref {}", payload.getView().getCallbackId(), user, ref, e);
+            return context.ackWithErrors(Map.of(field, "Something went wrong on my side, so nothing was saved (ref "
                     + ref + "). Try again in a minute."));
         }
         if (!saved.errors().isEmpty()) {
             return context.ackWithErrors(saved.errors());
         }
         if (saved.told() != null && user != null) {
-            announcements.run("telling " + user + " a point was saved", () -> announcer.tell(user, saved.told()));
+            announcements.run("telling " + user + " what a form did", () -> announcer.tell(user, saved.told()));
         }
         return context.ack();
     }

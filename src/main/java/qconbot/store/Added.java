@@ -2,6 +2,7 @@ package qconbot.store;
 
 import qconbot.notes.Bullet;
 import qconbot.notes.Notes;
+import qconbot.notes.NotesParser;
 import qconbot.notes.Talk;
 
 import java.sql.Connection;
@@ -17,11 +18,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Talks and points added from Slack. They are kept in the database, never in a notes file, and every load of the
+ * Talks, points and whole notes files added from Slack. They are kept in the database, never in a notes file, and every load of the
  * notes merges them into what the files say ({@link #mergeInto}): reading the files again, a changed file or a
  * restart never loses them. A point added to a talk that a notes file no longer has stays here, and shows again if
  * the talk comes back.
@@ -40,10 +42,105 @@ public final class Added {
 
     private final Db db;
     private final Clock clock;
+    private final Set<String> editors;
 
     public Added(Db db, Clock clock) {
+        this(db, clock, Set.of());
+    }
+
+    /** {@code editors} may import whole notes files, as admins may (QCON_EDITORS). */
+    public Added(Db db, Clock clock, Set<String> editors) {
         this.db = db;
         this.clock = clock;
+        this.editors = Set.copyOf(editors);
+    }
+
+    public boolean isEditor(String user) {
+        return editors.contains(user);
+    }
+
+    /** A notes file someone is importing: pending until they press Import (or Cancel). */
+    public record Import(long id, String name, String text, String by, String state) {
+        public boolean pending() {
+            return "pending".equals(state);
+        }
+    }
+
+    /** Keeps a file to preview; nothing the bot serves changes until {@link #applyImport}. */
+    public long stageImport(String name, String text, String by) throws SQLException {
+        String now = clock.instant().toString();
+        return db.inTransaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO imports (name, text, by_user, at, state) VALUES (?, ?, ?, ?, 'pending')")) {
+                insert.setString(1, name);
+                insert.setString(2, text);
+                insert.setString(3, by);
+                insert.setString(4, now);
+                insert.executeUpdate();
+            }
+            try (PreparedStatement id = connection.prepareStatement("SELECT last_insert_rowid()");
+                 ResultSet rows = id.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        });
+    }
+
+    public Optional<Import> importById(long id) throws SQLException {
+        return db.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT * FROM imports WHERE id = ?")) {
+                select.setLong(1, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(new Import(rows.getLong("id"), rows.getString("name"),
+                            rows.getString("text"), rows.getString("by_user"), rows.getString("state"))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** The text of the file imported under this name now, if any. */
+    public Optional<String> imported(String name) throws SQLException {
+        return db.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT text FROM imports WHERE name = ? AND state = 'imported'")) {
+                select.setString(1, name);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Imports a pending file (replacing an earlier one of the same name) or cancels it, in one transaction. False when
+     * it is not pending any more (imported or cancelled already: a replayed click), so nothing changed.
+     */
+    public boolean finishImport(long id, boolean apply) throws SQLException {
+        return db.inTransaction(connection -> {
+            String name;
+            try (PreparedStatement select = connection.prepareStatement("SELECT name FROM imports WHERE id = ? AND state = 'pending'")) {
+                select.setLong(1, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return false;
+                    }
+                    name = rows.getString(1);
+                }
+            }
+            if (apply) {
+                try (PreparedStatement replace = connection.prepareStatement(
+                        "UPDATE imports SET state = 'replaced' WHERE name = ? AND state = 'imported'")) {
+                    replace.setString(1, name);
+                    replace.executeUpdate();
+                }
+            }
+            try (PreparedStatement update = connection.prepareStatement("UPDATE imports SET state = ? WHERE id = ?")) {
+                update.setString(1, apply ? "imported" : "cancelled");
+                update.setLong(2, id);
+                update.executeUpdate();
+            }
+            return true;
+        });
     }
 
     /**
@@ -184,7 +281,15 @@ public final class Added {
     public List<Notes> mergeInto(List<Notes> files) throws SQLException {
         Map<String, List<Bullet>> points = new LinkedHashMap<>();
         List<Talk> addedTalks = new ArrayList<>();
+        List<Notes> all = new ArrayList<>(files);
         db.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT name, text FROM imports WHERE state = 'imported' ORDER BY name");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    all.add(NotesParser.parse(rows.getString(1), rows.getString(2)));
+                }
+            }
             try (PreparedStatement select = connection.prepareStatement("""
                     SELECT id, talk_key, text, internal, added_by, added_at, permalink FROM added_points
                     WHERE removed_at IS NULL ORDER BY id""");
@@ -210,7 +315,7 @@ public final class Added {
             return null;
         });
         List<Notes> merged = new ArrayList<>();
-        for (Notes file : files) {
+        for (Notes file : all) {
             merged.add(new Notes(file.source(), file.conference(), withPoints(file.talks(), points), file.warnings()));
         }
         Map<String, List<Talk>> byConference = new LinkedHashMap<>();

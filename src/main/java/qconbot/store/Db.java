@@ -51,7 +51,8 @@ public final class Db implements AutoCloseable {
             "V5__title_search.sql",
             "V6__item_context.sql",
             "V7__added_in_slack.sql",
-            "V8__added_changes.sql");
+            "V8__added_changes.sql",
+            "V9__imports.sql");
 
     /** How long a write waits for our own lock, then for SQLite's: together about Slack's patience, halved. */
     static final Duration WAIT_FOR_OUR_TURN = Duration.ofMillis(500);

@@ -110,6 +110,17 @@ public final class NotesLoader {
         return running;
     }
 
+    /** The names of the notes files on the server ("qcon-2020.txt"): an imported file may not take one. */
+    public List<String> fileNames() {
+        try (var files = java.nio.file.Files.list(java.nio.file.Files.isDirectory(notes) ? notes : notes.toAbsolutePath().getParent())) {
+            return java.nio.file.Files.isDirectory(notes)
+                    ? files.map(file -> file.getFileName().toString()).toList()
+                    : List.of(notes.getFileName().toString());
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     /** Null when the talks in use are what the notes files say; else why not, for /health. */
     public String problem() {
         return problem;

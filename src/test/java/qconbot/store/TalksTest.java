@@ -86,6 +86,7 @@ class TalksTest {
             try (var statement = connection.createStatement()) {
                 statement.execute("DROP TABLE title_search");
                 statement.execute("ALTER TABLE action_items DROP COLUMN parent"); // version 6's
+                statement.execute("DROP TABLE imports"); // version 9's
                 statement.execute("DROP TABLE added_changes"); // version 8's
                 statement.execute("DROP TABLE added_talks"); // version 7's
                 statement.execute("DROP TABLE added_points");
