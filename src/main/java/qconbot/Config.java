@@ -21,7 +21,7 @@ import java.util.Set;
 public record Config(String botToken, String signingSecret, String appToken, String slackApiUrl,
                      InetAddress bind, int port, Integer managementPort, Path db, Path notes, Set<String> admins,
                      String digestChannel, Schedule schedule, int staleDays, java.time.Duration slackTimeout,
-                     Set<String> editors) {
+                     Set<String> editors, long importMaxBytes) {
 
     public static final java.time.Duration DEFAULT_SLACK_TIMEOUT = java.time.Duration.ofSeconds(10);
 
@@ -38,6 +38,9 @@ public record Config(String botToken, String signingSecret, String appToken, Str
     public static final String QCON_ADMINS = "QCON_ADMINS";
     /** Who may import whole notes files besides the admins: Slack user ids. */
     public static final String QCON_EDITORS = "QCON_EDITORS";
+    /** The largest notes file the bot takes by direct message, in bytes (default 1 MB). */
+    public static final String QCON_IMPORT_MAX_BYTES = "QCON_IMPORT_MAX_BYTES";
+    public static final long DEFAULT_IMPORT_MAX_BYTES = 1024 * 1024;
     public static final String QCON_DIGEST_CHANNEL = "QCON_DIGEST_CHANNEL";
     public static final String QCON_DIGEST_CRON = "QCON_DIGEST_CRON";
     public static final String QCON_TIMEZONE = "QCON_TIMEZONE";
@@ -84,7 +87,7 @@ public record Config(String botToken, String signingSecret, String appToken, Str
                 Path.of(settings.getOrDefault(QCON_DB, "data/qcon.db")),
                 Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings),
                 digestChannel(settings), schedule(settings), staleDays(settings), slackTimeout(settings),
-                userIds(settings, QCON_EDITORS));
+                userIds(settings, QCON_EDITORS), importMaxBytes(settings));
     }
 
     /** Settings for the local console: no Slack at all. */
@@ -93,7 +96,8 @@ public record Config(String botToken, String signingSecret, String appToken, Str
         return new Config(null, null, null, DEFAULT_SLACK_API_URL, null, 0, null,
                 Path.of(settings.getOrDefault(QCON_DB, "data/qcon.db")),
                 Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings),
-                null, schedule(settings), staleDays(settings), DEFAULT_SLACK_TIMEOUT, userIds(settings, QCON_EDITORS));
+                null, schedule(settings), staleDays(settings), DEFAULT_SLACK_TIMEOUT, userIds(settings, QCON_EDITORS),
+                importMaxBytes(settings));
     }
 
     private static Map<String, String> merged(Map<String, String> env) {
@@ -176,6 +180,17 @@ public record Config(String botToken, String signingSecret, String appToken, Str
     }
 
     /** Slack user ids, separated by commas or spaces: "U012ABC,U034DEF". */
+    private static long importMaxBytes(Map<String, String> settings) {
+        String value = settings.get(QCON_IMPORT_MAX_BYTES);
+        if (value == null || value.isBlank()) {
+            return DEFAULT_IMPORT_MAX_BYTES;
+        }
+        if (!value.strip().matches("\\d{1,9}") || Long.parseLong(value.strip()) < 1) {
+            throw new Invalid(QCON_IMPORT_MAX_BYTES + " is a number of bytes such as 1048576, not \"" + value + "\".");
+        }
+        return Long.parseLong(value.strip());
+    }
+
     private static Set<String> admins(Map<String, String> settings) {
         return userIds(settings, QCON_ADMINS);
     }

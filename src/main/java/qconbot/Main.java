@@ -19,6 +19,7 @@ import qconbot.slack.Announcer;
 import qconbot.slack.BoltHttpServer;
 import qconbot.slack.SlackApp;
 import qconbot.slack.SlackCalls;
+import qconbot.slack.SlackFiles;
 import qconbot.slack.SlackHandlers;
 import qconbot.notes.Notes;
 import qconbot.notes.NotesParser;
@@ -222,7 +223,8 @@ public final class Main {
                 : new TalkOfTheDay.Settings(daily.channel(), daily.schedule(), dailyRetries),
                 core.posts(), core.digests(), core.talks(), methods, calls, announcer, clock, core.metrics());
         new SlackHandlers(core.interpreter(talkOfTheDay, ANSWER_WITHIN), core.items(), announcer, calls, responses,
-                announcements).register(app);
+                announcements, new SlackFiles(config.botToken(), config.slackApiUrl(), config.slackTimeout()),
+                config.importMaxBytes()).register(app);
         app.start();
         identity.warmUp(calls, background);
         Scheduler quartz = startQuartz(talkOfTheDay);

@@ -104,6 +104,7 @@ public final class FakeSlackApi implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/api/", this::method);
         server.createContext("/respond/", this::respond);
+        server.createContext("/files/", this::file);
         server.start();
     }
 
@@ -168,6 +169,36 @@ public final class FakeSlackApi implements AutoCloseable {
                 return;
             }
             send(exchange, 200, "ok");
+        }
+    }
+
+    private final Map<String, byte[]> files = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> fileDelays = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Serves {@code bytes} as a file someone sent (its url_private_download), after {@code delayMillis}. */
+    public String serveFile(String name, byte[] bytes, long delayMillis) {
+        files.put(name, bytes);
+        fileDelays.put(name, delayMillis);
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/files/" + name;
+    }
+
+    /** A file download: recorded as the call "files/NAME" with the Authorization header it came with. */
+    private void file(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String name = exchange.getRequestURI().getPath().substring("/files/".length());
+            calls.add(new Call("files/" + name, Map.of(), null, exchange.getRequestHeaders().getFirst("Authorization")));
+            if (!behave(new Answer(200, "", Map.of(), true, fileDelays.getOrDefault(name, 0L), false))) {
+                return;
+            }
+            byte[] bytes = files.get(name);
+            if (bytes == null) {
+                exchange.sendResponseHeaders(404, -1);
+                return;
+            }
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        } catch (IOException e) {
+            // the bot gave up waiting: nothing to tell
         }
     }
 

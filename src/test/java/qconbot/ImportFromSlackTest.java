@@ -47,7 +47,8 @@ class ImportFromSlackTest {
     @BeforeEach
     void start() throws Exception {
         slack = new FakeSlackApi();
-        bot = TestBot.with(dir, slack).set(Config.QCON_EDITORS, EDITOR).start();
+        bot = TestBot.with(dir, slack).set(Config.QCON_EDITORS, EDITOR).set(Config.QCON_IMPORT_MAX_BYTES, "2000")
+                .set(Config.SLACK_TIMEOUT_MS, "1000").start();
         requests = new SlackRequests(bot.port());
     }
 
@@ -132,6 +133,92 @@ class ImportFromSlackTest {
         click(EDITOR, "import_cancel", importId(slack.await("chat.postMessage", 1, FakeSlackApi.seconds(5)).get(0).form().get("blocks")), "c");
         assertTrue(slack.await("respond/c", 1, FakeSlackApi.seconds(5)).get(0).json().toString().contains("Cancelled"));
         assertFalse(body(requests.command("wasm")).contains("wasm everywhere"));
+    }
+
+    @Test
+    void a_notes_file_sent_by_dm_is_fetched_with_the_bot_token_previewed_once_and_imported() throws Exception {
+        String url = slack.serveFile("devoxx-2026.txt", DEVOXX.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0);
+
+        for (int retry = 0; retry < 2; retry++) {
+            assertEquals(200, requests.event(fileShare(EDITOR, "devoxx-2026.txt", DEVOXX.length(), url), "Ev1", retry).statusCode());
+        }
+
+        FakeSlackApi.Call preview = slack.await("chat.postMessage", 1, FakeSlackApi.seconds(5)).get(0);
+        assertEquals(EDITOR, preview.form().get("channel"));
+        assertTrue(preview.form().get("blocks").contains("Devoxx 2026: 1 day, 2 talks, 3 points, 1 action items"), preview.form().toString());
+        assertEquals("Bearer " + TestBot.TOKEN, slack.calls("files/devoxx-2026.txt").get(0).authorization());
+        Thread.sleep(300);
+        assertEquals(1, slack.calls("chat.postMessage").size(), "a retried event is previewed once");
+        assertFalse(body(requests.command("wasm")).contains("wasm everywhere"), "nothing changes before Import");
+
+        click(EDITOR, "import_confirm", importId(preview.form().get("blocks")), "dm-1");
+        assertTrue(slack.await("respond/dm-1", 1, FakeSlackApi.seconds(5)).get(0).json().toString().contains("Imported `devoxx-2026.txt`"));
+        assertTrue(body(requests.command("wasm")).contains("wasm runs in the database now"));
+    }
+
+    @Test
+    void files_that_are_not_notes_or_not_from_an_editor_get_a_clear_answer_and_change_nothing() throws Exception {
+        String ok = slack.serveFile("ok.txt", DEVOXX.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0);
+        Map<String, String> told = new LinkedHashMap<>();
+        told.put("Ea", told("U0ALICE", "ok.txt", 100, ok));
+        told.put("Eb", told(EDITOR, "slides.pdf", 100, ok));
+        told.put("Ec", told(EDITOR, "big.txt", 5000, ok));
+        told.put("Ed", told(EDITOR, "bin.txt", 4, slack.serveFile("bin.txt", new byte[] {'a', 0, 'b', 'c'}, 0)));
+        told.put("Ee", told(EDITOR, "latin1.txt", 4, slack.serveFile("latin1.txt", new byte[] {'c', 'a', 'f', (byte) 0xE9}, 0)));
+        told.put("Ef", told(EDITOR, "lies.txt", 10, slack.serveFile("lies.txt", new byte[3000], 0)));
+        told.put("Eg", told(EDITOR, "slow.txt", 10, slack.serveFile("slow.txt", DEVOXX.getBytes(java.nio.charset.StandardCharsets.UTF_8), 3000)));
+        told.put("Eh", told(EDITOR, "elsewhere.txt", 10, "https://evil.example/elsewhere.txt"));
+        told.put("Ei", told(EDITOR, "empty.txt", 5, slack.serveFile("empty.txt", "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0)));
+
+        assertTrue(told.get("Ea").contains("for admins (QCON_ADMINS) and editors"), told.get("Ea"));
+        assertTrue(told.get("Eb").contains("not a notes file"), told.get("Eb"));
+        assertTrue(told.get("Ec").contains("the most I take is 2000"), told.get("Ec"));
+        assertTrue(told.get("Ed").contains("binary"), told.get("Ed"));
+        assertTrue(told.get("Ee").contains("not UTF-8"), told.get("Ee"));
+        assertTrue(told.get("Ef").contains("larger than 2000 bytes"), told.get("Ef"));
+        assertTrue(told.get("Eg").contains("within 1 s"), told.get("Eg"));
+        assertTrue(told.get("Eh").contains("not on Slack's file server"), told.get("Eh"));
+        assertTrue(told.get("Ei").contains("No talks found"), told.get("Ei"));
+        assertTrue(slack.calls("files/ok.txt").isEmpty(), "nothing is fetched for someone who may not import, or a .pdf");
+        assertFalse(body(requests.command("wasm")).contains("wasm everywhere"));
+    }
+
+    @Test
+    void a_file_shared_in_a_channel_with_a_mention_is_not_imported_and_the_thread_says_where_to_send_it() throws Exception {
+        String url = slack.serveFile("channel.txt", DEVOXX.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0);
+        Map<String, Object> event = new LinkedHashMap<>(fileShare(EDITOR, "channel.txt", 100, url));
+        event.put("type", "app_mention");
+        event.put("channel", "C0GENERAL");
+        event.remove("channel_type");
+        event.put("text", "<@UBOT> import this");
+
+        requests.event(event, "Emention", 0);
+
+        FakeSlackApi.Call reply = slack.await("chat.postMessage", 1, FakeSlackApi.seconds(5)).get(0);
+        assertEquals("C0GENERAL", reply.form().get("channel"));
+        assertTrue(reply.form().get("text").contains("send it to me in a direct message"), reply.form().toString());
+        assertTrue(slack.calls("files/channel.txt").isEmpty(), "not fetched");
+    }
+
+    /** Sends a file by DM as {@code user} and returns what the bot told them. */
+    private String told(String user, String name, int size, String url) throws Exception {
+        int before = slack.calls("chat.postMessage").size();
+        requests.event(fileShare(user, name, size, url), "E" + System.nanoTime(), 0);
+        return slack.await("chat.postMessage", before + 1, FakeSlackApi.seconds(8)).get(before).form().toString();
+    }
+
+    private static Map<String, Object> fileShare(String user, String name, int size, String url) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("type", "message");
+        event.put("subtype", "file_share");
+        event.put("channel", "D0" + user.substring(2));
+        event.put("channel_type", "im");
+        event.put("user", user);
+        event.put("text", "");
+        event.put("ts", "1700000001.000100");
+        event.put("files", java.util.List.of(Map.of("id", "F0" + name.hashCode(), "name", name, "size", size,
+                "mimetype", "text/plain", "filetype", "text", "url_private_download", url)));
+        return event;
     }
 
     private void click(String user, String actionId, String value, String response) throws Exception {

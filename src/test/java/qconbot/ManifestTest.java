@@ -75,7 +75,9 @@ class ManifestTest {
             "AppMentionEvent", new Needs(Set.of("app_mention"), Set.of("app_mentions:read")),
             "AppHomeOpenedEvent", new Needs(Set.of("app_home_opened"), Set.of()),
             "MessageEvent", Needs.THREAD_REPLIES,
-            "MessageFileShareEvent", Needs.THREAD_REPLIES,
+            // a file shared in a thread is a reply; one sent to the bot in a DM is a notes file to import
+            "MessageFileShareEvent", new Needs(Set.of("message.channels", "message.groups", "message.im"),
+                    Set.of("channels:history", "groups:history", "im:history")),
             "MessageThreadBroadcastEvent", Needs.THREAD_REPLIES);
 
     private record Needs(Set<String> botEvents, Set<String> scopes) {
@@ -129,6 +131,11 @@ class ManifestTest {
             scopes.addAll(needs.scopes());
         }
 
+        // Downloading a file someone sent (url_private_download, with the bot token) needs files:read.
+        if (code.contains("getUrlPrivateDownload()")) {
+            scopes.add("files:read");
+        }
+
         boolean slashCommand = Pattern.compile("\\.command\\s*\\(").matcher(code).find();
         if (slashCommand) {
             scopes.add("commands");
@@ -162,9 +169,9 @@ class ManifestTest {
         // A guard on the derivation itself: if the source scan stopped finding calls, every comparison below
         // would compare against too little.
         Required required = required();
-        assertEquals(Set.of("commands", "chat:write", "app_mentions:read", "channels:history", "groups:history"),
-                required.scopes());
-        assertEquals(Set.of("app_mention", "app_home_opened", "message.channels", "message.groups"),
+        assertEquals(Set.of("commands", "chat:write", "app_mentions:read", "channels:history", "groups:history",
+                "im:history", "files:read"), required.scopes());
+        assertEquals(Set.of("app_mention", "app_home_opened", "message.channels", "message.groups", "message.im"),
                 required.botEvents());
         assertTrue(required.slashCommand());
         assertTrue(required.buttons());

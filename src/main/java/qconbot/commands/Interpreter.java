@@ -434,10 +434,10 @@ public final class Interpreter {
                 + "\n`/qcon " + Messages.escape(Messages.clip(name, 100)) + "` shows it."));
     }
 
-    private static final String NOT_AN_EDITOR = "Importing a whole notes file is for admins (QCON_ADMINS) and editors"
+    public static final String NOT_AN_EDITOR = "Importing a whole notes file is for admins (QCON_ADMINS) and editors"
             + " (QCON_EDITORS). `/qcon add` adds a point or a talk, for anyone.";
 
-    private boolean mayImport(String user) {
+    public boolean mayImport(String user) {
         return items.isAdmin(user) || added.isEditor(user);
     }
 
@@ -485,6 +485,30 @@ public final class Interpreter {
         long id = added.stageImport(read.name(), read.text(), user);
         Optional<Notes> before = added.imported(read.name()).map(text -> NotesParser.parse(read.name(), text));
         return new Saved(Map.of(), Messages.importPreview(id, read.name(), ImportDiff.of(parsed, before)));
+    }
+
+    /**
+     * A notes file sent in a direct message, fetched: checked as text (not binary, UTF-8) and as notes, then kept to
+     * preview. The reply is the preview with Import and Cancel, or what is wrong with the file.
+     */
+    public Reply stageImportFile(String fileName, byte[] bytes, String user) throws SQLException {
+        String name = fileName.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[-.]+", "");
+        for (byte b : bytes) {
+            if (b == 0) {
+                return Messages.error("`" + fileName + "` looks like a binary file, not notes. Send the notes as plain text (.txt or .md).");
+            }
+        }
+        String text;
+        try {
+            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return Messages.error("`" + fileName + "` is not UTF-8 text. Save it as UTF-8 and send it again.");
+        }
+        Saved staged = stageImport(new AddForm.ImportRead(name, text, Map.of()), user);
+        return staged.errors().isEmpty() ? staged.told()
+                : Messages.error("Nothing changed: " + String.join(" ", staged.errors().values()));
     }
 
     /** Import or Cancel on a preview: by an admin or editor, once (a replayed click changes nothing). */

@@ -63,9 +63,14 @@ public final class SlackHandlers {
     /** After the 3-second ack: answers and redraws on one pool, announcements and slow work on another. */
     private final AfterAck responses;
     private final AfterAck announcements;
+    private final SlackFiles downloads;
+    private final long importMaxBytes;
 
+    /** {@code files} fetches notes files sent by direct message, up to {@code importMaxBytes}. */
     public SlackHandlers(Interpreter interpreter, ActionItems items, Announcer announcer, SlackCalls calls,
-                         AfterAck responses, AfterAck announcements) {
+                         AfterAck responses, AfterAck announcements, SlackFiles files, long importMaxBytes) {
+        this.downloads = files;
+        this.importMaxBytes = importMaxBytes;
         this.interpreter = interpreter;
         this.items = items;
         this.announcer = announcer;
@@ -85,8 +90,10 @@ public final class SlackHandlers {
         app.event(MessageEvent.class, (payload, context) -> threadReply(payload, payload.getEvent().getChannel(),
                 payload.getEvent().getThreadTs(), payload.getEvent().getTs(), payload.getEvent().getUser(),
                 payload.getEvent().getBotId(), context));
-        app.event(MessageFileShareEvent.class, (payload, context) -> threadReply(payload, payload.getEvent().getChannel(),
-                payload.getEvent().getThreadTs(), payload.getEvent().getTs(), payload.getEvent().getUser(), null, context));
+        app.event(MessageFileShareEvent.class, (payload, context) -> "im".equals(payload.getEvent().getChannelType())
+                ? fileSent(payload, context)
+                : threadReply(payload, payload.getEvent().getChannel(), payload.getEvent().getThreadTs(),
+                payload.getEvent().getTs(), payload.getEvent().getUser(), null, context));
         app.event(MessageThreadBroadcastEvent.class, (payload, context) -> threadReply(payload,
                 payload.getEvent().getChannel(), payload.getEvent().getThreadTs(), payload.getEvent().getTs(),
                 payload.getEvent().getUser(), null, context));
@@ -187,15 +194,72 @@ public final class SlackHandlers {
         return context.ack();
     }
 
+    /**
+     * A notes file sent to the bot in a direct message: acknowledged at once; then, once per event (Slack retries
+     * events), checked, fetched, read and kept to preview, and its sender gets the preview or what is wrong. Nothing
+     * the bot serves changes until they press Import.
+     */
+    private Response fileSent(EventsApiPayload<MessageFileShareEvent> payload, EventContext context) {
+        MessageFileShareEvent event = payload.getEvent();
+        String user = event.getUser();
+        if (user == null || user.equals(context.getBotUserId())) {
+            return context.ack();
+        }
+        List<com.slack.api.model.File> files = event.getFiles() == null ? List.of() : event.getFiles();
+        String key = "event:" + payload.getEventId();
+        announcements.run("a notes file from " + user, () -> {
+            if (!items.markHandled(key)) {
+                return; // a retry of an event already handled
+            }
+            announcer.tell(user, readFile(user, files));
+        });
+        return context.ack();
+    }
+
+    private Reply readFile(String user, List<com.slack.api.model.File> files) throws Exception {
+        if (!interpreter.mayImport(user)) {
+            return Messages.note(Interpreter.NOT_AN_EDITOR);
+        }
+        if (files.size() != 1) {
+            return Messages.note("Send one notes file at a time (.txt or .md).");
+        }
+        com.slack.api.model.File file = files.get(0);
+        String name = file.getName() == null ? "notes.txt" : file.getName();
+        if (!name.toLowerCase(Locale.ROOT).matches(".*\\.(txt|md)")) {
+            return Messages.error("`" + name + "` is not a notes file: send a .txt or .md file.");
+        }
+        if (file.getSize() != null && file.getSize() > importMaxBytes) {
+            return Messages.error("`" + name + "` is " + file.getSize() + " bytes; the most I take is " + importMaxBytes
+                    + " (QCON_IMPORT_MAX_BYTES). Nothing changed.");
+        }
+        SlackFiles.Fetched fetched = downloads.download(file.getUrlPrivateDownload(), importMaxBytes);
+        if (fetched.problem() != null) {
+            return Messages.error("I could not fetch `" + name + "`: " + fetched.problem() + ". Nothing changed; send it again.");
+        }
+        return interpreter.stageImportFile(name, fetched.bytes(), user);
+    }
+
     /** "@qcon claim" and friends, inside an item's discussion thread; the answer goes in the thread. */
     private Response mention(EventsApiPayload<AppMentionEvent> payload, EventContext context) {
         AppMentionEvent event = payload.getEvent();
         String bot = context.getBotUserId();
+        String thread = event.getThreadTs() != null ? event.getThreadTs() : event.getTs();
+        if (event.getFiles() != null && !event.getFiles().isEmpty()) {
+            // a notes file shared in a channel is everyone's to see, and is not imported: say where it goes
+            String key = "event:" + payload.getEventId();
+            announcements.run("file in a channel from " + event.getUser(), () -> {
+                if (items.markHandled(key)) {
+                    announcer.replyInThread(event.getChannel(), thread, "To import a notes file, send it to me in a"
+                            + " direct message (admins and QCON_EDITORS); files shared in channels are not imported.");
+                }
+            });
+            return context.ack();
+        }
         String words = MENTION.matcher(event.getText() == null ? "" : event.getText())
                 .replaceAll(match -> match.group(1).equals(bot) ? "" : Matcher.quoteReplacement(match.group()));
         Request asked = Request.mention(words, event.getUser(), event.getChannel(), event.getThreadTs(),
                 "event:" + payload.getEventId());
-        afterAck(asked, interpret(asked), event.getThreadTs() != null ? event.getThreadTs() : event.getTs(), null);
+        afterAck(asked, interpret(asked), thread, null);
         return context.ack();
     }
 
