@@ -175,6 +175,40 @@ class AddFromSlackTest {
         }
     }
 
+    @Test
+    void with_too_many_talks_for_one_list_the_picker_asks_the_bot_for_the_talks_matching_what_is_typed() throws Exception {
+        StringBuilder notes = new StringBuilder("BIG CONF\n--------\n\nDay 1\n-----\n");
+        for (int i = 0; i < 150; i++) {
+            notes.append(String.format("%02d:%02d talk number %d about topic%d:%n- a point%n%n", 8 + i / 60, i % 60, i, i));
+        }
+        Path big = dir.resolve("big");
+        java.nio.file.Files.createDirectories(big);
+        java.nio.file.Files.writeString(big.resolve("big.txt"), notes);
+        bot.close();
+        bot = TestBot.with(dir.resolve("big"), slack).set(Config.QCON_NOTES, big.toString()).start();
+        requests = new SlackRequests(bot.port());
+
+        requests.command("add topic142");
+        JsonNode view = JSON.readTree(slack.await("views.open", 1, FakeSlackApi.seconds(5)).get(0).form().get("view"));
+        JsonNode picker = view.findValues("element").get(0);
+        assertEquals("external_select", picker.path("type").asText(), picker.toString());
+        assertEquals("big.txt/day-1/talk-number-142-about-topic142", picker.path("initial_option").path("value").asText());
+
+        Map<String, Object> suggest = new LinkedHashMap<>();
+        suggest.put("type", "block_suggestion");
+        suggest.put("action_id", "talk");
+        suggest.put("block_id", "talk");
+        suggest.put("value", "topic77");
+        suggest.put("team", Map.of("id", "T0TEST", "domain", "qcon-test"));
+        suggest.put("user", Map.of("id", "U0ANN", "name", "ann"));
+        suggest.put("api_app_id", "A0QCON");
+        suggest.put("view", Map.of("id", "V9", "type", "modal", "callback_id", "save_to_notes"));
+        JsonNode options = JSON.readTree(requests.interactive(suggest).body()).path("options");
+        assertEquals("new", options.get(0).path("value").asText());
+        assertEquals("big.txt/day-1/talk-number-77-about-topic77", options.get(1).path("value").asText(), options.toString());
+        assertTrue(options.size() <= 100);
+    }
+
     /** The reply as JSON text, unescaped (Slack's client writes "<" as \\u003c). */
     private static String body(HttpResponse<String> response) throws Exception {
         return JSON.readTree(response.body()).toString();

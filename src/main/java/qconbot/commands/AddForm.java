@@ -19,6 +19,7 @@ import static com.slack.api.model.block.composition.BlockCompositions.markdownTe
 import static com.slack.api.model.block.composition.BlockCompositions.option;
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 import static com.slack.api.model.block.element.BlockElements.checkboxes;
+import static com.slack.api.model.block.element.BlockElements.externalSelect;
 import static com.slack.api.model.block.element.BlockElements.plainTextInput;
 import static com.slack.api.model.block.element.BlockElements.staticSelect;
 import static com.slack.api.model.view.Views.view;
@@ -70,24 +71,23 @@ public final class AddForm {
                 break;
             }
             if (talk.key().length() <= MAX_OPTION_VALUE) {
-                String label = talk.name() + (talk.day().isEmpty() ? "" : " · " + talk.day());
-                OptionObject option = option(plainText(Messages.clip(label, MAX_OPTION_TEXT)), talk.key());
+                OptionObject option = talkOption(talk);
                 options.add(option);
                 if (talk == chosen) {
                     initial = option;
                 }
             }
         }
-        OptionObject first = initial;
+        OptionObject first = initial != null || chosen == null || chosen.key().length() > MAX_OPTION_VALUE ? initial
+                : talkOption(chosen);
         String prefilled = text == null ? "" : Messages.clip(text, Added.MAX_POINT);
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(input(i -> i.blockId("talk").label(plainText("Talk")).element(staticSelect(s -> {
-            s.actionId("talk").placeholder(plainText("Pick a talk")).options(options);
-            if (first != null) {
-                s.initialOption(first);
-            }
-            return s;
-        }))));
+        // Too many talks for one list: Slack asks the bot for the talks matching what is typed (suggestions()).
+        blocks.add(input(i -> i.blockId("talk").label(plainText("Talk")).element(listed.size() < MAX_OPTIONS
+                ? staticSelect(s -> first == null ? s.actionId("talk").placeholder(plainText("Pick a talk")).options(options)
+                : s.actionId("talk").placeholder(plainText("Pick a talk")).options(options).initialOption(first))
+                : externalSelect(s -> first == null ? s.actionId("talk").placeholder(plainText("Type words of its title")).minQueryLength(0)
+                : s.actionId("talk").placeholder(plainText("Type words of its title")).minQueryLength(0).initialOption(first)))));
         blocks.add(input(i -> i.blockId("text").label(plainText("Point")).element(plainTextInput(p -> p.actionId("text")
                 .multiline(true).maxLength(Added.MAX_POINT).initialValue(prefilled)))));
         blocks.add(input(i -> i.blockId("todo").optional(true).label(plainText("Follow-up"))
@@ -105,6 +105,21 @@ public final class AddForm {
                 .close(viewClose(c -> c.type("plain_text").text("Cancel")))
                 .privateMetadata(permalink == null ? "" : permalink)
                 .blocks(blocks));
+    }
+
+    /** A talk as an option of the picker: its name and day, its key as the value. */
+    static OptionObject talkOption(Talk talk) {
+        String label = talk.name() + (talk.day().isEmpty() ? "" : " · " + talk.day());
+        return option(plainText(Messages.clip(label, MAX_OPTION_TEXT)), talk.key());
+    }
+
+    /** The picker's options for what someone typed, when there are too many talks for one list. */
+    public static List<OptionObject> suggestions(List<Talk> matching) {
+        List<OptionObject> options = new ArrayList<>();
+        options.add(option(plainText("A new talk…"), NEW_TALK));
+        matching.stream().filter(talk -> talk.key().length() <= MAX_OPTION_VALUE).limit(MAX_OPTIONS - 1)
+                .forEach(talk -> options.add(talkOption(talk)));
+        return options;
     }
 
     /** The /qcon import modal's callback_id. */

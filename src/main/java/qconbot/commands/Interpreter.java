@@ -401,6 +401,20 @@ public final class Interpreter {
         return AddForm.of(talks.agenda(), found != null && found.found() ? found.best() : null, text, permalink);
     }
 
+    /** The talks matching what someone typed in the add form's picker, best first (too many talks for one list). */
+    public List<com.slack.api.model.block.composition.OptionObject> talkOptions(String typed) throws SQLException {
+        if (typed == null || typed.isBlank()) {
+            return AddForm.suggestions(talks.agenda());
+        }
+        TalkSearch.Result found = search.search(typed);
+        String lower = typed.strip().toLowerCase(Locale.ROOT);
+        java.util.LinkedHashMap<String, Talk> matching = new java.util.LinkedHashMap<>();
+        found.talks().forEach(talk -> matching.put(talk.key(), talk));
+        talks.agenda().stream().filter(talk -> talk.title().toLowerCase(Locale.ROOT).contains(lower))
+                .forEach(talk -> matching.putIfAbsent(talk.key(), talk));
+        return AddForm.suggestions(List.copyOf(matching.values()));
+    }
+
     /** What a submitted form did: the errors to show by field (nothing was saved), or what to tell its author. */
     public record Saved(Map<String, String> errors, Reply told) {
     }

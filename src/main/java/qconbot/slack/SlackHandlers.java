@@ -84,6 +84,17 @@ public final class SlackHandlers {
         app.messageShortcut(AddForm.CALLBACK, this::saveShortcut);
         app.viewSubmission(AddForm.CALLBACK, this::saveSubmitted);
         app.viewSubmission(AddForm.IMPORT_CALLBACK, this::importSubmitted);
+        app.blockSuggestion("talk", (request, context) -> {
+            try {
+                var options = interpreter.talkOptions(request.getPayload().getValue()).stream()
+                        .map(option -> new com.slack.api.app_backend.interactive_components.response.Option(option.getText(), option.getValue()))
+                        .toList();
+                return context.ack(r -> r.options(options));
+            } catch (Exception e) {
+                log.error("talk suggestions for the add form failed", e);
+                return context.ack(r -> r.options(List.of()));
+            }
+        });
         app.blockAction(BUTTONS, this::click);
         app.event(AppMentionEvent.class, this::mention);
         app.event(AppHomeOpenedEvent.class, this::homeOpened);
