@@ -293,7 +293,7 @@ public final class Main {
         Clock clock = Clock.systemUTC();
         try (Core core = Core.open(config, clock)) {
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-            new Console(offline(core, config, clock, Duration.ofDays(1))).run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
+            new Console(offline(core, config, clock, Duration.ofDays(1)), dir -> export(core, config, dir)).run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
         } catch (IOException e) {
             throw new StartupFailure("Console failed: " + e.getMessage(), e);
         }
@@ -329,17 +329,24 @@ public final class Main {
         if (args.length != 2) {
             throw new StartupFailure("Usage: java -jar qcon-bot.jar export DIR (QCON_NOTES and QCON_DB say what to export)", null);
         }
-        Path dir = Path.of(args[1]);
         try (Core core = Core.open(config, Clock.systemUTC())) {
-            Files.createDirectories(dir);
-            for (Notes notes : core.added().mergeInto(NotesParser.readAll(config.notes()))) {
-                Path file = dir.resolve(NotesWriter.fileName(notes));
-                Files.writeString(file, NotesWriter.write(notes), StandardCharsets.UTF_8);
-                System.out.println("Wrote " + file + ": " + notes.conference() + ", " + notes.talks().size() + " talks");
-            }
+            System.out.println(export(core, config, Path.of(args[1])));
         } catch (IOException | SQLException e) {
             throw new StartupFailure("Export failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Writes the notes files with what was added in Slack to {@code dir}; says which files it wrote. */
+    static String export(Core core, Config config, Path dir) throws IOException, SQLException {
+        Files.createDirectories(dir);
+        StringBuilder wrote = new StringBuilder();
+        for (Notes notes : core.added().mergeInto(NotesParser.readAll(config.notes()))) {
+            Path file = dir.resolve(NotesWriter.fileName(notes));
+            Files.writeString(file, NotesWriter.write(notes), StandardCharsets.UTF_8);
+            wrote.append(wrote.isEmpty() ? "" : "\n").append("Wrote ").append(file).append(": ").append(notes.conference())
+                    .append(", ").append(notes.talks().size()).append(" talks");
+        }
+        return wrote.toString();
     }
 
     private static void closeQuietly(Db db) {

@@ -78,6 +78,23 @@ class ExportTest {
         }
     }
 
+    @Test
+    void the_console_exports_the_same_way() throws Exception {
+        Map<String, String> env = Map.of(qconbot.Config.QCON_CONFIG, Files.writeString(dir.resolve("empty.env"), "").toString(),
+                qconbot.Config.QCON_DB, dir.resolve("console.db").toString(), qconbot.Config.QCON_NOTES, TestBot.NOTES.toString());
+        qconbot.Config config = qconbot.Config.loadForConsole(env);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (Main.Core core = Main.Core.open(config, Clock.systemUTC())) {
+            new qconbot.commands.Console(Main.offline(core, config, Clock.systemUTC(), java.time.Duration.ofSeconds(2)),
+                    folder -> Main.export(core, config, folder))
+                    .run(new java.io.BufferedReader(new java.io.StringReader("export " + dir.resolve("from-console") + "\nexit\n")),
+                            new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        assertTrue(out.toString(java.nio.charset.StandardCharsets.UTF_8).contains("Wrote " + dir.resolve("from-console").resolve("qcon-2020.txt")));
+        assertEquals(shape(NotesParser.readAll(TestBot.NOTES).get(0)), shape(NotesParser.read(dir.resolve("from-console/qcon-2020.txt"))));
+    }
+
     /** What must survive a round trip: each talk's day, time, title, speaker and points, without line numbers. */
     private static List<String> shape(Notes notes) {
         List<String> shape = new ArrayList<>();

@@ -30,14 +30,27 @@ public final class Console {
     private static final java.util.regex.Pattern SLACK_DATE = java.util.regex.Pattern.compile("<!date\\^[^|>]*\\|([^>]*)>");
     private static final java.util.regex.Pattern SLACK_MENTION = java.util.regex.Pattern.compile("<@([A-Z0-9]+)>");
 
+    /** Writes the notes to a folder (export DIR) and says what it wrote. */
+    @FunctionalInterface
+    public interface Exporter {
+        String export(java.nio.file.Path dir) throws Exception;
+    }
+
     private final Interpreter interpreter;
+    private final Exporter exporter;
 
     public Console(Interpreter interpreter) {
+        this(interpreter, null);
+    }
+
+    public Console(Interpreter interpreter, Exporter exporter) {
         this.interpreter = interpreter;
+        this.exporter = exporter;
     }
 
     public void run(BufferedReader in, PrintStream out) throws IOException {
-        out.println("qcon-bot console. Type /qcon help, /qcon monzo, /qcon talks day 1; exit or Ctrl-D to leave.");
+        out.println("qcon-bot console. Type /qcon help, /qcon monzo, /qcon talks day 1"
+                + (exporter == null ? "" : "; export DIR writes the notes to a folder") + "; exit or Ctrl-D to leave.");
         out.print("> ");
         out.flush();
         String line;
@@ -46,7 +59,13 @@ public final class Console {
             if (text.equalsIgnoreCase("exit") || text.equalsIgnoreCase("quit")) {
                 break;
             }
-            if (!text.isEmpty()) {
+            if (exporter != null && text.toLowerCase(Locale.ROOT).matches("export\\s+\\S.*")) {
+                try {
+                    out.println(exporter.export(java.nio.file.Path.of(text.substring("export".length()).strip())));
+                } catch (Exception e) {
+                    out.println("Export failed: " + e.getMessage());
+                }
+            } else if (!text.isEmpty()) {
                 if (text.toLowerCase(Locale.ROOT).startsWith("/qcon")) {
                     text = text.substring("/qcon".length());
                 }
