@@ -136,6 +136,7 @@ class OperationsTest {
         assertTrue(command("reload", "U0ANN").contains("Only admins"));
         String reloaded = command("reload", ADMIN);
         assertTrue(reloaded.contains("Reloaded the notes: 1 file, 21 talks, 8 action items"), reloaded);
+        assertTrue(reloaded.contains("(new: 1 talks, 1 action items)"), "says what changed: " + reloaded);
         assertTrue(command("closing drinks", "U0ANN").contains("closing drinks at the pub"), "the new talk is searchable");
         assertTrue(command("actions A1", "U0ANN").contains("claimed by <@U0ANN>"), "the claim is kept");
         assertTrue(command("actions A8", "U0ANN").contains("book a table"), "the new line is a new item");

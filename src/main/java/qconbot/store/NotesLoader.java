@@ -27,8 +27,10 @@ public final class NotesLoader {
         /** "1 file, 20 talks, 7 action items; 1 warning, first: qcon-2020.txt:211: …", for the log and /qcon reload. */
         public String summary() {
             int gone = sync.talksGone() + sync.internalLinesGone();
+            boolean anyNew = sync.talksNew() + sync.internalLinesNew() > 0 && sync.talksNew() < sync.talks();
             return files + (files == 1 ? " file, " : " files, ") + sync.talks() + " talks, " + sync.internalLines()
                     + " action items"
+                    + (anyNew ? " (new: " + sync.talksNew() + " talks, " + sync.internalLinesNew() + " action items)" : "")
                     + (gone > 0 ? " (" + sync.talksGone() + " talks and " + sync.internalLinesGone()
                     + " items no longer in the notes, kept)" : "")
                     + (warnings.isEmpty() ? "" : "; " + warnings.size() + (warnings.size() == 1 ? " warning" : " warnings")

@@ -20,8 +20,12 @@ import java.util.Optional;
 /** The talks of every notes file, kept in SQLite: written by {@link #sync}, read by key or as an agenda. */
 public final class Talks {
 
-    /** What a sync found: counts of what is in the notes now, and of what was there before but is gone. */
-    public record SyncReport(int talks, int internalLines, int talksGone, int internalLinesGone) {
+    /**
+     * What a sync found: counts of what is in the notes now, of what was there before but is gone, and of what is
+     * new since the last sync.
+     */
+    public record SyncReport(int talks, int internalLines, int talksGone, int internalLinesGone, int talksNew,
+                             int internalLinesNew) {
     }
 
     private final Db db;
@@ -111,7 +115,8 @@ public final class Talks {
                 }
             }
         }
-        return new SyncReport(talkCount, lineCount, talksBefore - talksKept, linesBefore - linesKept);
+        return new SyncReport(talkCount, lineCount, talksBefore - talksKept, linesBefore - linesKept,
+                talkCount - talksKept, lineCount - linesKept);
     }
 
     /**
