@@ -8,9 +8,6 @@ import qconbot.commands.ItemMessages.Surface;
 import qconbot.commands.ItemMessages.Target;
 import qconbot.commands.Verb.From;
 import qconbot.metrics.Metrics;
-import qconbot.notes.Bullet;
-import qconbot.notes.Notes;
-import qconbot.notes.NotesParser;
 import qconbot.notes.Talk;
 import qconbot.search.Overview;
 import qconbot.search.TalkSearch;
@@ -26,7 +23,6 @@ import qconbot.store.Talks;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -146,7 +142,7 @@ public final class Interpreter {
     private final Daily daily;
     private final NotesLoader notes;
     private final Metrics metrics;
-    private final Added added;
+    private final Contributions contributions;
     /** How long slow work (a reload) may hold a request before it is acknowledged and answered when done. */
     private final Duration answerWithin;
 
@@ -158,7 +154,7 @@ public final class Interpreter {
     /** With {@code added}, what people add from Slack (/qcon add, the "Save to conference notes" shortcut). */
     public Interpreter(Talks talks, TalkSearch search, ActionItems items, Digests digests, Daily daily,
                        NotesLoader notes, Metrics metrics, Duration answerWithin, Added added) {
-        this.added = added;
+        this.contributions = new Contributions(talks, search, items, notes, added);
         this.talks = talks;
         this.search = search;
         this.items = items;
@@ -212,12 +208,14 @@ public final class Interpreter {
                     : Answer.privately(Messages.note("Only admins (QCON_ADMINS) can post the talk of the day outside the schedule."));
             case RELOAD -> reload(request.user());
             case SHOW, SHOW_ALL -> new Answer(shown(request), Answer.Show.IN_PLACE, null, null, null, null, null);
-            case EDIT, REMOVE -> Answer.privately(correct(request));
-            case IMPORT -> mayImport(request.user())
+            case EDIT, REMOVE -> Answer.privately(contributions.correct(request));
+            case IMPORT -> contributions.mayImport(request.user())
                     ? new Answer(null, Answer.Show.NOT_AT_ALL, null, null, null, null, null, AddForm.importForm())
-                    : Answer.privately(Messages.note(NOT_AN_EDITOR));
-            case IMPORT_CONFIRM, IMPORT_CANCEL -> new Answer(finishImport(request), Answer.Show.IN_PLACE, null, null, null, null, null);
-            case ADD -> new Answer(null, Answer.Show.NOT_AT_ALL, null, null, null, null, null, form(request.words(), null, null));
+                    : Answer.privately(Messages.note(Contributions.NOT_AN_EDITOR));
+            case IMPORT_CONFIRM, IMPORT_CANCEL -> new Answer(contributions.finishImport(request), Answer.Show.IN_PLACE,
+                    null, null, null, null, null);
+            case ADD -> new Answer(null, Answer.Show.NOT_AT_ALL, null, null, null, null, null,
+                    contributions.form(request.words(), null, null));
             case SHARE -> new Answer(talks.byKey(request.words()).map(talk -> Messages.sharedTalk(talk, request.user()))
                     .orElseGet(() -> Messages.error("That talk is no longer in the notes, so there is nothing to share.")),
                     Answer.Show.IN_CHANNEL, null, null, null, null, null);
@@ -395,207 +393,9 @@ public final class Interpreter {
                 : Messages.noMatch(result, search.suggestions(3));
     }
 
-    /** The form to add a point: the talk best matching {@code words} chosen, {@code text} prefilled. */
-    public View form(String words, String text, String permalink) throws SQLException {
-        TalkSearch.Result found = words == null || words.isBlank() ? null : search.search(words);
-        return AddForm.of(talks.agenda(), found != null && found.found() ? found.best() : null, text, permalink);
-    }
-
-    /** The talks matching what someone typed in the add form's picker, best first (too many talks for one list). */
-    public List<com.slack.api.model.block.composition.OptionObject> talkOptions(String typed) throws SQLException {
-        if (typed == null || typed.isBlank()) {
-            return AddForm.suggestions(talks.agenda());
-        }
-        TalkSearch.Result found = search.search(typed);
-        String lower = typed.strip().toLowerCase(Locale.ROOT);
-        java.util.LinkedHashMap<String, Talk> matching = new java.util.LinkedHashMap<>();
-        found.talks().forEach(talk -> matching.put(talk.key(), talk));
-        talks.agenda().stream().filter(talk -> talk.title().toLowerCase(Locale.ROOT).contains(lower))
-                .forEach(talk -> matching.putIfAbsent(talk.key(), talk));
-        return AddForm.suggestions(List.copyOf(matching.values()));
-    }
-
-    /** What a submitted form did: the errors to show by field (nothing was saved), or what to tell its author. */
-    public record Saved(Map<String, String> errors, Reply told) {
-    }
-
-    /**
-     * Saves a submitted form's point, once per {@code viewId} (a double-clicked Save adds it once), and reads the
-     * notes again so that /qcon finds it at once. Saved before the ack; the author is told afterwards.
-     */
-    public Saved save(AddForm.Read read, String user, String viewId) throws SQLException {
-        if (!read.errors().isEmpty()) {
-            return new Saved(read.errors(), null);
-        }
-        AddForm.Values values = read.values();
-        Optional<Talk> talk = values.talkKey() == null ? Optional.empty() : talks.byKey(values.talkKey());
-        if (values.newTalk() == null && talk.isEmpty()) {
-            return new Saved(Map.of("talk", "That talk is no longer in the notes; pick another."), null);
-        }
-        Optional<String> key = added.addPoint(values.talkKey(), values.newTalk(), values.text(), values.internal(),
-                user, values.permalink(), "view:" + viewId);
-        if (key.isEmpty()) {
-            return new Saved(Map.of(), null); // the same form again: saved the first time
-        }
-        try {
-            notes.load();
-        } catch (NotesLoader.Refused refused) {
-            log.warn("saved a point to {}, but the notes could not be read again: {}", key.get(), refused.getMessage());
-        }
-        String name = talk.map(Talk::name).orElse(values.newTalk() == null ? key.get() : values.newTalk().title());
-        return new Saved(Map.of(), Messages.note("Saved to *" + Messages.escape(name) + "*"
-                + (values.internal() ? " as an action item" : "") + ": " + Messages.escape(Messages.clip(values.text().strip(), 500))
-                + "\n`/qcon " + Messages.escape(Messages.clip(name, 100)) + "` shows it."));
-    }
-
-    public static final String NOT_AN_EDITOR = "Importing a whole notes file is for admins (QCON_ADMINS) and editors"
-            + " (QCON_EDITORS). `/qcon add` adds a point or a talk, for anyone.";
-
-    public boolean mayImport(String user) {
-        return items.isAdmin(user) || added.isEditor(user);
-    }
-
-    /** What importing {@code notes} would change against the file imported under the same name before (if any). */
-    record ImportDiff(Notes notes, int newTalks, int changedTalks, int goneTalks, int newItems, boolean first) {
-
-        static ImportDiff of(Notes notes, Optional<Notes> before) {
-            Map<String, Talk> old = new java.util.HashMap<>();
-            before.ifPresent(previous -> previous.talks().forEach(talk -> old.put(talk.key(), talk)));
-            java.util.Set<String> oldItems = new java.util.HashSet<>();
-            old.values().forEach(talk -> talk.internalLines().forEach(line -> oldItems.add(talk.key() + "#" + line.text())));
-            int added = 0;
-            int changed = 0;
-            int items = 0;
-            for (Talk talk : notes.talks()) {
-                Talk was = old.remove(talk.key());
-                added += was == null ? 1 : 0;
-                changed += was != null && !was.bullets().stream().map(Bullet::text).toList()
-                        .equals(talk.bullets().stream().map(Bullet::text).toList()) ? 1 : 0;
-                items += (int) talk.internalLines().stream().filter(line -> !oldItems.contains(talk.key() + "#" + line.text())).count();
-            }
-            return new ImportDiff(notes, added, changed, old.size(), items, before.isEmpty());
-        }
-    }
-
-    /**
-     * A pasted notes file, checked and kept to preview (nothing the bot serves changes yet): the preview with Import and
-     * Cancel to send its author, or the errors to show by field.
-     */
-    public Saved stageImport(AddForm.ImportRead read, String user) throws SQLException {
-        if (!mayImport(user)) {
-            return new Saved(Map.of("notes", NOT_AN_EDITOR), null);
-        }
-        Map<String, String> errors = new java.util.LinkedHashMap<>(read.errors());
-        if (errors.isEmpty() && notes.fileNames().contains(read.name())) {
-            errors.put("name", read.name() + " is a notes file on the server; give yours another name.");
-        }
-        Notes parsed = NotesParser.parse(read.name(), read.text());
-        if (errors.isEmpty() && parsed.talks().isEmpty()) {
-            errors.put("notes", "No talks found: a talk is a header line ending in ':' (\"10:35 quarkus:\") with \"- \" bullets under it.");
-        }
-        if (!errors.isEmpty()) {
-            return new Saved(errors, null);
-        }
-        long id = added.stageImport(read.name(), read.text(), user);
-        Optional<Notes> before = added.imported(read.name()).map(text -> NotesParser.parse(read.name(), text));
-        return new Saved(Map.of(), Messages.importPreview(id, read.name(), ImportDiff.of(parsed, before)));
-    }
-
-    /**
-     * A notes file sent in a direct message, fetched: checked as text (not binary, UTF-8) and as notes, then kept to
-     * preview. The reply is the preview with Import and Cancel, or what is wrong with the file.
-     */
-    public Reply stageImportFile(String fileName, byte[] bytes, String user) throws SQLException {
-        String name = fileName.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[-.]+", "");
-        for (byte b : bytes) {
-            if (b == 0) {
-                return Messages.error("`" + fileName + "` looks like a binary file, not notes. Send the notes as plain text (.txt or .md).");
-            }
-        }
-        String text;
-        try {
-            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            return Messages.error("`" + fileName + "` is not UTF-8 text. Save it as UTF-8 and send it again.");
-        }
-        Saved staged = stageImport(new AddForm.ImportRead(name, text, Map.of()), user);
-        return staged.errors().isEmpty() ? staged.told()
-                : Messages.error("Nothing changed: " + String.join(" ", staged.errors().values()));
-    }
-
-    /** Import or Cancel on a preview: by an admin or editor, once (a replayed click changes nothing). */
-    private Reply finishImport(Request request) throws SQLException {
-        if (!mayImport(request.user())) {
-            return Messages.note(NOT_AN_EDITOR);
-        }
-        Optional<Added.Import> pending = request.words().matches("\\d{1,18}")
-                ? added.importById(Long.parseLong(request.words())) : Optional.empty();
-        if (pending.isEmpty()) {
-            return Messages.note("That import is gone; nothing changed. `/qcon import` starts again.");
-        }
-        Added.Import file = pending.get();
-        boolean apply = request.verb() == Verb.IMPORT_CONFIRM;
-        Optional<Notes> before = added.imported(file.name()).map(text -> NotesParser.parse(file.name(), text));
-        if (!added.finishImport(file.id(), apply)) {
-            return Messages.note("`" + Messages.escape(file.name()) + "` was " + file.state() + " already; nothing changed.");
-        }
-        if (!apply) {
-            return Messages.note("Cancelled `" + Messages.escape(file.name()) + "`: nothing changed.");
-        }
-        try {
-            notes.load();
-        } catch (NotesLoader.Refused refused) {
-            log.warn("imported {}, but the notes could not be read again: {}", file.name(), refused.getMessage());
-        }
-        return Messages.imported(file.name(), ImportDiff.of(NotesParser.parse(file.name(), file.text()), before));
-    }
-
-    private static final Pattern POINT_ID = Pattern.compile("(?i)P(\\d{1,9})");
-
-    /**
-     * /qcon edit P3 text, /qcon remove P3: a point added in Slack, changed by whoever added it or an admin, the
-     * change in the audit trail, the notes read again so /qcon shows it at once.
-     */
-    private Reply correct(Request request) throws SQLException {
-        boolean edit = request.verb() == Verb.EDIT;
-        String[] parts = request.words().strip().split("\\s+", 2);
-        Matcher id = POINT_ID.matcher(parts[0]);
-        if (!id.matches()) {
-            return Messages.note("Which point? Give its id, like `/qcon " + (edit ? "edit P3 the new text" : "remove P3")
-                    + "`: a point added in Slack shows it next to who added it.");
-        }
-        String ref = "P" + Long.parseLong(id.group(1));
-        Optional<Added.Point> point = added.point(Long.parseLong(id.group(1)));
-        if (point.isEmpty() || point.get().removed()) {
-            return Messages.note(point.isEmpty() ? "There is no point " + ref + "." : ref + " was removed already.");
-        }
-        if (!point.get().addedBy().equals(request.user()) && !items.isAdmin(request.user())) {
-            return Messages.note("Only " + ItemMessages.who(point.get().addedBy()) + ", who added " + ref
-                    + ", or an admin (QCON_ADMINS) can change it.");
-        }
-        // slash command text comes with &, < and > escaped
-        String text = !edit ? null : parts.length < 2 ? ""
-                : parts[1].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip();
-        if (edit && text.isEmpty()) {
-            return Messages.note("Give the new text: `/qcon edit " + ref + " the new text`.");
-        }
-        if (edit && text.length() > Added.MAX_POINT) {
-            return Messages.note("A point can be at most " + Added.MAX_POINT + " characters; this one has " + text.length() + ".");
-        }
-        if (!added.change(point.get().id(), text, request.user())) {
-            return Messages.note(ref + " was removed a moment ago; nothing changed.");
-        }
-        try {
-            notes.load();
-        } catch (NotesLoader.Refused refused) {
-            log.warn("changed {}, but the notes could not be read again: {}", ref, refused.getMessage());
-        }
-        String talk = talks.byKey(point.get().talkKey()).map(Talk::name).orElse("its talk");
-        return edit ? Messages.note("Changed " + ref + " in *" + Messages.escape(talk) + "*: "
-                + Messages.escape(Messages.clip(text, 500)) + ". Its history keeps the old text.")
-                : Messages.note("Removed " + ref + " from *" + Messages.escape(talk) + "*. Its history keeps it.");
+    /** What people add from Slack: the add form, corrections, imports (for the Slack handlers' forms and files). */
+    public Contributions contributions() {
+        return contributions;
     }
 
     /** A talk a button asked for: its overview (Show), or every point of it (Show all). */

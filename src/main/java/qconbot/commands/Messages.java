@@ -336,7 +336,7 @@ public final class Messages {
     }
 
     /** What a pasted notes file holds and would change, with Import and Cancel (their value: the import's id). */
-    static Reply importPreview(long id, String name, Interpreter.ImportDiff diff) {
+    static Reply importPreview(long id, String name, Contributions.ImportDiff diff) {
         String text = "*Import `" + escape(name) + "`?*\n" + escape(counts(diff)) + "\n"
                 + (diff.first() ? "No file of this name was imported before."
                 : "Against the one imported before: " + diff.newTalks() + " new, " + diff.changedTalks() + " changed and "
@@ -351,7 +351,7 @@ public final class Messages {
     }
 
     /** "Devoxx 2026: 12 new talks, 148 points, 3 new action items; 1 warning (line 211: …)", after an import. */
-    static Reply imported(String name, Interpreter.ImportDiff diff) {
+    static Reply imported(String name, Contributions.ImportDiff diff) {
         Notes notes = diff.notes();
         long points = notes.talks().stream().mapToLong(talk -> talk.bullets().size()).sum();
         String text = "Imported `" + escape(name) + "`. " + escape(notes.conference()) + ": " + diff.newTalks()
@@ -361,7 +361,7 @@ public final class Messages {
         return note(clip(text, MAX_SECTION));
     }
 
-    private static String counts(Interpreter.ImportDiff diff) {
+    private static String counts(Contributions.ImportDiff diff) {
         Notes notes = diff.notes();
         long days = notes.talks().stream().map(Talk::day).filter(day -> !day.isEmpty()).distinct().count();
         long points = notes.talks().stream().mapToLong(talk -> talk.bullets().size()).sum();

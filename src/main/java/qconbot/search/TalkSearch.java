@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Finds the talks that best match what someone typed. SQLite FTS5 (porter stemming, prefix terms, bm25) does the

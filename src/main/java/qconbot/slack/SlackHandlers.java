@@ -4,6 +4,7 @@ import com.slack.api.Slack;
 import com.slack.api.app_backend.events.payload.EventsApiPayload;
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.app_backend.interactive_components.response.ActionResponse;
+import com.slack.api.app_backend.interactive_components.response.Option;
 import com.slack.api.app_backend.slash_commands.response.SlashCommandResponse;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.ActionContext;
@@ -17,6 +18,7 @@ import com.slack.api.bolt.request.builtin.BlockActionRequest;
 import com.slack.api.bolt.request.builtin.SlashCommandRequest;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.util.Responder;
+import com.slack.api.model.File;
 import com.slack.api.model.event.AppHomeOpenedEvent;
 import com.slack.api.model.event.AppMentionEvent;
 import com.slack.api.model.event.MessageEvent;
@@ -26,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import qconbot.commands.AddForm;
+import qconbot.commands.Contributions;
 import qconbot.commands.Interpreter;
 import qconbot.commands.Interpreter.Answer;
 import qconbot.commands.Interpreter.Request;
@@ -86,8 +89,8 @@ public final class SlackHandlers {
         app.viewSubmission(AddForm.IMPORT_CALLBACK, this::importSubmitted);
         app.blockSuggestion("talk", (request, context) -> {
             try {
-                var options = interpreter.talkOptions(request.getPayload().getValue()).stream()
-                        .map(option -> new com.slack.api.app_backend.interactive_components.response.Option(option.getText(), option.getValue()))
+                var options = interpreter.contributions().talkOptions(request.getPayload().getValue()).stream()
+                        .map(option -> new Option(option.getText(), option.getValue()))
                         .toList();
                 return context.ack(r -> r.options(options));
             } catch (Exception e) {
@@ -154,7 +157,7 @@ public final class SlackHandlers {
                 : payload.getMessage().getText().replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
         responses.run("opening the save form for " + user, () -> {
             String permalink = channel == null || ts == null ? null : announcer.permalink(channel, ts);
-            announcer.openForm(payload.getTriggerId(), interpreter.form(null, text, permalink));
+            announcer.openForm(payload.getTriggerId(), interpreter.contributions().form(null, text, permalink));
         });
         return context.ack();
     }
@@ -165,18 +168,18 @@ public final class SlackHandlers {
      */
     private Response saveSubmitted(ViewSubmissionRequest request, ViewSubmissionContext context) {
         var view = request.getPayload().getView();
-        return submitted(request, context, user -> interpreter.save(AddForm.read(view.getState(), view.getPrivateMetadata()),
+        return submitted(request, context, user -> interpreter.contributions().save(AddForm.read(view.getState(), view.getPrivateMetadata()),
                 user, view.getId()));
     }
 
     /** /qcon import submitted: the file checked and kept for a preview, sent to its author with Import and Cancel. */
     private Response importSubmitted(ViewSubmissionRequest request, ViewSubmissionContext context) {
         var view = request.getPayload().getView();
-        return submitted(request, context, user -> interpreter.stageImport(AddForm.readImport(view.getState()), user));
+        return submitted(request, context, user -> interpreter.contributions().stageImport(AddForm.readImport(view.getState()), user));
     }
 
     private interface Submit {
-        Interpreter.Saved run(String user) throws Exception;
+        Contributions.Saved run(String user) throws Exception;
     }
 
     /** A form's answer: field errors, or close it and send what it says to its author after the ack. */
@@ -184,7 +187,7 @@ public final class SlackHandlers {
         var payload = request.getPayload();
         String user = payload.getUser() == null ? null : payload.getUser().getId();
         String field = payload.getView().getCallbackId().equals(AddForm.IMPORT_CALLBACK) ? "notes" : "text";
-        Interpreter.Saved saved;
+        Contributions.Saved saved;
         try {
             saved = submit.run(user);
         } catch (Db.Busy busy) {
@@ -216,7 +219,7 @@ public final class SlackHandlers {
         if (user == null || user.equals(context.getBotUserId())) {
             return context.ack();
         }
-        List<com.slack.api.model.File> files = event.getFiles() == null ? List.of() : event.getFiles();
+        List<File> files = event.getFiles() == null ? List.of() : event.getFiles();
         String key = "event:" + payload.getEventId();
         announcements.run("a notes file from " + user, () -> {
             if (!items.markHandled(key)) {
@@ -227,14 +230,14 @@ public final class SlackHandlers {
         return context.ack();
     }
 
-    private Reply readFile(String user, List<com.slack.api.model.File> files) throws Exception {
-        if (!interpreter.mayImport(user)) {
-            return Messages.note(Interpreter.NOT_AN_EDITOR);
+    private Reply readFile(String user, List<File> files) throws Exception {
+        if (!interpreter.contributions().mayImport(user)) {
+            return Messages.note(Contributions.NOT_AN_EDITOR);
         }
         if (files.size() != 1) {
             return Messages.note("Send one notes file at a time (.txt or .md).");
         }
-        com.slack.api.model.File file = files.get(0);
+        File file = files.get(0);
         String name = file.getName() == null ? "notes.txt" : file.getName();
         if (!name.toLowerCase(Locale.ROOT).matches(".*\\.(txt|md)")) {
             return Messages.error("`" + name + "` is not a notes file: send a .txt or .md file.");
@@ -247,7 +250,7 @@ public final class SlackHandlers {
         if (fetched.problem() != null) {
             return Messages.error("I could not fetch `" + name + "`: " + fetched.problem() + ". Nothing changed; send it again.");
         }
-        return interpreter.stageImportFile(name, fetched.bytes(), user);
+        return interpreter.contributions().stageImportFile(name, fetched.bytes(), user);
     }
 
     /** "@qcon claim" and friends, inside an item's discussion thread; the answer goes in the thread. */

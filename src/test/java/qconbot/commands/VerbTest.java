@@ -110,7 +110,7 @@ class VerbTest {
         String json = GsonFactory.createSnakeCase().toJson(Messages.talk(talk, result).blocks())
                 + GsonFactory.createSnakeCase().toJson(Messages.talk(new qconbot.search.Overview(talk,
                 Set.of(talk.bullets().get(0)), List.of()), null).blocks())
-                + GsonFactory.createSnakeCase().toJson(Messages.importPreview(1, "f.txt", Interpreter.ImportDiff.of(
+                + GsonFactory.createSnakeCase().toJson(Messages.importPreview(1, "f.txt", Contributions.ImportDiff.of(
                 qconbot.notes.NotesParser.parse("f.txt", "09:00 t:\n- p\n"), java.util.Optional.empty())).blocks());
         java.util.regex.Matcher actionId = java.util.regex.Pattern.compile("\"action_id\":\"([a-z_]+)\"").matcher(json);
         while (actionId.find()) {

@@ -1,0 +1,260 @@
+package qconbot.commands;
+
+import com.slack.api.model.block.composition.OptionObject;
+import com.slack.api.model.view.View;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import qconbot.commands.Interpreter.Request;
+import qconbot.notes.Bullet;
+import qconbot.notes.Notes;
+import qconbot.notes.NotesParser;
+import qconbot.notes.Talk;
+import qconbot.search.TalkSearch;
+import qconbot.store.ActionItems;
+import qconbot.store.Added;
+import qconbot.store.NotesLoader;
+import qconbot.store.Talks;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What people add to the notes from Slack, as the {@link Interpreter} hands it over: the "Save to conference notes"
+ * form and what it saves, corrections of added points (edit, remove), and whole notes files imported (previewed, then
+ * imported or cancelled). Every change is committed before Slack hears back; the notes are then read again so that
+ * /qcon answers with it at once.
+ */
+public final class Contributions {
+
+    private static final Logger log = LoggerFactory.getLogger(Contributions.class);
+
+    private final Talks talks;
+    private final TalkSearch search;
+    private final ActionItems items;
+    private final NotesLoader notes;
+    private final Added added;
+
+    Contributions(Talks talks, TalkSearch search, ActionItems items, NotesLoader notes, Added added) {
+        this.talks = talks;
+        this.search = search;
+        this.items = items;
+        this.notes = notes;
+        this.added = added;
+    }
+
+    /** The form to add a point: the talk best matching {@code words} chosen, {@code text} prefilled. */
+    public View form(String words, String text, String permalink) throws SQLException {
+        TalkSearch.Result found = words == null || words.isBlank() ? null : search.search(words);
+        return AddForm.of(talks.agenda(), found != null && found.found() ? found.best() : null, text, permalink);
+    }
+
+    /** The talks matching what someone typed in the add form's picker, best first (too many talks for one list). */
+    public List<OptionObject> talkOptions(String typed) throws SQLException {
+        if (typed == null || typed.isBlank()) {
+            return AddForm.suggestions(talks.agenda());
+        }
+        TalkSearch.Result found = search.search(typed);
+        String lower = typed.strip().toLowerCase(Locale.ROOT);
+        LinkedHashMap<String, Talk> matching = new LinkedHashMap<>();
+        found.talks().forEach(talk -> matching.put(talk.key(), talk));
+        talks.agenda().stream().filter(talk -> talk.title().toLowerCase(Locale.ROOT).contains(lower))
+                .forEach(talk -> matching.putIfAbsent(talk.key(), talk));
+        return AddForm.suggestions(List.copyOf(matching.values()));
+    }
+
+    /** What a submitted form did: the errors to show by field (nothing was saved), or what to tell its author. */
+    public record Saved(Map<String, String> errors, Reply told) {
+    }
+
+    /**
+     * Saves a submitted form's point, once per {@code viewId} (a double-clicked Save adds it once), and reads the
+     * notes again so that /qcon finds it at once. Saved before the ack; the author is told afterwards.
+     */
+    public Saved save(AddForm.Read read, String user, String viewId) throws SQLException {
+        if (!read.errors().isEmpty()) {
+            return new Saved(read.errors(), null);
+        }
+        AddForm.Values values = read.values();
+        Optional<Talk> talk = values.talkKey() == null ? Optional.empty() : talks.byKey(values.talkKey());
+        if (values.newTalk() == null && talk.isEmpty()) {
+            return new Saved(Map.of("talk", "That talk is no longer in the notes; pick another."), null);
+        }
+        Optional<String> key = added.addPoint(values.talkKey(), values.newTalk(), values.text(), values.internal(),
+                user, values.permalink(), "view:" + viewId);
+        if (key.isEmpty()) {
+            return new Saved(Map.of(), null); // the same form again: saved the first time
+        }
+        readNotesAgain(key.get());
+        String name = talk.map(Talk::name).orElse(values.newTalk() == null ? key.get() : values.newTalk().title());
+        return new Saved(Map.of(), Messages.note("Saved to *" + Messages.escape(name) + "*"
+                + (values.internal() ? " as an action item" : "") + ": " + Messages.escape(Messages.clip(values.text().strip(), 500))
+                + "\n`/qcon " + Messages.escape(Messages.clip(name, 100)) + "` shows it."));
+    }
+
+    public static final String NOT_AN_EDITOR = "Importing a whole notes file is for admins (QCON_ADMINS) and editors"
+            + " (QCON_EDITORS). `/qcon add` adds a point or a talk, for anyone.";
+
+    public boolean mayImport(String user) {
+        return items.isAdmin(user) || added.isEditor(user);
+    }
+
+    /** What importing {@code notes} would change against the file imported under the same name before (if any). */
+    record ImportDiff(Notes notes, int newTalks, int changedTalks, int goneTalks, int newItems, boolean first) {
+
+        static ImportDiff of(Notes notes, Optional<Notes> before) {
+            Map<String, Talk> old = new HashMap<>();
+            before.ifPresent(previous -> previous.talks().forEach(talk -> old.put(talk.key(), talk)));
+            Set<String> oldItems = new HashSet<>();
+            old.values().forEach(talk -> talk.internalLines().forEach(line -> oldItems.add(talk.key() + "#" + line.text())));
+            int added = 0;
+            int changed = 0;
+            int items = 0;
+            for (Talk talk : notes.talks()) {
+                Talk was = old.remove(talk.key());
+                added += was == null ? 1 : 0;
+                changed += was != null && !was.bullets().stream().map(Bullet::text).toList()
+                        .equals(talk.bullets().stream().map(Bullet::text).toList()) ? 1 : 0;
+                items += (int) talk.internalLines().stream().filter(line -> !oldItems.contains(talk.key() + "#" + line.text())).count();
+            }
+            return new ImportDiff(notes, added, changed, old.size(), items, before.isEmpty());
+        }
+    }
+
+    /**
+     * A pasted notes file, checked and kept to preview (nothing the bot serves changes yet): the preview with Import and
+     * Cancel to send its author, or the errors to show by field.
+     */
+    public Saved stageImport(AddForm.ImportRead read, String user) throws SQLException {
+        if (!mayImport(user)) {
+            return new Saved(Map.of("notes", NOT_AN_EDITOR), null);
+        }
+        Map<String, String> errors = new LinkedHashMap<>(read.errors());
+        if (errors.isEmpty() && notes.fileNames().contains(read.name())) {
+            errors.put("name", read.name() + " is a notes file on the server; give yours another name.");
+        }
+        Notes parsed = NotesParser.parse(read.name(), read.text());
+        if (errors.isEmpty() && parsed.talks().isEmpty()) {
+            errors.put("notes", "No talks found: a talk is a header line ending in ':' (\"10:35 quarkus:\") with \"- \" bullets under it.");
+        }
+        if (!errors.isEmpty()) {
+            return new Saved(errors, null);
+        }
+        long id = added.stageImport(read.name(), read.text(), user);
+        Optional<Notes> before = added.imported(read.name()).map(text -> NotesParser.parse(read.name(), text));
+        return new Saved(Map.of(), Messages.importPreview(id, read.name(), ImportDiff.of(parsed, before)));
+    }
+
+    /**
+     * A notes file sent in a direct message, fetched: checked as text (not binary, UTF-8) and as notes, then kept to
+     * preview. The reply is the preview with Import and Cancel, or what is wrong with the file.
+     */
+    public Reply stageImportFile(String fileName, byte[] bytes, String user) throws SQLException {
+        String name = fileName.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[-.]+", "");
+        for (byte b : bytes) {
+            if (b == 0) {
+                return Messages.error("`" + fileName + "` looks like a binary file, not notes. Send the notes as plain text (.txt or .md).");
+            }
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return Messages.error("`" + fileName + "` is not UTF-8 text. Save it as UTF-8 and send it again.");
+        }
+        Saved staged = stageImport(new AddForm.ImportRead(name, text, Map.of()), user);
+        return staged.errors().isEmpty() ? staged.told()
+                : Messages.error("Nothing changed: " + String.join(" ", staged.errors().values()));
+    }
+
+    /** Import or Cancel on a preview: by an admin or editor, once (a replayed click changes nothing). */
+    Reply finishImport(Request request) throws SQLException {
+        if (!mayImport(request.user())) {
+            return Messages.note(NOT_AN_EDITOR);
+        }
+        Optional<Added.Import> pending = request.words().matches("\\d{1,18}")
+                ? added.importById(Long.parseLong(request.words())) : Optional.empty();
+        if (pending.isEmpty()) {
+            return Messages.note("That import is gone; nothing changed. `/qcon import` starts again.");
+        }
+        Added.Import file = pending.get();
+        boolean apply = request.verb() == Verb.IMPORT_CONFIRM;
+        Optional<Notes> before = added.imported(file.name()).map(text -> NotesParser.parse(file.name(), text));
+        if (!added.finishImport(file.id(), apply)) {
+            return Messages.note("`" + Messages.escape(file.name()) + "` was " + file.state() + " already; nothing changed.");
+        }
+        if (!apply) {
+            return Messages.note("Cancelled `" + Messages.escape(file.name()) + "`: nothing changed.");
+        }
+        readNotesAgain(file.name());
+        return Messages.imported(file.name(), ImportDiff.of(NotesParser.parse(file.name(), file.text()), before));
+    }
+
+    private static final Pattern POINT_ID = Pattern.compile("(?i)P(\\d{1,9})");
+
+    /**
+     * /qcon edit P3 text, /qcon remove P3: a point added in Slack, changed by whoever added it or an admin, the
+     * change in the audit trail, the notes read again so /qcon shows it at once.
+     */
+    Reply correct(Request request) throws SQLException {
+        boolean edit = request.verb() == Verb.EDIT;
+        String[] parts = request.words().strip().split("\\s+", 2);
+        Matcher id = POINT_ID.matcher(parts[0]);
+        if (!id.matches()) {
+            return Messages.note("Which point? Give its id, like `/qcon " + (edit ? "edit P3 the new text" : "remove P3")
+                    + "`: a point added in Slack shows it next to who added it.");
+        }
+        String ref = "P" + Long.parseLong(id.group(1));
+        Optional<Added.Point> point = added.point(Long.parseLong(id.group(1)));
+        if (point.isEmpty() || point.get().removed()) {
+            return Messages.note(point.isEmpty() ? "There is no point " + ref + "." : ref + " was removed already.");
+        }
+        if (!point.get().addedBy().equals(request.user()) && !items.isAdmin(request.user())) {
+            return Messages.note("Only " + ItemMessages.who(point.get().addedBy()) + ", who added " + ref
+                    + ", or an admin (QCON_ADMINS) can change it.");
+        }
+        // slash command text comes with &, < and > escaped
+        String text = !edit ? null : parts.length < 2 ? ""
+                : parts[1].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip();
+        if (edit && text.isEmpty()) {
+            return Messages.note("Give the new text: `/qcon edit " + ref + " the new text`.");
+        }
+        if (edit && text.length() > Added.MAX_POINT) {
+            return Messages.note("A point can be at most " + Added.MAX_POINT + " characters; this one has " + text.length() + ".");
+        }
+        if (!added.change(point.get().id(), text, request.user())) {
+            return Messages.note(ref + " was removed a moment ago; nothing changed.");
+        }
+        readNotesAgain(ref);
+        String talk = talks.byKey(point.get().talkKey()).map(Talk::name).orElse("its talk");
+        return edit ? Messages.note("Changed " + ref + " in *" + Messages.escape(talk) + "*: "
+                + Messages.escape(Messages.clip(text, 500)) + ". Its history keeps the old text.")
+                : Messages.note("Removed " + ref + " from *" + Messages.escape(talk) + "*. Its history keeps it.");
+    }
+
+    /**
+     * After something was added, changed or imported (committed already): the notes read again so /qcon answers with
+     * it at once. Notes files that cannot be read now leave the talks as they were; what was committed is kept and
+     * shows at the next good load.
+     */
+    private void readNotesAgain(String what) {
+        try {
+            notes.load();
+        } catch (NotesLoader.Refused refused) {
+            log.warn("{} is saved, but the notes could not be read again: {}", what, refused.getMessage());
+        }
+    }
+}
