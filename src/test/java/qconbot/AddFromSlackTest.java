@@ -101,8 +101,9 @@ class AddFromSlackTest {
 
         String talk = requests.command("monzo chaos").body();
         assertEquals(1, talk.split("we should run chaos days too", -1).length - 1, talk);
-        String actions = requests.command("actions all").body();
+        String actions = body(requests.command("actions all"));
         assertTrue(actions.contains("we should run chaos days too"), actions);
+        assertTrue(actions.contains("added in Slack by <@U0ANN>"), "the item says who added it: " + actions);
     }
 
     @Test

@@ -157,6 +157,9 @@ public final class ItemMessages {
         if (!item.day().isEmpty()) {
             text.append(", ").append(escape(item.day()));
         }
+        if (item.addedBy() != null) {
+            text.append(" · added in Slack by ").append(who(item.addedBy()));
+        }
         if (!item.inNotes()) {
             text.append(" · _no longer in the notes_");
         }

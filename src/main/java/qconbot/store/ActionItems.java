@@ -47,10 +47,20 @@ public final class ActionItems {
                          Instant lastReplyAt) {
     }
 
-    /** @param parent the point the item's line sits under in the notes, or null when it is a top-level line */
+    /**
+     * @param parent  the point the item's line sits under in the notes, or null when it is a top-level line
+     * @param addedBy who added the item's point in Slack (line 0), or null for a line of a notes file
+     */
     public record ActionItem(long id, String text, String talkKey, String talkTitle, String day, String source,
                              int line, boolean inNotes, State state, String owner, String assignedBy,
-                             Instant changedAt, List<Thread> threads, String parent) {
+                             Instant changedAt, List<Thread> threads, String parent, String addedBy) {
+
+        public ActionItem(long id, String text, String talkKey, String talkTitle, String day, String source, int line,
+                          boolean inNotes, State state, String owner, String assignedBy, Instant changedAt,
+                          List<Thread> threads, String parent) {
+            this(id, text, talkKey, talkTitle, day, source, line, inNotes, state, owner, assignedBy, changedAt,
+                    threads, parent, null);
+        }
 
         public ActionItem(long id, String text, String talkKey, String talkTitle, String day, String source, int line,
                           boolean inNotes, State state, String owner, String assignedBy, Instant changedAt,
@@ -393,10 +403,22 @@ public final class ActionItems {
                 }
             }
         }
+        String addedBy = null;
+        if (row.getInt("line") == 0) { // a point added in Slack: who added it
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT added_by FROM added_points WHERE talk_key = ? AND text = ? AND internal = 1
+                    ORDER BY removed_at IS NOT NULL, id LIMIT 1""")) {
+                select.setString(1, row.getString("talk_key"));
+                select.setString(2, row.getString("text"));
+                try (ResultSet rows = select.executeQuery()) {
+                    addedBy = rows.next() ? rows.getString(1) : null;
+                }
+            }
+        }
         return new ActionItem(id, row.getString("text"), row.getString("talk_key"), row.getString("title"),
                 row.getString("day"), row.getString("source"), row.getInt("line"), row.getInt("in_notes") == 1,
                 state(row.getString("state")), row.getString("owner"), row.getString("assigned_by"),
-                changedAt == null ? null : Instant.parse(changedAt), threads, row.getString("parent"));
+                changedAt == null ? null : Instant.parse(changedAt), threads, row.getString("parent"), addedBy);
     }
 
     private static Thread thread(Connection connection, ResultSet row) throws SQLException {
