@@ -210,6 +210,50 @@ class AddFromSlackTest {
         assertTrue(options.size() <= 100);
     }
 
+    @Test
+    void edit_added_points_on_the_talk_opens_a_form_of_your_own_points_and_saves_edits_and_removals() throws Exception {
+        requests.interactive(submission("V20", MONZO, "monzo has a chaos team", false, Map.of(), ""));
+        requests.interactive(submission("V21", MONZO, "monzo pays bug bounties", false, Map.of(), ""));
+        String shown = body(requests.command("monzo"));
+        assertTrue(shown.contains("\"action_id\":\"edit_points\""), "the talk has the button: " + shown);
+
+        clickAs("U0BOB", "edit_points", MONZO, "ep-1");
+        assertTrue(slack.await("respond/ep-1", 1, FakeSlackApi.seconds(5)).get(0).json().toString().contains("none of the points"));
+        assertTrue(slack.calls("views.open").isEmpty(), "no form for someone with no points here");
+
+        clickAs("U0ANN", "edit_points", MONZO, "ep-2");
+        JsonNode form = JSON.readTree(slack.await("views.open", 1, FakeSlackApi.seconds(5)).get(0).form().get("view"));
+        assertEquals("edit_points", form.path("callback_id").asText());
+        List<String> fields = form.findValues("block_id").stream().map(JsonNode::asText).filter(id -> id.startsWith("P")).toList();
+        assertEquals(2, fields.size(), form.toString());
+
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put(fields.get(0), Map.of(fields.get(0), Map.of("type", "plain_text_input", "value", "monzo has a resilience team")));
+        values.put(fields.get(1), Map.of(fields.get(1), Map.of("type", "plain_text_input", "value", "")));
+        Map<String, Object> payload = new LinkedHashMap<>(submission("V22", MONZO, "", false, Map.of(), ""));
+        payload.put("view", Map.of("id", "V22", "type", "modal", "callback_id", "edit_points", "state", Map.of("values", values)));
+        assertEquals(200, requests.interactive(payload).statusCode());
+
+        String after = body(requests.command("monzo resilience team"));
+        assertTrue(after.contains("monzo has a resilience team") && !after.contains("chaos team") && !after.contains("bug bounties"), after);
+        assertTrue(slack.await("chat.postMessage", 3, FakeSlackApi.seconds(5)).get(2).form().get("text")
+                .contains("Changed " + fields.get(0) + ", removed " + fields.get(1)));
+    }
+
+    private void clickAs(String user, String actionId, String value, String response) throws Exception {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("type", "block_actions");
+        payload.put("team", Map.of("id", "T0TEST", "domain", "qcon-test"));
+        payload.put("user", Map.of("id", user, "username", "someone", "team_id", "T0TEST"));
+        payload.put("api_app_id", "A0QCON");
+        payload.put("trigger_id", "5.5.5");
+        payload.put("channel", Map.of("id", "C0GENERAL", "name", "general"));
+        payload.put("response_url", slack.responseUrl(response));
+        payload.put("actions", List.of(Map.of("type", "button", "action_id", actionId, "block_id", "share",
+                "value", value, "action_ts", String.valueOf(System.nanoTime()))));
+        assertEquals(200, requests.interactive(payload).statusCode());
+    }
+
     /** The reply as JSON text, unescaped (Slack's client writes "<" as \\u003c). */
     private static String body(HttpResponse<String> response) throws Exception {
         return JSON.readTree(response.body()).toString();

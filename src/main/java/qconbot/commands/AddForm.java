@@ -4,6 +4,7 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.OptionObject;
 import com.slack.api.model.view.View;
 import com.slack.api.model.view.ViewState;
+import qconbot.notes.Bullet;
 import qconbot.notes.Talk;
 import qconbot.store.Added;
 
@@ -120,6 +121,42 @@ public final class AddForm {
         matching.stream().filter(talk -> talk.key().length() <= MAX_OPTION_VALUE).limit(MAX_OPTIONS - 1)
                 .forEach(talk -> options.add(talkOption(talk)));
         return options;
+    }
+
+    /** The "Edit added points" modal's callback_id. */
+    public static final String EDIT_CALLBACK = "edit_points";
+
+    /**
+     * The points added in Slack to one talk that {@code user} may change, each in a field of its own (block id "P3")
+     * with its text: changed text is an edit, an emptied field removes the point.
+     */
+    static View editForm(Talk talk, List<Bullet> points) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(context(c -> c.elements(List.of(markdownText("Points added in Slack to *" + Messages.escape(talk.name())
+                + "*. Change the text, or empty a field to remove that point; the history keeps the old text.")))));
+        for (Bullet point : points) {
+            String id = "P" + point.added().id();
+            blocks.add(input(i -> i.blockId(id).optional(true).label(plainText(id)).element(plainTextInput(p -> p.actionId(id)
+                    .multiline(true).maxLength(Added.MAX_POINT).initialValue(point.text())))));
+        }
+        return view(v -> v.type("modal").callbackId(EDIT_CALLBACK).title(viewTitle(t -> t.type("plain_text").text("Edit added points")))
+                .submit(viewSubmit(s -> s.type("plain_text").text("Save")))
+                .close(viewClose(c -> c.type("plain_text").text("Cancel")))
+                .blocks(blocks));
+    }
+
+    /** The edit form's fields: point id to its text now ("" when emptied). */
+    static Map<Long, String> readEdits(ViewState state) {
+        Map<Long, String> edits = new LinkedHashMap<>();
+        if (state != null && state.getValues() != null) {
+            state.getValues().forEach((block, fields) -> {
+                if (block.matches("P\\d{1,18}") && fields.get(block) != null) {
+                    String value = fields.get(block).getValue();
+                    edits.put(Long.parseLong(block.substring(1)), value == null ? "" : value.strip());
+                }
+            });
+        }
+        return edits;
     }
 
     /** The /qcon import modal's callback_id. */

@@ -2,6 +2,7 @@ package qconbot.commands;
 
 import com.slack.api.model.block.composition.OptionObject;
 import com.slack.api.model.view.View;
+import com.slack.api.model.view.ViewState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import qconbot.commands.Interpreter.Request;
@@ -20,6 +21,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -209,6 +211,61 @@ public final class Contributions {
      * /qcon edit P3 text, /qcon remove P3: a point added in Slack, changed by whoever added it or an admin, the
      * change in the audit trail, the notes read again so /qcon shows it at once.
      */
+    /** "Edit added points" on a talk: a form with the points added there that the user may change, or why none. */
+    Interpreter.Answer editForm(Request request) throws SQLException {
+        Optional<Talk> talk = talks.byKey(request.words());
+        if (talk.isEmpty()) {
+            return Interpreter.Answer.privately(Messages.error("That talk is no longer in the notes."));
+        }
+        boolean admin = items.isAdmin(request.user());
+        List<Bullet> mine = talk.get().bullets().stream()
+                .filter(bullet -> bullet.added() != null && (admin || bullet.added().by().equals(request.user()))).toList();
+        if (mine.isEmpty()) {
+            return Interpreter.Answer.privately(Messages.note("Only whoever added a point, or an admin (QCON_ADMINS), can"
+                    + " change it; none of the points added to this talk are yours."));
+        }
+        return new Interpreter.Answer(null, Interpreter.Answer.Show.NOT_AT_ALL, null, null, null, null, null,
+                AddForm.editForm(talk.get(), mine));
+    }
+
+    /**
+     * The edit form submitted: each changed point edited, each emptied one removed, by its author or an admin, every
+     * change in the history; then the notes read again. The author is told what changed.
+     */
+    public Saved saveEdits(ViewState state, String user) throws SQLException {
+        Map<Long, String> edits = AddForm.readEdits(state);
+        Map<String, String> errors = new LinkedHashMap<>();
+        edits.forEach((id, text) -> {
+            if (text.length() > Added.MAX_POINT) {
+                errors.put("P" + id, "A point can be at most " + Added.MAX_POINT + " characters; this one has " + text.length() + ".");
+            }
+        });
+        if (!errors.isEmpty()) {
+            return new Saved(errors, null);
+        }
+        List<String> done = new ArrayList<>();
+        for (Map.Entry<Long, String> edit : edits.entrySet()) {
+            Optional<Added.Point> point = added.point(edit.getKey());
+            if (point.isEmpty() || point.get().removed() || point.get().text().equals(edit.getValue())) {
+                continue;
+            }
+            if (!point.get().addedBy().equals(user) && !items.isAdmin(user)) {
+                continue; // the form only lists the user's own points; a forged field changes nothing
+            }
+            String text = edit.getValue().isEmpty() ? null : edit.getValue();
+            if (added.change(edit.getKey(), text, user)) {
+                done.add((text == null ? "removed P" : "changed P") + edit.getKey());
+            }
+        }
+        if (done.isEmpty()) {
+            return new Saved(Map.of(), Messages.note("Nothing changed."));
+        }
+        readNotesAgain(String.join(", ", done));
+        String said = String.join(", ", done);
+        return new Saved(Map.of(), Messages.note(Character.toUpperCase(said.charAt(0)) + said.substring(1)
+                + ". The history keeps the old text."));
+    }
+
     Reply correct(Request request) throws SQLException {
         boolean edit = request.verb() == Verb.EDIT;
         String[] parts = request.words().strip().split("\\s+", 2);

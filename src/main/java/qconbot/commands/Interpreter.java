@@ -214,6 +214,7 @@ public final class Interpreter {
                     : Answer.privately(Messages.note(Contributions.NOT_AN_EDITOR));
             case IMPORT_CONFIRM, IMPORT_CANCEL -> new Answer(contributions.finishImport(request), Answer.Show.IN_PLACE,
                     null, null, null, null, null);
+            case EDIT_POINTS -> contributions.editForm(request);
             case ADD -> new Answer(null, Answer.Show.NOT_AT_ALL, null, null, null, null, null,
                     contributions.form(request.words(), null, null));
             case SHARE -> new Answer(talks.byKey(request.words()).map(talk -> Messages.sharedTalk(talk, request.user()))

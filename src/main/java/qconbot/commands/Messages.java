@@ -130,6 +130,10 @@ public final class Messages {
                 buttons.add(button(b -> b.actionId(Verb.SHOW_ALL.button().actionId())
                         .text(plainText("Show all " + talk.bullets().size() + " points")).value(talk.key())));
             }
+            if (talk.bullets().stream().anyMatch(bullet -> bullet.added() != null)) {
+                buttons.add(button(b -> b.actionId(Verb.EDIT_POINTS.button().actionId())
+                        .text(plainText(Verb.EDIT_POINTS.button().label())).value(talk.key())));
+            }
             blocks.add(actions(a -> a.blockId("share").elements(buttons)));
         }
         return new Reply(fallback(talk), blocks);

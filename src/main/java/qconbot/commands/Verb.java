@@ -51,6 +51,7 @@ public enum Verb {
             + " kept in its history.", From.COMMAND),
     REMOVE(List.of("remove"), "remove P3", "take a point added in Slack out of the notes (its author or an admin);"
             + " it is kept in the history.", From.COMMAND),
+    EDIT_POINTS(List.of(), "", "", EnumSet.of(From.CLICK), new Button("edit_points", "Edit added points", Set.of(), Set.of(), null)),
     IMPORT(List.of("import"), "import", "(admins and QCON_EDITORS) import a whole notes file: paste it, see what it"
             + " would change, then Import.", From.COMMAND),
     IMPORT_CONFIRM(List.of(), "", "", EnumSet.of(From.CLICK), new Button("import_confirm", "Import", Set.of(), Set.of(), null)),

@@ -87,6 +87,8 @@ public final class SlackHandlers {
         app.messageShortcut(AddForm.CALLBACK, this::saveShortcut);
         app.viewSubmission(AddForm.CALLBACK, this::saveSubmitted);
         app.viewSubmission(AddForm.IMPORT_CALLBACK, this::importSubmitted);
+        app.viewSubmission(AddForm.EDIT_CALLBACK, (request, context) -> submitted(request, context,
+                user -> interpreter.contributions().saveEdits(request.getPayload().getView().getState(), user)));
         app.blockSuggestion("talk", (request, context) -> {
             try {
                 var options = interpreter.contributions().talkOptions(request.getPayload().getValue()).stream()
@@ -139,7 +141,11 @@ public final class SlackHandlers {
         Request asked = Request.click(clicked.getActionId(), clicked.getValue(), clicked.getBlockId(),
                 clicked.getSelectedUser(), user, payload.getChannel() == null ? null : payload.getChannel().getId(),
                 payload.getMessage() == null ? null : payload.getMessage().getBlocks(), key);
-        afterAck(asked, interpret(asked), null, responder(context.getSlack(), context.getResponseUrl()));
+        Answer answer = interpret(asked);
+        afterAck(asked, answer, null, responder(context.getSlack(), context.getResponseUrl()));
+        if (answer.form() != null) {
+            responses.run("opening a form for " + user, () -> announcer.openForm(payload.getTriggerId(), answer.form()));
+        }
         return context.ack();
     }
 

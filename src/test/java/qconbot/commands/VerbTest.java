@@ -110,6 +110,9 @@ class VerbTest {
         String json = GsonFactory.createSnakeCase().toJson(Messages.talk(talk, result).blocks())
                 + GsonFactory.createSnakeCase().toJson(Messages.talk(new qconbot.search.Overview(talk,
                 Set.of(talk.bullets().get(0)), List.of()), null).blocks())
+                + GsonFactory.createSnakeCase().toJson(Messages.talk(new Talk("f.txt/day-1/added", "f.txt", "CONF", "Day 1", 1,
+                "09:00", "added", null, List.of(new Bullet(1, Bullet.Kind.POINT, "a point", List.of(), 0,
+                new Bullet.Added(1, "U0ANN", java.time.Instant.EPOCH, null))), 3, 4), null).blocks())
                 + GsonFactory.createSnakeCase().toJson(Messages.importPreview(1, "f.txt", Contributions.ImportDiff.of(
                 qconbot.notes.NotesParser.parse("f.txt", "09:00 t:\n- p\n"), java.util.Optional.empty())).blocks());
         java.util.regex.Matcher actionId = java.util.regex.Pattern.compile("\"action_id\":\"([a-z_]+)\"").matcher(json);
