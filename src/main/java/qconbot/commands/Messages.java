@@ -357,10 +357,9 @@ public final class Messages {
     /** "Devoxx 2026: 12 new talks, 148 points, 3 new action items; 1 warning (line 211: …)", after an import. */
     static Reply imported(String name, Contributions.ImportDiff diff) {
         Notes notes = diff.notes();
-        long points = notes.talks().stream().mapToLong(talk -> talk.bullets().size()).sum();
         String text = "Imported `" + escape(name) + "`. " + escape(notes.conference()) + ": " + diff.newTalks()
                 + " new talks" + (diff.first() ? "" : ", " + diff.changedTalks() + " changed, " + diff.goneTalks() + " gone")
-                + ", " + points + " points, " + diff.newItems() + " new action items" + warnings(notes).replace("\n", "; ")
+                + ", " + points(notes) + " points, " + diff.newItems() + " new action items" + warnings(notes).replace("\n", "; ")
                 + ". `/qcon` finds them now.";
         return note(clip(text, MAX_SECTION));
     }
@@ -368,10 +367,13 @@ public final class Messages {
     private static String counts(Contributions.ImportDiff diff) {
         Notes notes = diff.notes();
         long days = notes.talks().stream().map(Talk::day).filter(day -> !day.isEmpty()).distinct().count();
-        long points = notes.talks().stream().mapToLong(talk -> talk.bullets().size()).sum();
         long items = notes.talks().stream().mapToLong(talk -> talk.internalLines().size()).sum();
         return notes.conference() + ": " + days + (days == 1 ? " day, " : " days, ") + notes.talks().size() + " talks, "
-                + points + " points, " + items + " action items";
+                + points(notes) + " points, " + items + " action items";
+    }
+
+    private static long points(Notes notes) {
+        return notes.talks().stream().mapToLong(talk -> talk.bullets().size()).sum();
     }
 
     /** "\n1 warning: line 211: read [INFERNAL] as [INTERNAL]", the first ten; "" for none. */
