@@ -228,11 +228,9 @@ class AddFromSlackTest {
         assertEquals(2, fields.size(), form.toString());
 
         Map<String, Object> values = new LinkedHashMap<>();
-        values.put(fields.get(0), Map.of(fields.get(0), Map.of("type", "plain_text_input", "value", "monzo has a resilience team")));
-        values.put(fields.get(1), Map.of(fields.get(1), Map.of("type", "plain_text_input", "value", "")));
-        Map<String, Object> payload = new LinkedHashMap<>(submission("V22", MONZO, "", false, Map.of(), ""));
-        payload.put("view", Map.of("id", "V22", "type", "modal", "callback_id", "edit_points", "state", Map.of("values", values)));
-        assertEquals(200, requests.interactive(payload).statusCode());
+        values.put(fields.get(0), SlackRequests.textInput(fields.get(0), "monzo has a resilience team"));
+        values.put(fields.get(1), SlackRequests.textInput(fields.get(1), ""));
+        assertEquals(200, requests.interactive(SlackRequests.viewSubmission("U0ANN", "V22", "edit_points", "", values)).statusCode());
 
         String after = body(requests.command("monzo resilience team"));
         assertTrue(after.contains("monzo has a resilience team") && !after.contains("chaos team") && !after.contains("bug bounties"), after);
@@ -241,22 +239,11 @@ class AddFromSlackTest {
     }
 
     private void clickAs(String user, String actionId, String value, String response) throws Exception {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("type", "block_actions");
-        payload.put("team", Map.of("id", "T0TEST", "domain", "qcon-test"));
-        payload.put("user", Map.of("id", user, "username", "someone", "team_id", "T0TEST"));
-        payload.put("api_app_id", "A0QCON");
-        payload.put("trigger_id", "5.5.5");
-        payload.put("channel", Map.of("id", "C0GENERAL", "name", "general"));
-        payload.put("response_url", slack.responseUrl(response));
-        payload.put("actions", List.of(Map.of("type", "button", "action_id", actionId, "block_id", "share",
-                "value", value, "action_ts", String.valueOf(System.nanoTime()))));
-        assertEquals(200, requests.interactive(payload).statusCode());
+        assertEquals(200, requests.buttonClick(user, "C0GENERAL", actionId, "share", value, slack.responseUrl(response)).statusCode());
     }
 
-    /** The reply as JSON text, unescaped (Slack's client writes "<" as \\u003c). */
     private static String body(HttpResponse<String> response) throws Exception {
-        return JSON.readTree(response.body()).toString();
+        return SlackRequests.decoded(response);
     }
 
     private static Map<String, Object> shortcut(String text) {
@@ -278,23 +265,10 @@ class AddFromSlackTest {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("talk", Map.of("talk", Map.of("type", "static_select", "selected_option",
                 Map.of("text", Map.of("type", "plain_text", "text", "t"), "value", talk))));
-        values.put("text", Map.of("text", Map.of("type", "plain_text_input", "value", text)));
+        values.put("text", SlackRequests.textInput("text", text));
         values.put("todo", Map.of("todo", Map.of("type", "checkboxes", "selected_options", internal
                 ? List.of(Map.of("text", Map.of("type", "plain_text", "text", "x"), "value", "internal")) : List.of())));
-        more.forEach((id, value) -> values.put(id, Map.of(id, Map.of("type", "plain_text_input", "value", value))));
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", viewId);
-        view.put("type", "modal");
-        view.put("callback_id", "save_to_notes");
-        view.put("private_metadata", permalink);
-        view.put("state", Map.of("values", values));
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("type", "view_submission");
-        payload.put("team", Map.of("id", "T0TEST", "domain", "qcon-test"));
-        payload.put("user", Map.of("id", "U0ANN", "name", "ann"));
-        payload.put("api_app_id", "A0QCON");
-        payload.put("trigger_id", "9.8.8");
-        payload.put("view", view);
-        return payload;
+        more.forEach((id, value) -> values.put(id, SlackRequests.textInput(id, value)));
+        return SlackRequests.viewSubmission("U0ANN", viewId, "save_to_notes", permalink, values);
     }
 }

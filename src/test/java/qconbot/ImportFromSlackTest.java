@@ -222,17 +222,7 @@ class ImportFromSlackTest {
     }
 
     private void click(String user, String actionId, String value, String response) throws Exception {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("type", "block_actions");
-        payload.put("team", Map.of("id", "T0TEST", "domain", "qcon-test"));
-        payload.put("user", Map.of("id", user, "username", "editor", "team_id", "T0TEST"));
-        payload.put("api_app_id", "A0QCON");
-        payload.put("trigger_id", "1.2.3");
-        payload.put("channel", Map.of("id", "D0EDIT", "name", "directmessage"));
-        payload.put("response_url", slack.responseUrl(response));
-        payload.put("actions", java.util.List.of(Map.of("type", "button", "action_id", actionId, "block_id", "import",
-                "value", value, "action_ts", String.valueOf(System.nanoTime()))));
-        assertEquals(200, requests.interactive(payload).statusCode());
+        assertEquals(200, requests.buttonClick(user, "D0EDIT", actionId, "import", value, slack.responseUrl(response)).statusCode());
     }
 
     private static String importId(String blocks) throws Exception {
@@ -255,26 +245,13 @@ class ImportFromSlackTest {
     }
 
     private static String body(HttpResponse<String> response) throws Exception {
-        return JSON.readTree(response.body()).toString();
+        return SlackRequests.decoded(response);
     }
 
     private static Map<String, Object> submission(String user, String name, String notes) {
         Map<String, Object> values = new LinkedHashMap<>();
-        values.put("name", Map.of("name", Map.of("type", "plain_text_input", "value", name)));
-        values.put("notes", Map.of("notes", Map.of("type", "plain_text_input", "value", notes)));
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", "V" + System.nanoTime());
-        view.put("type", "modal");
-        view.put("callback_id", "import_notes");
-        view.put("private_metadata", "");
-        view.put("state", Map.of("values", values));
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("type", "view_submission");
-        payload.put("team", Map.of("id", "T0TEST", "domain", "qcon-test"));
-        payload.put("user", Map.of("id", user, "name", "someone"));
-        payload.put("api_app_id", "A0QCON");
-        payload.put("trigger_id", "9.8.8");
-        payload.put("view", view);
-        return payload;
+        values.put("name", SlackRequests.textInput("name", name));
+        values.put("notes", SlackRequests.textInput("notes", notes));
+        return SlackRequests.viewSubmission(user, "V" + System.nanoTime(), "import_notes", "", values);
     }
 }

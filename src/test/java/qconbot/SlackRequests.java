@@ -145,6 +145,46 @@ public final class SlackRequests implements AutoCloseable {
         return post(body, "application/x-www-form-urlencoded", now(), true);
     }
 
+    /** A click by {@code user} on a button (action id, block id, value) in {@code channel}, answered through {@code responseUrl}. */
+    public HttpResponse<String> buttonClick(String user, String channel, String actionId, String blockId, String value,
+                                            String responseUrl) throws IOException, InterruptedException {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("type", "block_actions");
+        payload.put("team", Map.of("id", "T0TEST", "domain", "qcon-test"));
+        payload.put("user", Map.of("id", user, "username", user.toLowerCase(), "team_id", "T0TEST"));
+        payload.put("api_app_id", "A0QCON");
+        payload.put("trigger_id", "5.5.5");
+        payload.put("channel", Map.of("id", channel, "name", channel.toLowerCase()));
+        payload.put("response_url", responseUrl);
+        payload.put("actions", java.util.List.of(Map.of("type", "button", "action_id", actionId, "block_id", blockId,
+                "value", value, "action_ts", String.valueOf(System.nanoTime()))));
+        return interactive(payload);
+    }
+
+    /** A modal submitted by {@code user}: its view id, callback_id, private metadata and state values by block. */
+    public static Map<String, Object> viewSubmission(String user, String viewId, String callbackId, String privateMetadata,
+                                                     Map<String, Object> values) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", viewId);
+        view.put("type", "modal");
+        view.put("callback_id", callbackId);
+        view.put("private_metadata", privateMetadata);
+        view.put("state", Map.of("values", values));
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("type", "view_submission");
+        payload.put("team", Map.of("id", "T0TEST", "domain", "qcon-test"));
+        payload.put("user", Map.of("id", user, "name", user.toLowerCase()));
+        payload.put("api_app_id", "A0QCON");
+        payload.put("trigger_id", "9.8.8");
+        payload.put("view", view);
+        return payload;
+    }
+
+    /** A plain-text input's state in a submitted modal (block and action id alike, as the bot's forms use them). */
+    public static Map<String, Object> textInput(String id, String value) {
+        return Map.of(id, Map.of("type", "plain_text_input", "value", value));
+    }
+
     public HttpResponse<String> json(String body) throws IOException, InterruptedException {
         return post(body, "application/json", now(), true);
     }
