@@ -133,6 +133,6 @@ public final class Console {
                 : text instanceof PlainTextObject plain ? plain.getText() : "";
         String readable = SLACK_DATE.matcher(raw).replaceAll("$1");
         readable = SLACK_MENTION.matcher(readable).replaceAll("@$1");
-        return readable.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+        return Messages.unescape(readable);
     }
 }

@@ -285,7 +285,7 @@ public final class Contributions {
         }
         // slash command text comes with &, < and > escaped
         String text = !edit ? null : parts.length < 2 ? ""
-                : parts[1].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip();
+                : Messages.unescape(parts[1]).strip();
         if (edit && text.isEmpty()) {
             return Messages.note("Give the new text: `/qcon edit " + ref + " the new text`.");
         }

@@ -57,6 +57,11 @@ public final class Messages {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
+    /** The text as written, from Slack's escaped form (a message's text, a slash command's words): the inverse of {@link #escape}. */
+    public static String unescape(String text) {
+        return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    }
+
     /** /qcon help: one line for each verb of the table that can be typed after /qcon, then the thread verbs. */
     public static Reply help() {
         StringBuilder text = new StringBuilder("*qcon-bot* answers from the team's conference notes.\n");

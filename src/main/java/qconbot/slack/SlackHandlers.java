@@ -160,7 +160,7 @@ public final class SlackHandlers {
         String ts = payload.getMessage() == null ? null : payload.getMessage().getTs();
         // Slack sends a message's text with &, < and > escaped; the form shows it as written.
         String text = payload.getMessage() == null || payload.getMessage().getText() == null ? ""
-                : payload.getMessage().getText().replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+                : Messages.unescape(payload.getMessage().getText());
         responses.run("opening the save form for " + user, () -> {
             String permalink = channel == null || ts == null ? null : announcer.permalink(channel, ts);
             announcer.openForm(payload.getTriggerId(), interpreter.contributions().form(null, text, permalink));
