@@ -21,7 +21,20 @@ import java.util.Set;
 public record Config(String botToken, String signingSecret, String appToken, String slackApiUrl,
                      InetAddress bind, int port, Integer managementPort, Path db, Path notes, Set<String> admins,
                      String digestChannel, Schedule schedule, int staleDays, java.time.Duration slackTimeout,
-                     Set<String> editors, long importMaxBytes) {
+                     Set<String> editors, long importMaxBytes, Postgres postgres) {
+
+    /** QCON_DB as a PostgreSQL JDBC URL, with QCON_DB_USER and QCON_DB_PASSWORD; null for an SQLite file. */
+    public record Postgres(String url, String user, String password) {
+        @Override
+        public String toString() {
+            return "Postgres[" + url.replaceAll("(?i)password=[^&]*", "password=…") + "]";
+        }
+    }
+
+    /** The database for messages: the SQLite file, or the PostgreSQL URL without a password. */
+    public String database() {
+        return postgres != null ? postgres.toString() : String.valueOf(db);
+    }
 
     public static final java.time.Duration DEFAULT_SLACK_TIMEOUT = java.time.Duration.ofSeconds(10);
 
@@ -32,7 +45,10 @@ public record Config(String botToken, String signingSecret, String appToken, Str
     public static final String PORT = "PORT";
     public static final String QCON_BIND = "QCON_BIND";
     public static final String QCON_MANAGEMENT_PORT = "QCON_MANAGEMENT_PORT";
+    /** An SQLite file (the default, data/qcon.db), or a PostgreSQL JDBC URL shared by several replicas. */
     public static final String QCON_DB = "QCON_DB";
+    public static final String QCON_DB_USER = "QCON_DB_USER";
+    public static final String QCON_DB_PASSWORD = "QCON_DB_PASSWORD";
     public static final String QCON_NOTES = "QCON_NOTES";
     public static final String QCON_CONFIG = "QCON_CONFIG";
     public static final String QCON_ADMINS = "QCON_ADMINS";
@@ -84,20 +100,37 @@ public record Config(String botToken, String signingSecret, String appToken, Str
         }
         return new Config(botToken, signingSecret, appToken, slackApiUrl(settings), bind(settings), port(settings),
                 managementPort(settings),
-                Path.of(settings.getOrDefault(QCON_DB, "data/qcon.db")),
+                sqliteFile(settings),
                 Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings),
                 digestChannel(settings), schedule(settings), staleDays(settings), slackTimeout(settings),
-                userIds(settings, QCON_EDITORS), importMaxBytes(settings));
+                userIds(settings, QCON_EDITORS), importMaxBytes(settings), postgres(settings));
     }
 
     /** Settings for the local console: no Slack at all. */
     public static Config loadForConsole(Map<String, String> env) {
         Map<String, String> settings = merged(env);
         return new Config(null, null, null, DEFAULT_SLACK_API_URL, null, 0, null,
-                Path.of(settings.getOrDefault(QCON_DB, "data/qcon.db")),
+                sqliteFile(settings),
                 Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings),
                 null, schedule(settings), staleDays(settings), DEFAULT_SLACK_TIMEOUT, userIds(settings, QCON_EDITORS),
-                importMaxBytes(settings));
+                importMaxBytes(settings), postgres(settings));
+    }
+
+    private static Path sqliteFile(Map<String, String> settings) {
+        String db = settings.getOrDefault(QCON_DB, "data/qcon.db");
+        return db.startsWith("jdbc:") ? null : Path.of(db);
+    }
+
+    private static Postgres postgres(Map<String, String> settings) {
+        String db = settings.getOrDefault(QCON_DB, "");
+        if (!db.startsWith("jdbc:")) {
+            return null;
+        }
+        if (!db.startsWith("jdbc:postgresql://")) {
+            throw new Invalid(QCON_DB + " must be an SQLite file (data/qcon.db) or a PostgreSQL JDBC URL"
+                    + " (jdbc:postgresql://host:5432/qcon); other databases are not supported.");
+        }
+        return new Postgres(db, settings.get(QCON_DB_USER), settings.get(QCON_DB_PASSWORD));
     }
 
     private static Map<String, String> merged(Map<String, String> env) {
@@ -264,7 +297,7 @@ public record Config(String botToken, String signingSecret, String appToken, Str
     public String toString() {
         // Never print secrets, whoever logs this record.
         return "Config[slackApiUrl=" + slackApiUrl + ", bind=" + (bind == null ? null : bind.getHostAddress()) + ", port=" + port
-                + (managementPort == null ? "" : ", managementPort=" + managementPort) + ", db=" + db + ", notes=" + notes
+                + (managementPort == null ? "" : ", managementPort=" + managementPort) + ", db=" + database() + ", notes=" + notes
                 + ", socketMode=" + socketMode() + ", admins=" + admins + ", digestChannel=" + digestChannel
                 + ", schedule=" + schedule.expression() + " " + schedule.zone() + "]";
     }

@@ -109,25 +109,50 @@ public final class Main {
 
         static Core open(Config config, Clock clock) throws StartupFailure {
             Db db;
+            Db index;
             try {
-                db = Db.open(config.db());
+                if (config.postgres() == null) {
+                    db = index = Db.open(config.db());
+                } else {
+                    db = Db.openPostgres(config.postgres().url(), config.postgres().user(), config.postgres().password());
+                    index = searchIndex(db);
+                }
             } catch (SQLException e) {
-                throw new StartupFailure("Cannot open the database " + config.db() + " (QCON_DB): " + e.getMessage(), e);
+                throw new StartupFailure("Cannot open the database " + config.database() + " (QCON_DB): " + e.getMessage(), e);
             }
             try {
-                Talks talks = new Talks(db);
+                Talks talks = new Talks(db, index);
                 Added added = new Added(db, clock, config.editors());
                 NotesLoader notes = new NotesLoader(config.notes(), talks, added);
                 loadNotes(notes, talks);
-                TalkSearch search = new TalkSearch(db, talks);
+                TalkSearch search = new TalkSearch(index, talks);
                 notes.afterEachLoad(search::refresh);
                 ActionItems items = new ActionItems(db, clock, config.admins());
                 return new Core(db, talks, search, notes, items, new Digests(db, items, clock, config.staleDays()),
                         new DailyPosts(db, talks, clock), new Metrics(), added);
             } catch (NotesLoader.Refused | SQLException e) {
                 closeQuietly(db);
+                if (index != db) {
+                    closeQuietly(index);
+                }
                 throw new StartupFailure(e instanceof NotesLoader.Refused ? e.getMessage()
-                        : "Cannot read the notes back from " + config.db() + ": " + e.getMessage(), e);
+                        : "Cannot read the notes back from " + config.database() + ": " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * This bot's own search index beside a shared PostgreSQL database: an SQLite file in a fresh temporary folder,
+         * filled from the shared talks (the full-text search and its ranking are SQLite's, the same on both).
+         */
+        private static Db searchIndex(Db shared) throws SQLException {
+            try {
+                Path folder = Files.createTempDirectory("qcon-search-");
+                folder.toFile().deleteOnExit();
+                return Db.open(folder.resolve("index.db"));
+            } catch (IOException | SQLException e) {
+                closeQuietly(shared);
+                throw new SQLException("cannot create this bot's search index in " + System.getProperty("java.io.tmpdir")
+                        + ": " + e.getMessage(), e);
             }
         }
 
@@ -138,7 +163,9 @@ public final class Main {
         private static void loadNotes(NotesLoader notes, Talks talks) throws NotesLoader.Refused, SQLException {
             try {
                 log.info("notes: {}", notes.load().summary());
+                notes.followOthers(); // the shared talks, when notes were refused (PostgreSQL)
             } catch (NotesLoader.Refused refused) {
+                notes.followOthers();
                 int kept = talks.count();
                 if (kept == 0) {
                     throw refused;
@@ -155,6 +182,17 @@ public final class Main {
         @Override
         public void close() {
             closeQuietly(db);
+            if (talks.index() != db) {
+                closeQuietly(talks.index());
+                try (var files = Files.list(talks.index().file().getParent())) {
+                    for (Path file : files.toList()) {
+                        Files.deleteIfExists(file);
+                    }
+                    Files.deleteIfExists(talks.index().file().getParent());
+                } catch (IOException e) {
+                    log.debug("search index left in {}: {}", talks.index().file().getParent(), e.toString());
+                }
+            }
         }
     }
 
@@ -211,6 +249,11 @@ public final class Main {
         // Retry loops (auth.test, Socket Mode) and housekeeping: one thread each, so none waits behind another.
         ScheduledExecutorService background = Executors.newScheduledThreadPool(3, named("background"));
         background.scheduleAtFixedRate(() -> forgetOldRequests(core.items()), 0, 6, TimeUnit.HOURS);
+        if (core.db().shared()) {
+            // What other replicas changed (a reload, a point added, an import) is answered here within FOLLOW.
+            background.scheduleWithFixedDelay(() -> followOthers(core.notes()), FOLLOW.toMillis(), FOLLOW.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
 
         Slack slack = SlackApp.slack(config.slackApiUrl(), config.slackTimeout(), core.metrics());
         MethodsClient methods = slack.methods(config.botToken());
@@ -259,6 +302,17 @@ public final class Main {
                 config.bind().getHostAddress(), server.port(),
                 server.managementPort() < 0 ? "" : "; /health and /metrics on 127.0.0.1 port " + server.managementPort());
         return new Bot(server, socketMode, quartz, calls, core, List.of(responses, announcements), background);
+    }
+
+    /** How often a replica looks whether another changed the talks: one indexed read of one row. */
+    static final Duration FOLLOW = Duration.ofSeconds(2);
+
+    private static void followOthers(NotesLoader notes) {
+        try {
+            notes.followOthers();
+        } catch (SQLException | RuntimeException e) {
+            log.warn("Could not read the talks other replicas changed (will try again): {}", e.toString());
+        }
     }
 
     /** Slack retries an event for minutes at most; two days of handled ids is plenty, and keeps the table small. */
@@ -310,6 +364,11 @@ public final class Main {
     static void backup(Config config, String[] args) throws StartupFailure {
         if (args.length != 2) {
             throw new StartupFailure("Usage: java -jar qcon-bot.jar backup FILE (a new file; QCON_DB names the database)", null);
+        }
+        if (config.postgres() != null) {
+            throw new StartupFailure("QCON_DB is a PostgreSQL database, which this command does not copy. Use PostgreSQL's"
+                    + " own tools: pg_dump --format=custom --file=qcon.dump <database> while the bots run, and pg_restore"
+                    + " into an empty database to restore (README, Running several replicas).", null);
         }
         Path copy = Path.of(args[1]);
         try {

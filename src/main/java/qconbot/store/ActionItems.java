@@ -139,7 +139,7 @@ public final class ActionItems {
             Instant now = clock.instant();
             try (PreparedStatement update = connection.prepareStatement("""
                     UPDATE action_items SET state = ?, owner = ?, assigned_by = ?, changed_at = ?, version = version + 1
-                    WHERE id = ? AND state = ? AND owner IS ?""")) {
+                    WHERE id = ? AND state = ? AND owner IS NOT DISTINCT FROM ?""")) {
                 update.setString(1, decision.state().name().toLowerCase(Locale.ROOT));
                 update.setString(2, decision.owner());
                 update.setString(3, decision.assignedBy());
@@ -275,7 +275,7 @@ public final class ActionItems {
     public Thread recordThread(long itemId, String channel, String ts, String permalink) throws SQLException {
         db.run(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT OR IGNORE INTO threads (item_id, channel, ts, permalink) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO threads (item_id, channel, ts, permalink) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
                 insert.setLong(1, itemId);
                 insert.setString(2, channel);
                 insert.setString(3, ts);
@@ -346,7 +346,7 @@ public final class ActionItems {
                 }
             }
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT OR IGNORE INTO thread_participants (channel, ts, user) VALUES (?, ?, ?)")) {
+                    "INSERT INTO thread_participants (channel, ts, \"user\") VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
                 insert.setString(1, channel);
                 insert.setString(2, threadTs);
                 insert.setString(3, user);
@@ -373,7 +373,7 @@ public final class ActionItems {
 
     private boolean markHandled(Connection connection, String key) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT OR IGNORE INTO handled_requests (key, at) VALUES (?, ?)")) {
+                "INSERT INTO handled_requests (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
             insert.setString(1, key);
             insert.setString(2, Db.time(clock.instant()));
             return insert.executeUpdate() == 1;
@@ -426,7 +426,7 @@ public final class ActionItems {
         String ts = row.getString("ts");
         List<String> participants = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT user FROM thread_participants WHERE channel = ? AND ts = ? ORDER BY rowid")) {
+                "SELECT \"user\" FROM thread_participants WHERE channel = ? AND ts = ? ORDER BY rowid")) {
             select.setString(1, channel);
             select.setString(2, ts);
             try (ResultSet rows = select.executeQuery()) {

@@ -78,7 +78,7 @@ public final class Added {
                 insert.setString(4, now);
                 insert.executeUpdate();
             }
-            try (PreparedStatement id = connection.prepareStatement("SELECT last_insert_rowid()");
+            try (PreparedStatement id = connection.prepareStatement(db.lastIdSql());
                  ResultSet rows = id.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);

@@ -31,12 +31,17 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
- * The one SQLite file that holds all state, through two connections: one for writes, one for reads. In WAL mode a
+ * The database that holds all state: one SQLite file (the default), or a PostgreSQL database shared by several bot
+ * processes ({@link #openPostgres}). Either way through two connections: one for writes, one for reads. In WAL mode a
  * reader never waits for a writer, so searches, listings and /health keep answering while a write waits, here or in
  * another process. A write waits at most about a second for its turn (ours, then SQLite's lock) and then fails with
  * {@link Busy}, having changed nothing: a user told "try again" is better than a change applied after Slack gave up.
  * A write that fails on the storage itself (disk full, read-only, file deleted or replaced) fails with
  * {@link StorageFault} and is remembered for /health until a write succeeds again.
+ * <p>
+ * On PostgreSQL every write transaction first takes one advisory lock, so writes from all replicas follow one another
+ * as SQLite's do, and every read-then-update (a claim, a fire time's lease) stays correct across processes. A lost
+ * connection is a {@link StorageFault}; the next use connects again, so the bot recovers when the database is back.
  */
 public final class Db implements AutoCloseable {
 
@@ -52,7 +57,8 @@ public final class Db implements AutoCloseable {
             "V6__item_context.sql",
             "V7__added_in_slack.sql",
             "V8__added_changes.sql",
-            "V9__imports.sql");
+            "V9__imports.sql",
+            "V10__notes_version.sql");
 
     /** How long a write waits for our own lock, then for SQLite's: together about Slack's patience, halved. */
     static final Duration WAIT_FOR_OUR_TURN = Duration.ofMillis(500);
@@ -120,17 +126,17 @@ public final class Db implements AutoCloseable {
                 }
             }
             statements.clear();
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // closing anyway
-            }
+            closeQuietly(connection);
         }
     }
 
     private final Line writer;
     private final Line reader;
+    /** The SQLite file; null on PostgreSQL. */
     private final Path file;
+    /** The PostgreSQL JDBC URL and its connection settings; null for SQLite. */
+    private final String url;
+    private final java.util.Properties settings;
     /** The file as it was opened (inode and device, where the platform says), to notice it deleted or replaced. */
     private volatile Object fileKey;
     /** Told when the database was replaced under the bot and taken: what they cache is stale. */
@@ -149,6 +155,76 @@ public final class Db implements AutoCloseable {
         this.writer = new Line(writer);
         this.reader = new Line(reader);
         this.fileKey = fileKey;
+        this.url = null;
+        this.settings = null;
+    }
+
+    private Db(String url, java.util.Properties settings) {
+        this.file = null;
+        this.writer = new Line(null);
+        this.reader = new Line(null);
+        this.url = url;
+        this.settings = settings;
+    }
+
+    /** The one advisory lock every write transaction takes on PostgreSQL ("qcon" in ASCII). */
+    private static final long WRITE_LOCK = 0x71636f6eL;
+
+    /**
+     * Connects to a PostgreSQL database ({@code jdbc:postgresql://host:5432/qcon}) and brings its schema up to date;
+     * user and password may be null when the URL has them. Several bots may open the same database at once: they
+     * migrate one after the other. Fails with one sentence when the database cannot be reached or refuses us.
+     */
+    public static Db openPostgres(String url, String user, String password) throws SQLException {
+        java.util.Properties settings = new java.util.Properties();
+        if (user != null && !user.isBlank()) {
+            settings.setProperty("user", user);
+        }
+        if (password != null && !password.isEmpty()) {
+            settings.setProperty("password", password);
+        }
+        // Every wait bounded: connecting, and any one read or write on the socket (a database that stops answering).
+        settings.setProperty("connectTimeout", "3");
+        settings.setProperty("socketTimeout", "15");
+        settings.setProperty("tcpKeepAlive", "true");
+        settings.setProperty("ApplicationName", "qcon-bot");
+        Db db = new Db(url, settings);
+        try {
+            db.migrate();
+        } catch (SQLException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return db;
+    }
+
+    /** True for a PostgreSQL database, which several bot processes may share. */
+    public boolean shared() {
+        return url != null;
+    }
+
+    /** Where the database is, for messages: the file, or the PostgreSQL URL without its password. */
+    public String where() {
+        return url == null ? String.valueOf(file) : url.replaceAll("(?i)password=[^&]*", "password=…");
+    }
+
+    /** The id the last INSERT on this connection gave its row. */
+    public String lastIdSql() {
+        return url == null ? "SELECT last_insert_rowid()" : "SELECT lastval()";
+    }
+
+    /** Opens the line's connection again when it was lost (PostgreSQL only); under the line's lock. */
+    private Connection connection(Line line) throws SQLException {
+        if (url != null && (line.connection == null || line.connection.isClosed())) {
+            line.statements.clear();
+            line.connection = null;
+            try {
+                line.connection = DriverManager.getConnection(url, settings);
+            } catch (SQLException e) {
+                throw classify(e, line);
+            }
+        }
+        return line.connection;
     }
 
     /**
@@ -224,6 +300,10 @@ public final class Db implements AutoCloseable {
      * fails it; either way nothing changed.
      */
     public <T> T inTransaction(SqlFunction<T> work) throws SQLException {
+        return transaction(work, WAIT_FOR_SQLITE);
+    }
+
+    private <T> T transaction(SqlFunction<T> work, Duration lockWait) throws SQLException {
         try {
             if (!writer.lock.tryLock(WAIT_FOR_OUR_TURN.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw busy(new Busy("the bot's own writes are queued", null));
@@ -235,12 +315,20 @@ public final class Db implements AutoCloseable {
         boolean begun = false;
         try {
             checkFile();
-            Connection connection = writer.connection;
-            // IMMEDIATE takes SQLite's write lock as it begins (waiting up to WAIT_FOR_SQLITE), so a read-then-update
-            // is never overtaken by another process. By hand, not through the driver: its commit() opens the next
-            // transaction at once, and that BEGIN could wait for another process and fail after our COMMIT landed.
-            execute(connection, "BEGIN IMMEDIATE");
-            begun = true;
+            Connection connection = connection(writer);
+            if (url == null) {
+                // IMMEDIATE takes SQLite's write lock as it begins (waiting up to WAIT_FOR_SQLITE), so a read-then-update
+                // is never overtaken by another process. By hand, not through the driver: its commit() opens the next
+                // transaction at once, and that BEGIN could wait for another process and fail after our COMMIT landed.
+                execute(connection, "BEGIN IMMEDIATE");
+                begun = true;
+            } else {
+                execute(connection, "BEGIN");
+                begun = true;
+                execute(connection, "SET LOCAL lock_timeout = " + lockWait.toMillis());
+                execute(connection, "SET LOCAL statement_timeout = " + (lockWait.toMillis() + 5_000));
+                execute(connection, "SELECT pg_advisory_xact_lock(" + WRITE_LOCK + ")");
+            }
             T result = work.apply(connection);
             execute(connection, "COMMIT");
             begun = false;
@@ -249,7 +337,7 @@ public final class Db implements AutoCloseable {
             return result;
         } catch (SQLException e) {
             rollback(begun);
-            throw classify(e);
+            throw classify(e, writer);
         } catch (RuntimeException e) {
             rollback(begun);
             throw e;
@@ -270,10 +358,27 @@ public final class Db implements AutoCloseable {
     public <T> T read(SqlFunction<T> work) throws SQLException {
         reader.lock.lock();
         try {
-            return work.apply(reader.connection);
+            return work.apply(connection(reader));
+        } catch (SQLException e) {
+            throw url == null ? e : classify(e, reader);
         } finally {
             reader.lock.unlock();
         }
+    }
+
+    /**
+     * Reads in one transaction, so every statement sees the same moment: for copying several tables that must agree
+     * (the shared talks into a bot's own index).
+     */
+    public <T> T snapshot(SqlFunction<T> work) throws SQLException {
+        return read(connection -> {
+            execute(connection, url == null ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+            try {
+                return work.apply(connection);
+            } finally {
+                execute(connection, "COMMIT");
+            }
+        });
     }
 
     /**
@@ -300,6 +405,18 @@ public final class Db implements AutoCloseable {
      * clears by itself.
      */
     public String fault() {
+        if (url != null) {
+            // Nothing else would notice a database gone while nobody writes: try one write a second at most.
+            if (lastProbe.isBefore(Instant.now().minusSeconds(1))) {
+                lastProbe = Instant.now();
+                try {
+                    run(connection -> execute(connection, "SELECT 1"));
+                } catch (SQLException notNow) {
+                    // a storage fault says which; busy is not a fault
+                }
+            }
+            return fault;
+        }
         boolean replaced;
         try {
             replaced = fileKey != null && !fileKey.equals(fileKey(file));
@@ -337,6 +454,9 @@ public final class Db implements AutoCloseable {
      * caller holds the write lock; anything else stays a fault.
      */
     private void checkFile() throws StorageFault {
+        if (file == null) {
+            return;
+        }
         Object now;
         try {
             now = fileKey(file);
@@ -419,8 +539,24 @@ public final class Db implements AutoCloseable {
         }
     }
 
-    /** SQLite's result code says what kind of failure a write met. */
-    private SQLException classify(SQLException e) {
+    /** The driver's code says what kind of failure a statement met; a lost PostgreSQL connection is closed. */
+    private SQLException classify(SQLException e, Line line) {
+        if (e instanceof Busy || e instanceof StorageFault) {
+            return e;
+        }
+        if (url != null) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (state.equals("55P03") || state.equals("57014") || state.startsWith("40")) {
+                return busy(new Busy("another bot holds the database's write lock", e));
+            }
+            if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53") || state.startsWith("58")) {
+                closeQuietly(line.connection);
+                line.connection = null;
+                return storage(new StorageFault("the database at " + where() + " cannot be reached (" + state + ": "
+                        + e.getMessage() + ")", e));
+            }
+            return e;
+        }
         if (!(e instanceof SQLiteException sqlite)) {
             return e;
         }
@@ -454,7 +590,7 @@ public final class Db implements AutoCloseable {
 
     /** Undoes a transaction that began; SQLite may have rolled it back by itself already (SQLITE_FULL). */
     private void rollback(boolean begun) {
-        if (begun) {
+        if (begun && writer.connection != null) {
             try {
                 execute(writer.connection, "ROLLBACK");
             } catch (SQLException alreadyRolledBack) {
@@ -475,7 +611,11 @@ public final class Db implements AutoCloseable {
 
     /** Applies the missing migrations in one immediate transaction, so a second process starting too waits. */
     private void migrate() throws SQLException {
-        run(connection -> {
+        transaction(this::migrate, WAIT_TO_MIGRATE);
+    }
+
+    private Void migrate(Connection connection) throws SQLException {
+        {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
                 int current = schemaVersion(connection);
@@ -484,14 +624,15 @@ public final class Db implements AutoCloseable {
                             + ", newer than this bot knows (" + MIGRATIONS.size() + "). Run a newer qcon-bot.");
                 }
                 for (int version = current + 1; version <= MIGRATIONS.size(); version++) {
-                    for (String sql : statements(MIGRATIONS.get(version - 1))) {
+                    for (String sql : statements(MIGRATIONS.get(version - 1), url != null)) {
                         statement.execute(sql);
                     }
                     statement.executeUpdate("DELETE FROM schema_version");
                     statement.executeUpdate("INSERT INTO schema_version (version) VALUES (" + version + ")");
                 }
             }
-        });
+        }
+        return null;
     }
 
     private static int schemaVersion(Connection connection) throws SQLException {
@@ -501,10 +642,15 @@ public final class Db implements AutoCloseable {
         }
     }
 
-    /** Splits a migration file on semicolons that end a line (our migrations keep one statement per paragraph). */
-    static List<String> statements(String resource) throws SQLException {
+    /**
+     * Splits a migration file on semicolons that end a line (our migrations keep one statement per paragraph). For
+     * PostgreSQL, {@code /db/postgres/} holds the files whose SQL differs (row ids, full-text tables); the rest are
+     * shared.
+     */
+    static List<String> statements(String resource, boolean postgres) throws SQLException {
         String sql;
-        try (InputStream in = Db.class.getResourceAsStream("/db/" + resource)) {
+        boolean variant = postgres && Db.class.getResource("/db/postgres/" + resource) != null;
+        try (InputStream in = Db.class.getResourceAsStream((variant ? "/db/postgres/" : "/db/") + resource)) {
             if (in == null) {
                 throw new SQLException("Missing migration /db/" + resource + " in the jar");
             }

@@ -92,8 +92,8 @@ public final class Digests {
         Instant now = clock.instant();
         return db.inTransaction(connection -> {
             try (PreparedStatement upsert = connection.prepareStatement("""
-                    INSERT INTO stale_reminders (user, sent_at) VALUES (?, ?)
-                    ON CONFLICT (user) DO UPDATE SET sent_at = excluded.sent_at WHERE stale_reminders.sent_at <= ?""")) {
+                    INSERT INTO stale_reminders ("user", sent_at) VALUES (?, ?)
+                    ON CONFLICT ("user") DO UPDATE SET sent_at = excluded.sent_at WHERE stale_reminders.sent_at <= ?""")) {
                 upsert.setString(1, user);
                 upsert.setString(2, Db.time(now));
                 upsert.setString(3, Db.time(now.minus(REMINDER_EVERY)));

@@ -96,6 +96,16 @@ public final class NotesLoader {
         }
     }
 
+    /**
+     * Takes what another bot on the same shared database changed (a reload, a point added, an import): copies the
+     * talks into this bot's index and refreshes the search, when they changed. Cheap when nothing did (one row read).
+     */
+    public synchronized void followOthers() throws SQLException {
+        if (talks.followShared()) {
+            afterLoad.run();
+        }
+    }
+
     /** The same load on the loader's thread; a load asked for while one runs joins it rather than queueing. */
     public synchronized CompletableFuture<Report> loadInBackground() {
         if (running == null || running.isDone()) {

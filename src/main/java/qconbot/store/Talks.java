@@ -17,7 +17,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** The talks of every notes file, kept in SQLite: written by {@link #sync}, read by key or as an agenda. */
+/**
+ * The talks of every notes file, kept in the database: written by {@link #sync}, read by key or as an agenda. On
+ * PostgreSQL the talks are written to the shared database (where items and posts refer to their ids) and read from
+ * this bot's own SQLite index, a copy kept up to date by {@link #followShared}; on SQLite both are the one file.
+ */
 public final class Talks {
 
     /**
@@ -28,7 +32,12 @@ public final class Talks {
                              int internalLinesNew) {
     }
 
+    /** Where talks are written and their ids given. */
     private final Db db;
+    /** Where talks are read and searched: {@link #db} itself, or this bot's copy of the shared talks. */
+    private final Db index;
+    /** The notes version the index was copied at; -1 before the first copy. */
+    private volatile long indexVersion = -1;
 
     /**
      * Talks by id as last read. Reading a talk and its bullets through JDBC was over half the time of a /qcon search
@@ -47,8 +56,19 @@ public final class Talks {
     static final int CACHED_TALKS = 500;
 
     public Talks(Db db) {
+        this(db, db);
+    }
+
+    /** Talks written to {@code db} and read from {@code index}, this bot's own copy (PostgreSQL). */
+    public Talks(Db db, Db index) {
         this.db = db;
+        this.index = index;
         db.afterReopen(this::forget);
+    }
+
+    /** Where talks are read and searched. */
+    public Db index() {
+        return index;
     }
 
     /**
@@ -58,10 +78,63 @@ public final class Talks {
     public SyncReport sync(List<Notes> allNotes) throws SQLException {
         forget();
         try {
-            return db.inTransaction(connection -> writeAll(connection, allNotes));
+            SyncReport report = db.inTransaction(connection -> writeAll(connection, allNotes));
+            if (index != db) {
+                copyToIndex();
+            }
+            return report;
         } finally {
             forget();
         }
+    }
+
+    /**
+     * Copies the shared talks into this bot's index when another bot changed them (a reload, a point added, an import
+     * through another replica); true when it did. A no-op when the talks are read where they are written.
+     */
+    public boolean followShared() throws SQLException {
+        if (index == db || db.read(Talks::version) == indexVersion) {
+            return false;
+        }
+        copyToIndex();
+        forget();
+        return true;
+    }
+
+    private static long version(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT version FROM notes_version WHERE id = 1");
+             ResultSet rows = select.executeQuery()) {
+            return rows.next() ? rows.getLong(1) : 0;
+        }
+    }
+
+    /** The talks, their points and the added points they show, as one snapshot of the shared database, then indexed. */
+    private void copyToIndex() throws SQLException {
+        List<String> tables = List.of("talks", "bullets", "added_points");
+        Map<String, Copy.Rows> rows = new LinkedHashMap<>();
+        long version = db.snapshot(connection -> {
+            for (String table : tables) {
+                rows.put(table, Copy.read(connection, table));
+            }
+            return version(connection);
+        });
+        index.run(connection -> {
+            for (String table : List.of("talk_search", "title_search", "bullets", "talks", "added_points")) {
+                update(connection, "DELETE FROM " + table);
+            }
+            for (String table : tables) {
+                Copy.write(connection, table, rows.get(table));
+            }
+            try (Writer writer = new Writer(connection, index);
+                 PreparedStatement select = connection.prepareStatement("SELECT * FROM talks WHERE in_notes = 1");
+                 PreparedStatement bullets = connection.prepareStatement(BULLETS);
+                 ResultSet talks = select.executeQuery()) {
+                while (talks.next()) {
+                    writer.indexForSearch(talks.getLong("id"), map(talks, bullets));
+                }
+            }
+        });
+        indexVersion = version;
     }
 
     private void forget() {
@@ -77,13 +150,17 @@ public final class Talks {
         int linesBefore = count(connection, "SELECT count(*) FROM action_items WHERE in_notes = 1");
         update(connection, "UPDATE talks SET in_notes = 0");
         update(connection, "UPDATE action_items SET in_notes = 0");
-        update(connection, "DELETE FROM talk_search");
-        update(connection, "DELETE FROM title_search");
+        update(connection, "UPDATE notes_version SET version = version + 1");
+        boolean search = !db.shared();
+        if (search) {
+            update(connection, "DELETE FROM talk_search");
+            update(connection, "DELETE FROM title_search");
+        }
         int talkCount = 0;
         int lineCount = 0;
         int talksKept = 0;
         int linesKept = 0;
-        try (Writer writer = new Writer(connection)) {
+        try (Writer writer = new Writer(connection, db)) {
             for (Notes notes : allNotes) {
                 int position = 0;
                 for (Talk talk : notes.talks()) {
@@ -94,7 +171,9 @@ public final class Talks {
                         writer.deleteBullets(id);
                     }
                     writer.insertBullets(id, talk.bullets());
-                    writer.indexForSearch(id, talk);
+                    if (search) {
+                        writer.indexForSearch(id, talk);
+                    }
                     talkCount++;
                     talksKept += existing != null ? 1 : 0;
                     int[] parents = talk.parents();
@@ -140,14 +219,16 @@ public final class Talks {
         private final PreparedStatement updateInternalLine;
         private final PreparedStatement insertInternalLine;
 
-        Writer(Connection connection) throws SQLException {
+        /** @param target the database of {@code connection}: only SQLite has the full-text tables to index talks in */
+        Writer(Connection connection, Db target) throws SQLException {
+            boolean search = !target.shared();
             try {
                 talkId = prepare(connection, "SELECT id FROM talks WHERE key = ?");
                 insertTalk = prepare(connection, """
                         INSERT INTO talks (key, source, conference, day, day_number, time, title, speaker,
                                            first_line, last_line, position, in_notes)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)""");
-                lastId = prepare(connection, "SELECT last_insert_rowid()");
+                lastId = prepare(connection, target.lastIdSql());
                 updateTalk = prepare(connection, """
                         UPDATE talks SET source = ?, conference = ?, day = ?, day_number = ?, time = ?,
                             title = ?, speaker = ?, first_line = ?, last_line = ?, position = ?, in_notes = 1
@@ -156,9 +237,10 @@ public final class Talks {
                 insertBullet = prepare(connection, """
                         INSERT INTO bullets (talk_id, position, depth, kind, text, quotes, line, added_id)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)""");
-                indexForSearch = prepare(connection,
-                        "INSERT INTO talk_search (rowid, title, speaker, body) VALUES (?, ?, ?, ?)");
-                indexTitle = prepare(connection, "INSERT INTO title_search (rowid, title, speaker) VALUES (?, ?, ?)");
+                indexForSearch = search ? prepare(connection,
+                        "INSERT INTO talk_search (rowid, title, speaker, body) VALUES (?, ?, ?, ?)") : null;
+                indexTitle = search ? prepare(connection,
+                        "INSERT INTO title_search (rowid, title, speaker) VALUES (?, ?, ?)") : null;
                 updateInternalLine = prepare(connection,
                         "UPDATE action_items SET text = ?, line = ?, parent = ?, in_notes = 1 WHERE key = ?");
                 insertInternalLine = prepare(connection,
@@ -300,12 +382,12 @@ public final class Talks {
     }
 
     public Optional<Talk> byKey(String key) throws SQLException {
-        return db.read(connection -> {
+        return index.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT * FROM talks WHERE key = ? AND in_notes = 1")) {
                 select.setString(1, key);
                 try (ResultSet rows = select.executeQuery()) {
-                    return rows.next() ? Optional.of(map(rows, db.cached(BULLETS))) : Optional.empty();
+                    return rows.next() ? Optional.of(map(rows, index.cached(BULLETS))) : Optional.empty();
                 }
             }
         });
@@ -313,7 +395,7 @@ public final class Talks {
 
     /** Talks by database id, in the order of the ids given; ids of talks gone from the notes are skipped. */
     public List<Talk> byIds(List<Long> ids) throws SQLException {
-        return db.read(connection -> {
+        return index.read(connection -> {
             long seen;
             synchronized (cache) {
                 seen = generation;
@@ -325,10 +407,10 @@ public final class Talks {
                     talk = cache.get(id);
                 }
                 if (talk == null) {
-                    PreparedStatement select = db.cached("SELECT * FROM talks WHERE id = ? AND in_notes = 1");
+                    PreparedStatement select = index.cached("SELECT * FROM talks WHERE id = ? AND in_notes = 1");
                     select.setLong(1, id);
                     try (ResultSet rows = select.executeQuery()) {
-                        talk = rows.next() ? map(rows, db.cached(BULLETS)) : null;
+                        talk = rows.next() ? map(rows, index.cached(BULLETS)) : null;
                     }
                     if (talk != null) {
                         synchronized (cache) {
@@ -348,13 +430,13 @@ public final class Talks {
 
     /** Every talk in the notes, in agenda order: conference, day, time (untimed talks last, in file order). */
     public List<Talk> agenda() throws SQLException {
-        return db.read(connection -> {
+        return index.read(connection -> {
             List<Talk> talks = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("""
                     SELECT * FROM talks WHERE in_notes = 1
                     ORDER BY source, day_number, time IS NULL, time, position""");
                  ResultSet rows = select.executeQuery()) {
-                PreparedStatement bullets = db.cached(BULLETS);
+                PreparedStatement bullets = index.cached(BULLETS);
                 while (rows.next()) {
                     talks.add(map(rows, bullets));
                 }
@@ -365,7 +447,7 @@ public final class Talks {
 
     /** Talk titles by conference, for suggestions; cheap (no bullets read). */
     public Map<String, List<String>> titles() throws SQLException {
-        return db.read(connection -> {
+        return index.read(connection -> {
             Map<String, List<String>> titles = new LinkedHashMap<>();
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT conference, title FROM talks WHERE in_notes = 1 ORDER BY source, day_number, position");
@@ -379,7 +461,7 @@ public final class Talks {
     }
 
     public int count() throws SQLException {
-        return db.read(connection -> count(connection, "SELECT count(*) FROM talks WHERE in_notes = 1"));
+        return index.read(connection -> count(connection, "SELECT count(*) FROM talks WHERE in_notes = 1"));
     }
 
     /** A talk's bullets, through {@link Db#cached}: prepared once, not once per talk or per read. */

@@ -42,13 +42,22 @@ class ActionItemsTest {
 
     @TempDir
     Path dir;
+
+    /** The database under test; {@link ActionItemsOnPostgresTest} runs every test of this class on PostgreSQL. */
+    Db open(Path file) throws java.sql.SQLException {
+        return Db.open(file);
+    }
+
+    Talks talks(Db db) throws java.sql.SQLException {
+        return new Talks(db);
+    }
     Db db;
     ActionItems items;
 
     @BeforeEach
     void open() throws Exception {
-        db = Db.open(dir.resolve("qcon.db"));
-        new Talks(db).sync(NotesParser.readAll(TestBot.NOTES));
+        db = open(dir.resolve("qcon.db"));
+        talks(db).sync(NotesParser.readAll(TestBot.NOTES));
         items = new ActionItems(db, Clock.fixed(Instant.parse("2026-11-26T09:30:00Z"), ZoneOffset.UTC), Set.of(ADMIN));
     }
 
@@ -185,7 +194,7 @@ class ActionItemsTest {
 
     @Test
     void two_processes_on_one_database_file_still_leave_one_owner() throws Exception {
-        try (Db second = Db.open(dir.resolve("qcon.db"))) {
+        try (Db second = open(dir.resolve("qcon.db"))) {
             ActionItems other = new ActionItems(second, Clock.systemUTC(), Set.of());
             ExecutorService pool = Executors.newFixedThreadPool(2);
             CountDownLatch start = new CountDownLatch(1);
@@ -234,7 +243,7 @@ class ActionItemsTest {
         Path old = dir.resolve("old.db");
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + old);
              Statement statement = connection.createStatement()) {
-            for (String sql : Db.statements("V1__notes.sql")) {
+            for (String sql : Db.statements("V1__notes.sql", false)) {
                 statement.execute(sql);
             }
             statement.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)");

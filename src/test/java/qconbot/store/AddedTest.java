@@ -26,6 +26,15 @@ class AddedTest {
 
     @TempDir
     Path dir;
+
+    /** The database under test; {@link AddedOnPostgresTest} runs every test of this class on PostgreSQL. */
+    Db open(Path file) throws java.sql.SQLException {
+        return Db.open(file);
+    }
+
+    Talks talks(Db db) throws java.sql.SQLException {
+        return new Talks(db);
+    }
     Db db;
     Talks talks;
     Added added;
@@ -37,8 +46,8 @@ class AddedTest {
         file = dir.resolve("notes").resolve("notes.txt");
         Files.createDirectories(file.getParent());
         Files.copy(TestBot.NOTES.resolve("qcon-2020.txt"), file);
-        db = Db.open(dir.resolve("qcon.db"));
-        talks = new Talks(db);
+        db = open(dir.resolve("qcon.db"));
+        talks = talks(db);
         added = new Added(db, Clock.fixed(Instant.parse("2026-11-30T10:00:00Z"), ZoneOffset.UTC));
         loader = new NotesLoader(file.getParent(), talks, added);
         loader.load();

@@ -51,6 +51,15 @@ class DailyPostsTest {
 
         @TempDir
     Path dir;
+
+    /** The database under test; {@link DailyPostsOnPostgresTest} runs every test of this class on PostgreSQL. */
+    Db open(Path file) throws java.sql.SQLException {
+        return Db.open(file);
+    }
+
+    Talks talks(Db db) throws java.sql.SQLException {
+        return new Talks(db);
+    }
     Db db;
     Talks talks;
     MutableClock clock;
@@ -58,8 +67,8 @@ class DailyPostsTest {
 
     @BeforeEach
     void open() throws Exception {
-        db = Db.open(dir.resolve("qcon.db"));
-        talks = new Talks(db);
+        db = open(dir.resolve("qcon.db"));
+        talks = talks(db);
         talks.sync(NotesParser.readAll(NOTES));
         clock = new MutableClock(START);
         posts = new DailyPosts(db, talks, clock);
@@ -161,8 +170,8 @@ class DailyPostsTest {
     void another_process_on_the_same_file_cannot_start_a_fire_time_already_recorded() throws Exception {
         Post first = start(0);
 
-        try (Db other = Db.open(db.file())) {
-            DailyPosts otherPosts = new DailyPosts(other, new Talks(other), clock);
+        try (Db other = open(dir.resolve("qcon.db"))) {
+            DailyPosts otherPosts = new DailyPosts(other, talks(other), clock);
 
             assertEquals(Optional.empty(), otherPosts.start(slot(0), fireAt(0), CHANNEL, BOT_B, LEASE));
             assertEquals(Optional.of(first), otherPosts.find(slot(0)));
@@ -173,8 +182,8 @@ class DailyPostsTest {
     @Test
     void two_processes_starting_the_same_fire_time_at_once_record_it_once() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (Db other = Db.open(db.file())) {
-            DailyPosts otherPosts = new DailyPosts(other, new Talks(other), clock);
+        try (Db other = open(dir.resolve("qcon.db"))) {
+            DailyPosts otherPosts = new DailyPosts(other, talks(other), clock);
             CountDownLatch go = new CountDownLatch(1);
             Callable<Optional<Post>> fromA = () -> {
                 go.await();
@@ -272,8 +281,8 @@ class DailyPostsTest {
         List<String> before = postDays(posts, 0, 5);
         db.close();
 
-        db = Db.open(dir.resolve("qcon.db"));
-        talks = new Talks(db);
+        db = open(dir.resolve("qcon.db"));
+        talks = talks(db);
         talks.sync(NotesParser.readAll(NOTES));
         DailyPosts afterRestart = new DailyPosts(db, talks, clock);
         List<String> after = postDays(afterRestart, 5, TALKS - 5);

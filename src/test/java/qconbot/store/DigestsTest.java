@@ -39,6 +39,15 @@ class DigestsTest {
 
         @TempDir
     Path dir;
+
+    /** The database under test; {@link DigestsOnPostgresTest} runs every test of this class on PostgreSQL. */
+    Db open(Path file) throws java.sql.SQLException {
+        return Db.open(file);
+    }
+
+    Talks talks(Db db) throws java.sql.SQLException {
+        return new Talks(db);
+    }
     Db db;
     MutableClock clock;
     ActionItems items;
@@ -47,8 +56,8 @@ class DigestsTest {
 
     @BeforeEach
     void open() throws Exception {
-        db = Db.open(dir.resolve("qcon.db"));
-        new Talks(db).sync(NotesParser.readAll(TestBot.NOTES));
+        db = open(dir.resolve("qcon.db"));
+        talks(db).sync(NotesParser.readAll(TestBot.NOTES));
         clock = new MutableClock(START);
         items = new ActionItems(db, clock, Set.of(ADMIN));
         digests = new Digests(db, items, clock, STALE_DAYS);
@@ -109,7 +118,7 @@ class DigestsTest {
         act(1, Action.CLAIM, ANN);
         act(2, Action.DONE, ANN);
 
-        new Talks(db).sync(List.of());
+        talks(db).sync(List.of());
 
         Digest digest = digests.build(null);
         assertEquals(List.of(0, 1, 0), List.of(digest.open(), digest.claimed(), digest.done()));
@@ -283,7 +292,7 @@ class DigestsTest {
         assertTrue(digests.takeReminder(ANN));
         db.close();
 
-        db = Db.open(dir.resolve("qcon.db"));
+        db = open(dir.resolve("qcon.db"));
         items = new ActionItems(db, clock, Set.of(ADMIN));
         digests = new Digests(db, items, clock, STALE_DAYS);
 

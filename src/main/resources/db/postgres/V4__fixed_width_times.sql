@@ -1,0 +1,2 @@
+-- V4 for PostgreSQL: nothing to do. It rewrote times an older SQLite bot stored with other decimals; a PostgreSQL
+-- database only ever had times as Db.time() writes them.

@@ -1,0 +1,30 @@
+package qconbot.store;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import qconbot.TestPostgres;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+
+/** Every test of {@link DailyPostsTest} again, on PostgreSQL. */
+@EnabledIfEnvironmentVariable(named = TestPostgres.VARIABLE, matches = ".+", disabledReason = TestPostgres.HOW)
+class DailyPostsOnPostgresTest extends DailyPostsTest {
+
+    private final OnPostgres postgres = new OnPostgres();
+
+    @Override
+    Db open(Path file) throws SQLException {
+        return postgres.open(file);
+    }
+
+    @Override
+    Talks talks(Db db) throws SQLException {
+        return postgres.talks(db, dir);
+    }
+
+    @AfterEach
+    void closeIndexes() throws SQLException {
+        postgres.close();
+    }
+}
