@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL for the tests that need one and prints the line to enable them:
 #   eval "$(bash scripts/test-postgres.sh start)"   # exports QCON_TEST_POSTGRES_URL
+#   bash scripts/test-postgres.sh bounce 4   # down for 4 s, then up again (an outage, for a test)
 #   bash scripts/test-postgres.sh stop
 # Installs PostgreSQL from Debian's packages when it is missing. The cluster lives in a temporary folder, on a free
 # port, on 127.0.0.1 only, owned by the postgres user (initdb refuses root); nothing of the machine's own
@@ -45,13 +46,21 @@ start)
     echo "$PORT" > "$STATE/port"
     echo "export QCON_TEST_POSTGRES_URL=jdbc:postgresql://127.0.0.1:$PORT/qcon?user=qcon"
     ;;
+bounce)
+    # Stops the server for ${2:-4} seconds and starts it again on the same port: a database outage, for the tests.
+    PORT=$(cat "$STATE/port")
+    as_owner "$(bin)/pg_ctl" -D "$STATE/data" -m fast -w stop >/dev/null
+    sleep "${2:-4}"
+    as_owner "$(bin)/pg_ctl" -D "$STATE/data" -l "$STATE/log" -w -t 30 \
+        -o "-p $PORT -c listen_addresses=127.0.0.1 -k $STATE -c max_connections=200 -c fsync=off" start >/dev/null
+    ;;
 stop)
     if [ -f "$STATE/data/postmaster.pid" ]; then
         as_owner "$(bin)/pg_ctl" -D "$STATE/data" -m fast stop >/dev/null
     fi
     ;;
 *)
-    echo "usage: $0 start|stop" >&2
+    echo "usage: $0 start|bounce [SECONDS]|stop" >&2
     exit 64
     ;;
 esac

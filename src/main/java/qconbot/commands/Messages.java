@@ -401,7 +401,8 @@ public final class Messages {
 
     /** A change the storage failed (disk full, read-only, file gone): nothing changed; someone must mend it. */
     public static Reply storageProblem() {
-        return error("I have a storage problem, so nothing changed. Tell whoever runs qcon-bot: /health says what it is.");
+        return error("I have a storage problem, so nothing changed. Try again in a minute; if it goes on, tell whoever"
+                + " runs qcon-bot: /health says what it is.");
     }
 
     /** For an error on our side: what to do, and a reference to find it in the log; never the error itself. */

@@ -55,7 +55,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>Slack failures are retried by {@link SlackCalls} until {@link Settings#retries} gives up; before a retry that
  * may post twice, the channel's history is searched for the post (it carries the fire time in its metadata).</li>
  * <li>At start-up a pending post of today is resumed, and the latest fire time missed earlier today is posted
- * once; older ones are not.</li>
+ * once; older ones are not. Every minute, a pending post whose lease ran out (its bot died mid-post) is taken over
+ * and finished, by whichever bot on the database looks first.</li>
  * </ul>
  * What /qcon today, digest and schedule show comes from here as data ({@link Daily}), drawn by {@link Messages}.
  */
@@ -127,6 +128,9 @@ public final class TalkOfTheDay implements Job, Daily {
         scheduler.addJob(JobBuilder.newJob(TalkOfTheDay.class).withIdentity(JOB).storeDurably().build(), true);
         scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(JOB).withIdentity("start-up")
                 .usingJobData("mode", "start-up").startNow().build());
+        scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(JOB).withIdentity("resume")
+                .usingJobData("mode", "resume").startAt(Date.from(clock.instant().plus(RESUME_EVERY)))
+                .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever((int) RESUME_EVERY.toSeconds())).build());
         scheduleAfter(clock.instant());
     }
 
@@ -137,6 +141,8 @@ public final class TalkOfTheDay implements Job, Daily {
             if ("start-up".equals(data.getString("mode"))) {
                 resumePending();
                 catchUp();
+            } else if ("resume".equals(data.getString("mode"))) {
+                resumePending();
             } else {
                 Schedule.Slot slot = new Schedule.Slot(LocalDateTime.parse(data.getString("local")),
                         Instant.parse(data.getString("at")), settings.schedule().zone());
@@ -278,6 +284,12 @@ public final class TalkOfTheDay implements Job, Daily {
     private Instant since(String slot) throws SQLException {
         return posts.lastPosted().filter(p -> !p.slot().equals(slot)).map(Post::finishedAt).orElse(null);
     }
+
+    /**
+     * How often a bot looks for a post left pending by a bot that died: its lease is 2 minutes, so it is finished
+     * within 3. Runs on the one Quartz thread, so never beside this bot's own delivery.
+     */
+    static final Duration RESUME_EVERY = Duration.ofMinutes(1);
 
     /** A pending post's lease: long enough to cover the wait before its next attempt. */
     private static Duration lease(Duration wait) {

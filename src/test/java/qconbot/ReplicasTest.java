@@ -1,0 +1,252 @@
+package qconbot;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.io.TempDir;
+import qconbot.store.ActionItems;
+import qconbot.store.Db;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Three bot processes on one PostgreSQL database, requests sent round-robin over them, behave as one bot: one owner
+ * for twenty claims at once, one post per fire time while a replica is SIGKILLed and started again, an event
+ * delivered to two replicas handled once, and a point added through one found through the others.
+ */
+@EnabledIfEnvironmentVariable(named = TestPostgres.VARIABLE, matches = ".+", disabledReason = TestPostgres.HOW)
+class ReplicasTest {
+
+    static final String CHANNEL = "C0DAILY";
+    static final Pattern SLOT = Pattern.compile("\"slot\":\"([^\"]+)\"");
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> processes = new ArrayList<>();
+    private final List<SlackRequests> replicas = new ArrayList<>();
+    private FakeSlackApi slack;
+    private String database;
+
+    @AfterEach
+    void stop() {
+        processes.forEach(Process::destroyForcibly);
+        replicas.forEach(SlackRequests::close);
+        if (slack != null) {
+            slack.close();
+        }
+    }
+
+    @Test
+    void three_replicas_on_one_database_behave_as_one_bot() throws Exception {
+        slack = new FakeSlackApi();
+        database = TestPostgres.freshDatabase();
+        for (int i = 0; i < 3; i++) {
+            start(i, "*/3 * * * * ?");
+        }
+        for (int i = 0; i < 3; i++) {
+            ChildBot.awaitHealthy(replicas.get(i), processes.get(i));
+        }
+        long cronStarted = System.nanoTime();
+
+        // Twenty people click Claim on A2 at once, spread over the replicas: one owner.
+        ExecutorService clickers = Executors.newFixedThreadPool(20);
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            SlackRequests replica = replicas.get(i % 3);
+            String user = String.format("U%02dCLAIM", i);
+            answers.add(clickers.submit(() -> replica.command("claim A2", user, slack.responseUrl("c"))));
+        }
+        int claimed = 0;
+        for (Future<HttpResponse<String>> answer : answers) {
+            HttpResponse<String> response = answer.get(30, TimeUnit.SECONDS);
+            assertEquals(200, response.statusCode());
+            claimed += SlackRequests.decoded(response).contains("You claimed") ? 1 : 0;
+        }
+        clickers.shutdown();
+        assertEquals(1, claimed, "exactly one of twenty claimers is told they have it");
+
+        // An event Slack retries, each delivery reaching another replica: handled once.
+        Map<String, Object> mention = new LinkedHashMap<>(Map.of("type", "app_mention", "user", "U0EVENT",
+                "text", "<@UBOT> claim", "ts", "1700000600.000100", "channel", "C0GENERAL"));
+        assertEquals(200, replicas.get(0).event(mention, "EvReplica1", 0).statusCode());
+        assertEquals(200, replicas.get(1).event(mention, "EvReplica1", 1).statusCode());
+        assertEquals(200, replicas.get(2).event(mention, "EvReplica1", 2).statusCode());
+
+        // A point added through one replica is found through the others within a few seconds.
+        HttpResponse<String> saved = replicas.get(0).interactive(SlackRequests.viewSubmission("U0ANN", "VREPLICA",
+                "save_to_notes", "", Map.of(
+                        "talk", Map.of("talk", Map.of("type", "static_select", "selected_option", Map.of("text",
+                                Map.of("type", "plain_text", "text", "t"), "value", "qcon-2020.txt/day-3/microservices-at-monzo"))),
+                        "text", SlackRequests.textInput("text", "monzo runs zanzibarish permission checks"),
+                        "todo", Map.of("todo", Map.of("type", "checkboxes", "selected_options", List.of())))));
+        assertEquals(200, saved.statusCode());
+        long added = System.nanoTime();
+        for (int i = 1; i < 3; i++) {
+            awaitFound(replicas.get(i), "zanzibarish", Duration.ofSeconds(10));
+        }
+        System.out.println("replicas: a point added on one was found on the others after "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - added) + " ms");
+
+        // The talk of the day every 3 s for a minute; replica 2 is SIGKILLed a moment after a fire time, and started
+        // again 10 s later.
+        sleepUntil(cronStarted, Duration.ofSeconds(20));
+        processes.get(2).destroyForcibly();
+        assertTrue(processes.get(2).waitFor(10, TimeUnit.SECONDS));
+        sleepUntil(cronStarted, Duration.ofSeconds(30));
+        replicas.get(2).close();
+        start(2, "*/3 * * * * ?");
+        ChildBot.awaitHealthy(replicas.get(2), processes.get(2));
+        sleepUntil(cronStarted, Duration.ofSeconds(62));
+
+        Map<String, Integer> postsBySlot = new TreeMap<>();
+        for (FakeSlackApi.Posted post : slack.posted()) {
+            if (CHANNEL.equals(post.channel()) && post.metadata() != null) {
+                Matcher slot = SLOT.matcher(post.metadata());
+                if (slot.find()) {
+                    postsBySlot.merge(slot.group(1), 1, Integer::sum);
+                }
+            }
+        }
+        System.out.println("replicas: posts by fire time: " + postsBySlot);
+        postsBySlot.forEach((slot, count) -> assertEquals(1, count, "fire time " + slot + " posted once"));
+        assertTrue(postsBySlot.size() >= 18, "a post every 3 s for about a minute: " + postsBySlot.keySet());
+        List<java.time.LocalDateTime> slots = postsBySlot.keySet().stream()
+                .map(slot -> java.time.LocalDateTime.parse(slot.substring(0, slot.indexOf(' ')))).sorted().toList();
+        for (int i = 1; i < slots.size(); i++) {
+            assertEquals(3, Duration.between(slots.get(i - 1), slots.get(i)).toSeconds(),
+                    "no fire time missed between " + slots.get(i - 1) + " and " + slots.get(i));
+        }
+
+        try (Db db = Db.openPostgres(database, null, null)) {
+            ActionItems items = new ActionItems(db, Clock.systemUTC(), Set.of());
+            assertEquals(1, items.history(2).stream().filter(change -> change.action() == ActionItems.Action.CLAIM).count(),
+                    "one claim of A2 recorded");
+        }
+        Map<String, Integer> mentionReplies = new HashMap<>();
+        for (FakeSlackApi.Posted post : slack.posted()) {
+            if ("1700000600.000100".equals(post.threadTs())) {
+                mentionReplies.merge(post.text(), 1, Integer::sum);
+            }
+        }
+        assertEquals(1, mentionReplies.values().stream().mapToInt(Integer::intValue).sum(),
+                "the event delivered to three replicas is answered once, in its thread: " + mentionReplies);
+    }
+
+    /**
+     * PostgreSQL stopped for 4 s while claims keep coming: /health says 503, people are told to try again, /health
+     * says 200 by itself once the database is back, and every change that was acknowledged is there.
+     */
+    @Test
+    void a_database_outage_loses_no_acknowledged_change_and_the_bot_recovers_by_itself() throws Exception {
+        slack = new FakeSlackApi();
+        database = TestPostgres.freshDatabase();
+        start(0, "0 0 0 1 1 ? 2099");
+        SlackRequests bot = replicas.get(0);
+        ChildBot.awaitHealthy(bot, processes.get(0));
+
+        Thread outage = new Thread(() -> {
+            try {
+                Thread.sleep(1_000);
+                Process bounce = new ProcessBuilder("bash", "scripts/test-postgres.sh", "bounce", "4").inheritIO().start();
+                assertTrue(bounce.waitFor(60, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        outage.start();
+        int acknowledged = 0;
+        int refused = 0;
+        boolean unhealthy = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        for (int i = 0; System.nanoTime() < deadline && (outage.isAlive() || i % 2 == 1); i++) {
+            String verb = i % 2 == 0 ? "claim" : "unclaim";
+            HttpResponse<String> answer = bot.command(verb + " A1", "U0OUTAGE", slack.responseUrl("o"));
+            assertEquals(200, answer.statusCode(), "never a 500 from the bot");
+            String text = SlackRequests.decoded(answer);
+            if (text.contains("You " + verb + "ed")) {
+                acknowledged++;
+            } else {
+                assertTrue(text.contains("Try again in a minute") || text.contains("Try again in a moment"), text);
+                refused++;
+                i--; // the same verb again: nothing changed
+            }
+            unhealthy |= bot.get("/health").statusCode() == 503;
+            Thread.sleep(50);
+        }
+        outage.join(60_000);
+        assertTrue(unhealthy, "/health said 503 while the database was down");
+        assertTrue(refused > 0, "someone was told to try again");
+        long back = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (bot.get("/health").statusCode() != 200 && System.nanoTime() < back) {
+            Thread.sleep(100);
+        }
+        assertEquals(200, bot.get("/health").statusCode(), "healthy again without a restart");
+        assertTrue(SlackRequests.decoded(bot.command("claim A1", "U0OUTAGE", slack.responseUrl("p"))).contains("You claimed"));
+        acknowledged++;
+        try (Db db = Db.openPostgres(database, null, null)) {
+            long recorded = new ActionItems(db, Clock.systemUTC(), Set.of()).history(1).size();
+            System.out.println("replicas: outage: " + acknowledged + " changes acknowledged, " + refused + " refused, "
+                    + recorded + " recorded");
+            assertTrue(recorded == acknowledged || recorded == acknowledged + 1,
+                    acknowledged + " acknowledged, " + recorded + " recorded (one more is fine: committed as the"
+                            + " connection died, so the person was told to try again)");
+        }
+    }
+
+    private void start(int index, String cron) throws IOException {
+        int port = ChildBot.freePort();
+        Process process = ChildBot.command(dir, Map.of("SLACK_BOT_TOKEN", "xoxb-replica",
+                        "SLACK_SIGNING_SECRET", SlackRequests.SECRET, "SLACK_API_URL", slack.apiUrl(),
+                        "PORT", String.valueOf(port), "QCON_DB", database, "QCON_NOTES", TestBot.NOTES.toString(),
+                        "QCON_DIGEST_CHANNEL", CHANNEL, "QCON_DIGEST_CRON", cron, "QCON_TIMEZONE", "UTC"))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("replica-" + index + "-" + port + ".log").toFile())
+                .start();
+        if (index < processes.size()) {
+            processes.set(index, process);
+            replicas.set(index, new SlackRequests(port));
+        } else {
+            processes.add(process);
+            replicas.add(new SlackRequests(port));
+        }
+    }
+
+    private void awaitFound(SlackRequests replica, String word, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (SlackRequests.decoded(replica.command(word)).contains(word)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        fail("\"" + word + "\" not found on a replica within " + within);
+    }
+
+    private static void sleepUntil(long start, Duration after) throws InterruptedException {
+        long wait = start + after.toNanos() - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+}
