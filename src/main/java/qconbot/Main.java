@@ -46,6 +46,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -88,10 +89,12 @@ public final class Main {
                 case "console" -> console(Config.loadForConsole(System.getenv()));
                 case "backup" -> backup(Config.loadForConsole(System.getenv()), args);
                 case "export" -> export(Config.loadForConsole(System.getenv()), args);
+                case "migrate-db" -> migrateDb(Config.loadForConsole(System.getenv()), args);
                 default -> {
                     System.err.println("qcon-bot: unknown command \"" + mode + "\". Use no argument to serve Slack,"
-                            + " `console` to try it locally, `backup FILE` to copy the database, or `export DIR` to"
-                            + " write the notes with what was added in Slack.");
+                            + " `console` to try it locally, `backup FILE` to copy the database, `export DIR` to"
+                            + " write the notes with what was added in Slack, or `migrate-db --to jdbc:postgresql://…`"
+                            + " to move the SQLite database to PostgreSQL.");
                     System.exit(2);
                 }
             }
@@ -361,6 +364,35 @@ public final class Main {
     }
 
     /** backup FILE: a consistent copy of QCON_DB, safe while the bot runs. */
+    /**
+     * {@code migrate-db --to jdbc:postgresql://host:5432/qcon}: copies the SQLite database QCON_DB names into an empty
+     * PostgreSQL database (user and password from QCON_DB_USER and QCON_DB_PASSWORD, or the URL), and checks the
+     * counts of every table. Stop the bot first; then start the bots with QCON_DB set to the URL.
+     */
+    static void migrateDb(Config config, String[] args) throws StartupFailure {
+        if (args.length != 3 || !args[1].equals("--to") || !args[2].startsWith("jdbc:postgresql://")) {
+            throw new StartupFailure("Usage: java -jar qcon-bot.jar migrate-db --to jdbc:postgresql://host:5432/qcon"
+                    + " (QCON_DB names the SQLite file to copy; QCON_DB_USER and QCON_DB_PASSWORD the PostgreSQL login)", null);
+        }
+        if (config.postgres() != null) {
+            throw new StartupFailure("QCON_DB is already a PostgreSQL database; set it to the SQLite file to copy.", null);
+        }
+        if (!Files.isRegularFile(config.db())) {
+            throw new StartupFailure("There is no SQLite database at " + config.db() + " (QCON_DB) to copy.", null);
+        }
+        Config.Postgres target = new Config.Postgres(args[2], System.getenv(Config.QCON_DB_USER),
+                System.getenv(Config.QCON_DB_PASSWORD));
+        try (Db sqlite = Db.open(config.db());
+             Db postgres = Db.openPostgres(target.url(), target.user(), target.password())) {
+            Map<String, Long> counts = qconbot.store.Copy.database(sqlite, postgres);
+            System.out.println("Copied " + config.db() + " to " + target + "; rows in both: " + counts + ".");
+            System.out.println("Now start the bots with QCON_DB=" + target.url().replaceAll("(?i)password=[^&]*", "password=…")
+                    + " (README, Running several replicas). Keep " + config.db() + " as it is until they run well.");
+        } catch (SQLException e) {
+            throw new StartupFailure("migrate-db: " + e.getMessage(), e);
+        }
+    }
+
     static void backup(Config config, String[] args) throws StartupFailure {
         if (args.length != 2) {
             throw new StartupFailure("Usage: java -jar qcon-bot.jar backup FILE (a new file; QCON_DB names the database)", null);

@@ -53,6 +53,23 @@ class BotProcessTest {
     }
 
     @Test
+    void a_postgresql_database_that_cannot_be_reached_stops_start_up_with_one_line() throws Exception {
+        int closed = ChildBot.freePort();
+        Process process = bot(Map.of("QCON_DB", "jdbc:postgresql://127.0.0.1:" + closed + "/qcon",
+                "QCON_DB_USER", "qcon", "QCON_DB_PASSWORD", "s3cret-not-logged"), "console")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        process.getOutputStream().close();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+
+        assertEquals(2, process.exitValue());
+        assertTrue(stderr.startsWith("qcon-bot: Cannot open the database Postgres[jdbc:postgresql://127.0.0.1:" + closed)
+                && stderr.contains("cannot be reached"), stderr);
+        assertEquals(1, stderr.lines().count(), "one line, no stack trace: " + stderr);
+        assertTrue(!stderr.contains("s3cret"), "the password is never printed");
+    }
+
+    @Test
     void non_ascii_requests_pass_signature_checks_under_a_c_locale() throws Exception {
         assumeTrue(!System.getProperty("os.name").startsWith("Windows"));
         int port = ChildBot.freePort();

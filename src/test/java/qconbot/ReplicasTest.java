@@ -104,9 +104,9 @@ class ReplicasTest {
         assertEquals(200, saved.statusCode());
         long added = System.nanoTime();
         for (int i = 1; i < 3; i++) {
-            awaitFound(replicas.get(i), "zanzibarish", Duration.ofSeconds(10));
+            awaitFound(replicas.get(i), "zanzibarish", "monzo runs zanzibarish permission checks", Duration.ofSeconds(10));
         }
-        System.out.println("replicas: a point added on one was found on the others after "
+        System.out.println("replicas: a point added on one was found on both others after "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - added) + " ms");
 
         // The talk of the day every 3 s for a minute; replica 2 is SIGKILLed a moment after a fire time, and started
@@ -232,15 +232,15 @@ class ReplicasTest {
         }
     }
 
-    private void awaitFound(SlackRequests replica, String word, Duration within) throws Exception {
+    private void awaitFound(SlackRequests replica, String search, String point, Duration within) throws Exception {
         long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
-            if (SlackRequests.decoded(replica.command(word)).contains(word)) {
+            if (SlackRequests.decoded(replica.command(search)).contains(point)) {
                 return;
             }
-            Thread.sleep(200);
+            Thread.sleep(100);
         }
-        fail("\"" + word + "\" not found on a replica within " + within);
+        fail("\"" + point + "\" not found on a replica within " + within);
     }
 
     private static void sleepUntil(long start, Duration after) throws InterruptedException {

@@ -12,7 +12,7 @@ import java.util.List;
  * Copies a table's rows as they are, column by column, between two databases of the same schema: the shared talks
  * into a bot's own search index, and a whole SQLite database into PostgreSQL ({@code migrate-db}).
  */
-final class Copy {
+public final class Copy {
 
     private Copy() {
     }
@@ -63,5 +63,86 @@ final class Copy {
             }
             insert.executeBatch();
         }
+    }
+
+    /**
+     * Every table of the schema, parents before children (PostgreSQL checks each foreign key as a row goes in). The
+     * full-text tables are not here: each bot builds its own index from the talks.
+     */
+    static final List<String> TABLES = List.of("talks", "bullets", "action_items", "action_item_changes", "threads",
+            "thread_participants", "handled_requests", "scheduled_posts", "snoozes", "stale_reminders", "added_talks",
+            "added_points", "added_changes", "imports", "notes_version");
+
+    /** The tables whose id PostgreSQL gives (an identity column): after a copy, the next id follows the copied ones. */
+    private static final List<String> IDENTITIES = List.of("talks", "action_items", "action_item_changes", "added_talks",
+            "added_points", "added_changes", "imports");
+
+    /**
+     * Copies an SQLite database into an empty PostgreSQL one in one transaction, then counts every table on both sides;
+     * returns the counts. Refuses a target that holds anything, and a source with a table this copy does not know.
+     */
+    public static java.util.Map<String, Long> database(Db sqlite, Db postgres) throws SQLException {
+        List<String> known = sqlite.read(connection -> {
+            List<String> tables = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'schema_version'
+                    AND name NOT LIKE 'talk_search%' AND name NOT LIKE 'title_search%' AND name NOT LIKE 'sqlite_%'""");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(rows.getString(1));
+                }
+            }
+            return tables;
+        });
+        if (!new java.util.HashSet<>(known).equals(new java.util.HashSet<>(TABLES))) {
+            throw new SQLException("The SQLite database has the tables " + known + "; this copy knows " + TABLES
+                    + ". Use the qcon-bot version that wrote the database.");
+        }
+        java.util.Map<String, Long> target = counts(postgres);
+        target.remove("notes_version");
+        if (target.values().stream().anyMatch(count -> count > 0)) {
+            target.values().removeIf(count -> count == 0);
+            throw new SQLException("The PostgreSQL database is not empty (" + target + " rows); migrate-db copies into an"
+                    + " empty database only, so nothing there is overwritten.");
+        }
+        postgres.run(to -> {
+            for (String table : TABLES) {
+                Rows rows = sqlite.read(from -> read(from, table));
+                if (table.equals("notes_version")) {
+                    try (PreparedStatement update = to.prepareStatement("UPDATE notes_version SET version = ?")) {
+                        update.setObject(1, rows.values().isEmpty() ? 0 : rows.values().get(0)[1]);
+                        update.executeUpdate();
+                    }
+                } else {
+                    write(to, table, rows);
+                }
+            }
+            for (String table : IDENTITIES) {
+                try (PreparedStatement next = to.prepareStatement("SELECT setval(pg_get_serial_sequence('" + table
+                        + "', 'id'), coalesce(max(id), 0) + 1, false) FROM " + table)) {
+                    next.executeQuery().close();
+                }
+            }
+        });
+        java.util.Map<String, Long> from = counts(sqlite);
+        java.util.Map<String, Long> to = counts(postgres);
+        if (!from.equals(to)) {
+            throw new SQLException("The copy's counts differ: SQLite " + from + ", PostgreSQL " + to);
+        }
+        return to;
+    }
+
+    private static java.util.Map<String, Long> counts(Db db) throws SQLException {
+        return db.read(connection -> {
+            java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+            for (String table : TABLES) {
+                try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM " + table);
+                     ResultSet rows = count.executeQuery()) {
+                    rows.next();
+                    counts.put(table, rows.getLong(1));
+                }
+            }
+            return counts;
+        });
     }
 }
