@@ -88,6 +88,8 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 #   bot-jdk-default  the full JDK with no flags at all, as the Bolt Java baseline runs
 #   bot-readme       the README's server command, scripts/qcon-bot: the full JDK with the image's flags and the
 #                    archive its first start makes (trained by build, as a first start would)
+#   bot-pg           the bot as the image runs it, on PostgreSQL (issue 14): POSTGRES_URL, a JDBC URL with ?user=,
+#                    e.g. the one scripts/test-postgres.sh prints; each run gets a new schema
 #   bot-before       the bot of another checkout, as the image runs it, for a before/after in one run: BEFORE names
 #                    that checkout, with its target/qcon-bot.jar and target/bench/{runtime,app.jsa} already built
 command_for() {
@@ -113,6 +115,12 @@ command_for() {
         bot-jdk) envs+=("${bot_env[@]}"); cmd=(java "${shipped[@]}" "${extra_jvm[@]}" -jar "$jar") ;;
         bot-jdk-default) envs+=("${bot_env[@]}"); cmd=(java "${extra_jvm[@]}" -jar "$jar") ;;
         bot-readme) envs+=("${bot_env[@]}" QCON_JAR="$jar"); cmd=(bash scripts/qcon-bot) ;;
+        bot-pg) [[ -n ${POSTGRES_URL:-} ]] || fail "bot-pg needs POSTGRES_URL (eval \"\$(bash scripts/test-postgres.sh start)\"; POSTGRES_URL=\$QCON_TEST_POSTGRES_URL)"
+            local schema="bench_${RANDOM}_$$"
+            psql -q -h 127.0.0.1 -p "$(sed -E 's#.*://[^:/]+:([0-9]+)/.*#\1#' <<<"$POSTGRES_URL")" -U qcon -d qcon \
+                -c "CREATE SCHEMA $schema" >/dev/null || fail "cannot create a schema for bot-pg"
+            envs+=("${bot_env[@]}" QCON_DB="$POSTGRES_URL&currentSchema=$schema")
+            cmd=("${shipped_java[@]}" "${extra_jvm[@]}" -jar "$jar") ;;
         bot-before) [[ -n ${BEFORE:-} && -s $BEFORE/target/bench/app.jsa ]] || fail "bot-before needs BEFORE (a built checkout)"
             envs+=("${bot_env[@]}")
             cmd=("$BEFORE/target/bench/runtime/bin/java" "-XX:SharedArchiveFile=$BEFORE/target/bench/app.jsa" "${shipped[@]}"

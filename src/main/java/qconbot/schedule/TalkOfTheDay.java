@@ -129,7 +129,7 @@ public final class TalkOfTheDay implements Job, Daily {
         scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(JOB).withIdentity("start-up")
                 .usingJobData("mode", "start-up").startNow().build());
         scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(JOB).withIdentity("resume")
-                .usingJobData("mode", "resume").startAt(Date.from(clock.instant().plus(RESUME_EVERY)))
+                .usingJobData("mode", "resume").startAt(new Date(System.currentTimeMillis() + RESUME_EVERY.toMillis()))
                 .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever((int) RESUME_EVERY.toSeconds())).build());
         scheduleAfter(clock.instant());
     }
