@@ -50,6 +50,7 @@ public final class Claims {
         long end = measureFrom + Duration.ofSeconds(duration).toNanos();
         AtomicLong next = new AtomicLong();
         AtomicLong refused = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<String> firstRefusal = new java.util.concurrent.atomic.AtomicReference<>();
         List<long[]> latencies = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         String key = secret;
@@ -70,6 +71,9 @@ public final class Claims {
                         HttpResponse<String> answer = http.send(request(port, key, verb + " " + item, user),
                                 HttpResponse.BodyHandlers.ofString());
                         done = answer.statusCode() == 200 && answer.body().contains("You " + verb + "ed");
+                        if (!done && firstRefusal.compareAndSet(null, answer.statusCode() + " " + answer.body())) {
+                            System.err.println("claims: first answer that was not a change: " + firstRefusal.get());
+                        }
                     } catch (Exception e) {
                         done = false;
                     }
@@ -104,9 +108,12 @@ public final class Claims {
                 ports.size(), writers, all.size() / (double) duration, p50, p99, refused.get());
     }
 
+    /** Slack gives every command a new trigger id, and the bot handles one id once. */
+    private static final AtomicLong TRIGGERS = new AtomicLong(System.currentTimeMillis());
+
     private static HttpRequest request(int port, String secret, String text, String user) throws Exception {
         String body = "command=%2Fqcon&text=" + URLEncoder.encode(text, StandardCharsets.UTF_8) + "&user_id=" + user
-                + "&user_name=bench&channel_id=C0BENCH&team_id=T0BENCH&trigger_id=1.2.3"
+                + "&user_name=bench&channel_id=C0BENCH&team_id=T0BENCH&trigger_id=" + TRIGGERS.incrementAndGet() + ".2.3"
                 + "&response_url=" + URLEncoder.encode("http://127.0.0.1:9/unused", StandardCharsets.UTF_8);
         long timestamp = System.currentTimeMillis() / 1000;
         Mac mac = Mac.getInstance("HmacSHA256");

@@ -60,6 +60,7 @@ import java.util.concurrent.locks.LockSupport;
  *               --threads true (also the target's CPU per request by thread, from /proc/PID/task)
  *               --texts "a|b" (for experiments: texts drawn evenly from these instead of the realistic mix)
  *               --mix questions (texts drawn evenly from 16 questions, issue 12)
+ *               --mix claims (claim and unclaim of A1..A7 by one user, issue 14)
  *               --slow N --idle M (issue 11: during the whole run, N connections trickle a request a byte a second,
  *               half its headers and half a body after whole headers, reconnecting when cut; M more connect and
  *               send nothing)
@@ -85,6 +86,10 @@ public final class LoadGen {
             "what is nemawashi", "how much memory does quarkus use", "what is the strangler pattern",
             "how should we measure delivery", "wich book did the day 2 keynote recomend",
             "what does tesla use for service communication", "what is heimdall", "who owns a service at monzo");
+
+    /** --mix claims (issue 14): claim and unclaim of the seven items by one user, about half of them changes. */
+    static final List<String> CLAIMS = java.util.stream.IntStream.rangeClosed(1, 7).boxed()
+            .flatMap(i -> java.util.stream.Stream.of("claim A" + i, "unclaim A" + i)).toList();
 
     static final long CLK_TCK = Long.getLong("clk.tck", 100); // USER_HZ; `getconf CLK_TCK` is 100 on Linux
 
@@ -274,6 +279,8 @@ public final class LoadGen {
                 ? uniform(total, options.get("texts", null).split("\\|"), options.longOpt("seed", 42))
                 : "questions".equals(options.get("mix", null))
                 ? uniform(total, QUESTIONS.toArray(String[]::new), options.longOpt("seed", 42))
+                : "claims".equals(options.get("mix", null))
+                ? uniform(total, CLAIMS.toArray(String[]::new), options.longOpt("seed", 42))
                 : mix(total, options.longOpt("seed", 42));
         long[] latencies = new long[total];
         String[] outcomes = new String[total]; // null: still unanswered

@@ -116,9 +116,10 @@ command_for() {
         bot-jdk-default) envs+=("${bot_env[@]}"); cmd=(java "${extra_jvm[@]}" -jar "$jar") ;;
         bot-readme) envs+=("${bot_env[@]}" QCON_JAR="$jar"); cmd=(bash scripts/qcon-bot) ;;
         bot-pg) [[ -n ${POSTGRES_URL:-} ]] || fail "bot-pg needs POSTGRES_URL (eval \"\$(bash scripts/test-postgres.sh start)\"; POSTGRES_URL=\$QCON_TEST_POSTGRES_URL)"
-            local schema="bench_${RANDOM}_$$"
+            # a new schema for each run; SHARED_SCHEMA names one for several replicas of one run (bench/claims.sh)
+            local schema=${SHARED_SCHEMA:-"bench_${RANDOM}_$$"}
             psql -q -h 127.0.0.1 -p "$(sed -E 's#.*://[^:/]+:([0-9]+)/.*#\1#' <<<"$POSTGRES_URL")" -U qcon -d qcon \
-                -c "CREATE SCHEMA $schema" >/dev/null || fail "cannot create a schema for bot-pg"
+                -c "CREATE SCHEMA IF NOT EXISTS $schema" >/dev/null || fail "cannot create a schema for bot-pg"
             envs+=("${bot_env[@]}" QCON_DB="$POSTGRES_URL&currentSchema=$schema")
             cmd=("${shipped_java[@]}" "${extra_jvm[@]}" -jar "$jar") ;;
         bot-before) [[ -n ${BEFORE:-} && -s $BEFORE/target/bench/app.jsa ]] || fail "bot-before needs BEFORE (a built checkout)"

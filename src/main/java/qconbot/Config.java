@@ -27,7 +27,7 @@ public record Config(String botToken, String signingSecret, String appToken, Str
     public record Postgres(String url, String user, String password) {
         @Override
         public String toString() {
-            return "Postgres[" + url.replaceAll("(?i)password=[^&]*", "password=…") + "]";
+            return "Postgres[" + qconbot.store.Db.withoutPassword(url) + "]";
         }
     }
 

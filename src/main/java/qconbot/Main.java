@@ -149,8 +149,7 @@ public final class Main {
          */
         private static Db searchIndex(Db shared) throws SQLException {
             try {
-                Path folder = Files.createTempDirectory("qcon-search-");
-                folder.toFile().deleteOnExit();
+                Path folder = Files.createTempDirectory("qcon-search-"); // deleted by close()
                 return Db.open(folder.resolve("index.db"));
             } catch (IOException | SQLException e) {
                 closeQuietly(shared);
@@ -386,7 +385,7 @@ public final class Main {
              Db postgres = Db.openPostgres(target.url(), target.user(), target.password())) {
             Map<String, Long> counts = qconbot.store.Copy.database(sqlite, postgres);
             System.out.println("Copied " + config.db() + " to " + target + "; rows in both: " + counts + ".");
-            System.out.println("Now start the bots with QCON_DB=" + target.url().replaceAll("(?i)password=[^&]*", "password=…")
+            System.out.println("Now start the bots with QCON_DB=" + Db.withoutPassword(target.url())
                     + " (README, Running several replicas). Keep " + config.db() + " as it is until they run well.");
         } catch (SQLException e) {
             throw new StartupFailure("migrate-db: " + e.getMessage(), e);

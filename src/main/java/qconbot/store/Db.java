@@ -111,6 +111,8 @@ public final class Db implements AutoCloseable {
         final ReentrantLock lock = new ReentrantLock();
         final Map<String, PreparedStatement> statements = new HashMap<>();
         Connection connection; // guarded by lock
+        /** When connecting last failed (PostgreSQL), System.nanoTime(); guarded by lock. */
+        long failedAt = Long.MIN_VALUE / 2;
 
         Line(Connection connection) {
             this.connection = connection;
@@ -205,7 +207,12 @@ public final class Db implements AutoCloseable {
 
     /** Where the database is, for messages: the file, or the PostgreSQL URL without its password. */
     public String where() {
-        return url == null ? String.valueOf(file) : url.replaceAll("(?i)password=[^&]*", "password=…");
+        return url == null ? String.valueOf(file) : withoutPassword(url);
+    }
+
+    /** A JDBC URL fit for a log or a message: a password in it is replaced by "…". */
+    public static String withoutPassword(String url) {
+        return url.replaceAll("(?i)password=[^&]*", "password=…");
     }
 
     /** The id the last INSERT on this connection gave its row. */
@@ -213,14 +220,22 @@ public final class Db implements AutoCloseable {
         return url == null ? "SELECT last_insert_rowid()" : "SELECT lastval()";
     }
 
-    /** Opens the line's connection again when it was lost (PostgreSQL only); under the line's lock. */
+    /**
+     * Opens the line's connection again when it was lost (PostgreSQL only); under the line's lock. After a failed
+     * attempt, requests in the next second fail at once rather than each waiting to connect.
+     */
     private Connection connection(Line line) throws SQLException {
         if (url != null && (line.connection == null || line.connection.isClosed())) {
             line.statements.clear();
             line.connection = null;
+            String down = fault;
+            if (down != null && line.failedAt > System.nanoTime() - TimeUnit.SECONDS.toNanos(1)) {
+                throw new StorageFault(down, null);
+            }
             try {
                 line.connection = DriverManager.getConnection(url, settings);
             } catch (SQLException e) {
+                line.failedAt = System.nanoTime();
                 throw classify(e, line);
             }
         }
@@ -304,13 +319,8 @@ public final class Db implements AutoCloseable {
     }
 
     private <T> T transaction(SqlFunction<T> work, Duration lockWait) throws SQLException {
-        try {
-            if (!writer.lock.tryLock(WAIT_FOR_OUR_TURN.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw busy(new Busy("the bot's own writes are queued", null));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Busy("interrupted while waiting to write", e);
+        if (!tryLock(writer.lock)) {
+            throw busy(new Busy("the bot's own writes are queued", null));
         }
         boolean begun = false;
         try {
@@ -323,11 +333,11 @@ public final class Db implements AutoCloseable {
                 execute(connection, "BEGIN IMMEDIATE");
                 begun = true;
             } else {
-                execute(connection, "BEGIN");
+                // One round trip: begin, bound this transaction's waits, then wait (that long at most) for our turn.
                 begun = true;
-                execute(connection, "SET LOCAL lock_timeout = " + lockWait.toMillis());
-                execute(connection, "SET LOCAL statement_timeout = " + (lockWait.toMillis() + 5_000));
-                execute(connection, "SELECT pg_advisory_xact_lock(" + WRITE_LOCK + ")");
+                execute(connection, "BEGIN; SELECT set_config('lock_timeout', '" + lockWait.toMillis() + "', true),"
+                        + " set_config('statement_timeout', '" + (lockWait.toMillis() + 5_000) + "', true),"
+                        + " pg_advisory_xact_lock(" + WRITE_LOCK + ")");
             }
             T result = work.apply(connection);
             execute(connection, "COMMIT");
@@ -346,6 +356,16 @@ public final class Db implements AutoCloseable {
         }
     }
 
+    /** Waits at most {@link #WAIT_FOR_OUR_TURN} for a line's lock. */
+    private static boolean tryLock(ReentrantLock lock) throws Busy {
+        try {
+            return lock.tryLock(WAIT_FOR_OUR_TURN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Busy("interrupted while waiting for the database", e);
+        }
+    }
+
     /** Like {@link #inTransaction} for work that returns nothing. */
     public void run(SqlConsumer work) throws SQLException {
         inTransaction(connection -> {
@@ -356,7 +376,12 @@ public final class Db implements AutoCloseable {
 
     /** Reads on the read connection (each statement sees a consistent snapshot), never behind a write. */
     public <T> T read(SqlFunction<T> work) throws SQLException {
-        reader.lock.lock();
+        if (url == null) {
+            reader.lock.lock();
+        } else if (!tryLock(reader.lock)) {
+            // a database that stops answering holds one read up to the socket timeout; the others do not queue behind it
+            throw busy(new Busy("the bot's own reads are queued", null));
+        }
         try {
             return work.apply(connection(reader));
         } catch (SQLException e) {
