@@ -38,7 +38,11 @@ start)
     rm -rf "$STATE"
     mkdir -p "$STATE"
     [ "$(id -u)" = 0 ] && chown postgres "$STATE"
-    PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    # a port nothing listens on, below Linux's ephemeral range (32768-60999)
+    for _ in $(seq 50); do
+        PORT=$((20000 + RANDOM % 12000))
+        (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || break
+    done
     as_owner "$BIN/initdb" -D "$STATE/data" -U qcon --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     as_owner "$BIN/pg_ctl" -D "$STATE/data" -l "$STATE/log" -w -t 30 \
         -o "-p $PORT -c listen_addresses=127.0.0.1 -k $STATE -c max_connections=200 -c fsync=off" start >/dev/null

@@ -143,6 +143,19 @@ class ReplicasTest {
             ActionItems items = new ActionItems(db, Clock.systemUTC(), Set.of());
             assertEquals(1, items.history(2).stream().filter(change -> change.action() == ActionItems.Action.CLAIM).count(),
                     "one claim of A2 recorded");
+            List<Long> rotation = db.read(connection -> {
+                List<Long> talks = new ArrayList<>();
+                try (var rows = connection.createStatement().executeQuery(
+                        "SELECT talk_id FROM scheduled_posts ORDER BY fire_at")) {
+                    while (rows.next()) {
+                        talks.add(rows.getLong(1));
+                    }
+                }
+                return talks;
+            });
+            List<Long> firstRound = rotation.subList(0, Math.min(20, rotation.size()));
+            assertEquals(firstRound.size(), new java.util.HashSet<>(firstRound).size(),
+                    "the rotation never repeats a talk before all 20 have been posted: " + rotation);
         }
         Map<String, Integer> mentionReplies = new HashMap<>();
         for (FakeSlackApi.Posted post : slack.posted()) {
