@@ -55,9 +55,10 @@ class BotProcessTest {
     @Test
     void a_postgresql_database_that_cannot_be_reached_stops_start_up_with_one_line() throws Exception {
         int closed = ChildBot.freePort();
-        Process process = bot(Map.of("QCON_DB", "jdbc:postgresql://127.0.0.1:" + closed + "/qcon",
+        Path log = dir.resolve("unreachable.log");
+        Process process = bot(Map.of("QCON_DB", "jdbc:postgresql://127.0.0.1:" + closed + "/qcon?password=in-url-secret",
                 "QCON_DB_USER", "qcon", "QCON_DB_PASSWORD", "s3cret-not-logged"), "console")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectOutput(log.toFile()).start();
         process.getOutputStream().close();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -66,7 +67,19 @@ class BotProcessTest {
         assertTrue(stderr.startsWith("qcon-bot: Cannot open the database Postgres[jdbc:postgresql://127.0.0.1:" + closed)
                 && stderr.contains("cannot be reached"), stderr);
         assertEquals(1, stderr.lines().count(), "one line, no stack trace: " + stderr);
-        assertTrue(!stderr.contains("s3cret"), "the password is never printed");
+        String everything = stderr + java.nio.file.Files.readString(log);
+        assertTrue(!everything.contains("s3cret") && !everything.contains("in-url-secret"), "no password printed: " + everything);
+    }
+
+    @Test
+    void backup_on_postgresql_says_to_use_pg_dump() throws Exception {
+        Process process = bot(Map.of("QCON_DB", "jdbc:postgresql://127.0.0.1:5432/qcon"), "backup", "x.db")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+
+        assertEquals(2, process.exitValue());
+        assertTrue(stderr.contains("pg_dump") && stderr.contains("pg_restore"), stderr);
     }
 
     @Test

@@ -135,6 +135,21 @@ class ConfigTest {
     }
 
     @Test
+    void qcon_db_takes_a_postgresql_url_whose_password_is_never_printed() {
+        Config config = Config.load(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s",
+                "QCON_DB", "jdbc:postgresql://db:5432/qcon?user=qcon&password=hunter2", "QCON_DB_PASSWORD", "s3cret"));
+
+        assertEquals("jdbc:postgresql://db:5432/qcon?user=qcon&password=hunter2", config.postgres().url());
+        assertEquals("s3cret", config.postgres().password());
+        assertEquals(null, config.db(), "no SQLite file");
+        assertTrue(!config.toString().contains("hunter2") && !config.toString().contains("s3cret"), config.toString());
+        assertTrue(config.toString().contains("jdbc:postgresql://db:5432/qcon"), config.toString());
+        assertEquals(null, Config.load(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s")).postgres());
+        String[] base = {"SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s"};
+        assertTrue(invalid(base, "QCON_DB", "jdbc:mysql://db/qcon").contains("PostgreSQL JDBC URL"));
+    }
+
+    @Test
     void a_named_config_file_that_does_not_exist_is_an_error() {
         Map<String, String> env = env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s");
         env.put(Config.QCON_CONFIG, dir.resolve("missing.env").toString());
