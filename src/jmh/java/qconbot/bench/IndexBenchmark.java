@@ -29,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  * TalkSearch (which reads the vocabulary for typo mending). Each run starts from a new, empty database file
  * (opened and migrated before the clock starts), as a first start does; "resync" runs it a second time on a
  * database that already holds the same talks, as every later start and reload does.
+ * <p>
+ * {@code store=postgres} (issue 14; POSTGRES_URL, a JDBC URL with ?user=, each invocation in a new schema): the talks
+ * are written to PostgreSQL and copied into the bot's own SQLite index, which is then searched. {@link #follow} is
+ * what every other replica does when one changed the talks: copy them into its index and rebuild its search.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -41,9 +45,13 @@ public class IndexBenchmark {
     @Param({"fresh", "resync"})
     public String database;
 
+    @Param({"sqlite"})
+    public String store;
+
     private Path folder;
     private Path notes;
     private Db db;
+    private Db index;
     private int run;
 
     @Setup(Level.Trial)
@@ -55,15 +63,32 @@ public class IndexBenchmark {
 
     @Setup(Level.Invocation)
     public void openDatabase() throws Exception {
-        db = Db.open(folder.resolve("qcon-" + run++ + ".db"));
+        if (store.equals("postgres")) {
+            String url = System.getenv("POSTGRES_URL");
+            String schema = "bench_index_" + ProcessHandle.current().pid() + "_" + run;
+            try (java.sql.Connection connection = java.sql.DriverManager.getConnection(url)) {
+                connection.createStatement().execute("CREATE SCHEMA " + schema);
+            }
+            db = Db.openPostgres(url + "&currentSchema=" + schema, null, null);
+            index = Db.open(folder.resolve("index-" + run++ + ".db"));
+        } else {
+            db = index = Db.open(folder.resolve("qcon-" + run++ + ".db"));
+        }
         if (database.equals("resync")) {
-            new Talks(db).sync(NotesParser.readAll(notes));
+            new Talks(db, index).sync(NotesParser.readAll(notes));
+        }
+        if (index != db) { // follow: another replica's index, empty, on the database that holds the talks
+            index.close();
+            index = Db.open(folder.resolve("index-" + run++ + ".db"));
         }
     }
 
     @TearDown(Level.Invocation)
     public void closeDatabase() throws Exception {
         db.close();
+        if (index != db) {
+            index.close();
+        }
     }
 
     @TearDown(Level.Trial)
@@ -74,9 +99,17 @@ public class IndexBenchmark {
     @Benchmark
     public TalkSearch readAndIndex() throws Exception {
         List<Notes> all = NotesParser.readAll(notes);
-        Talks store = new Talks(db);
-        store.sync(all);
-        return new TalkSearch(db, store);
+        Talks talks = new Talks(db, index);
+        talks.sync(all);
+        return new TalkSearch(index, talks);
+    }
+
+    /** Another replica taking the talks one changed (run with database=resync): copy, index, rebuild the search. */
+    @Benchmark
+    public TalkSearch follow() throws Exception {
+        Talks talks = new Talks(db, index);
+        talks.followShared();
+        return new TalkSearch(index, talks);
     }
 
     /**

@@ -17,51 +17,39 @@ public final class Copy {
     private Copy() {
     }
 
-    /** A table's columns (as the source names them) and its rows. */
-    record Rows(List<String> columns, List<Object[]> values) {
-    }
-
-    static Rows read(Connection connection, String table) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT * FROM " + table);
-             ResultSet rows = select.executeQuery()) {
-            ResultSetMetaData meta = rows.getMetaData();
-            List<String> columns = new ArrayList<>();
-            for (int i = 1; i <= meta.getColumnCount(); i++) {
-                if (!meta.getColumnName(i).equalsIgnoreCase("rowid")) { // PostgreSQL's stand-in for SQLite's own
-                    columns.add(meta.getColumnName(i));
+    /**
+     * Copies every row of {@code table} from one connection to the other, streaming (a thousand rows in memory at
+     * most on our side) and batching the inserts; returns how many rows. Runs inside the callers' transactions.
+     */
+    static long table(Connection from, Connection to, String table) throws SQLException {
+        try (PreparedStatement select = from.prepareStatement("SELECT * FROM " + table)) {
+            select.setFetchSize(1000);
+            try (ResultSet rows = select.executeQuery()) {
+                ResultSetMetaData meta = rows.getMetaData();
+                List<String> columns = new ArrayList<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    if (!meta.getColumnName(i).equalsIgnoreCase("rowid")) { // PostgreSQL's stand-in for SQLite's own
+                        columns.add(meta.getColumnName(i));
+                    }
                 }
-            }
-            List<Object[]> values = new ArrayList<>();
-            while (rows.next()) {
-                Object[] row = new Object[columns.size()];
-                for (int i = 0; i < row.length; i++) {
-                    row[i] = rows.getObject(columns.get(i));
-                }
-                values.add(row);
-            }
-            return new Rows(columns, values);
-        }
-    }
-
-    static void write(Connection connection, String table, Rows rows) throws SQLException {
-        if (rows.values().isEmpty()) {
-            return;
-        }
-        String columns = String.join(", ", rows.columns().stream().map(column -> '"' + column + '"').toList());
-        String marks = String.join(", ", rows.columns().stream().map(column -> "?").toList());
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")")) {
-            int batched = 0;
-            for (Object[] row : rows.values()) {
-                for (int i = 0; i < row.length; i++) {
-                    insert.setObject(i + 1, row[i]);
-                }
-                insert.addBatch();
-                if (++batched % 1000 == 0) {
+                String names = String.join(", ", columns.stream().map(column -> '"' + column + '"').toList());
+                String marks = String.join(", ", columns.stream().map(column -> "?").toList());
+                long copied = 0;
+                try (PreparedStatement insert = to.prepareStatement(
+                        "INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")")) {
+                    while (rows.next()) {
+                        for (int i = 0; i < columns.size(); i++) {
+                            insert.setObject(i + 1, rows.getObject(columns.get(i)));
+                        }
+                        insert.addBatch();
+                        if (++copied % 1000 == 0) {
+                            insert.executeBatch();
+                        }
+                    }
                     insert.executeBatch();
                 }
+                return copied;
             }
-            insert.executeBatch();
         }
     }
 
@@ -105,16 +93,16 @@ public final class Copy {
             throw new SQLException("The PostgreSQL database is not empty (" + target + " rows); migrate-db copies into an"
                     + " empty database only, so nothing there is overwritten.");
         }
-        postgres.run(to -> {
+        sqlite.snapshot(from -> postgres.inTransaction(to -> {
             for (String table : TABLES) {
-                Rows rows = sqlite.read(from -> read(from, table));
                 if (table.equals("notes_version")) {
-                    try (PreparedStatement update = to.prepareStatement("UPDATE notes_version SET version = ?")) {
-                        update.setObject(1, rows.values().isEmpty() ? 0 : rows.values().get(0)[1]);
+                    try (PreparedStatement update = to.prepareStatement("UPDATE notes_version SET version ="
+                            + " ? WHERE id = 1")) {
+                        update.setLong(1, notesVersion(from));
                         update.executeUpdate();
                     }
                 } else {
-                    write(to, table, rows);
+                    table(from, to, table);
                 }
             }
             for (String table : IDENTITIES) {
@@ -123,13 +111,21 @@ public final class Copy {
                     next.executeQuery().close();
                 }
             }
-        });
+            return null;
+        }));
         java.util.Map<String, Long> from = counts(sqlite);
         java.util.Map<String, Long> to = counts(postgres);
         if (!from.equals(to)) {
             throw new SQLException("The copy's counts differ: SQLite " + from + ", PostgreSQL " + to);
         }
         return to;
+    }
+
+    static long notesVersion(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT version FROM notes_version WHERE id = 1");
+             ResultSet rows = select.executeQuery()) {
+            return rows.next() ? rows.getLong(1) : 0;
+        }
     }
 
     private static java.util.Map<String, Long> counts(Db db) throws SQLException {

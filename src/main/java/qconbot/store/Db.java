@@ -397,11 +397,26 @@ public final class Db implements AutoCloseable {
      */
     public <T> T snapshot(SqlFunction<T> work) throws SQLException {
         return read(connection -> {
-            execute(connection, url == null ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+            if (url == null) {
+                execute(connection, "BEGIN");
+                try {
+                    return work.apply(connection);
+                } finally {
+                    execute(connection, "COMMIT");
+                }
+            }
+            // Through the driver, not by hand: pgjdbc fetches a result in parts (setFetchSize) only outside autocommit.
+            connection.setAutoCommit(false);
             try {
-                return work.apply(connection);
+                execute(connection, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+                T result = work.apply(connection);
+                connection.commit();
+                return result;
             } finally {
-                execute(connection, "COMMIT");
+                if (!connection.isClosed()) {
+                    connection.rollback();
+                    connection.setAutoCommit(true);
+                }
             }
         });
     }

@@ -93,7 +93,7 @@ public final class Talks {
      * through another replica); true when it did. A no-op when the talks are read where they are written.
      */
     public boolean followShared() throws SQLException {
-        if (index == db || db.read(Talks::version) == indexVersion) {
+        if (index == db || db.read(Copy::notesVersion) == indexVersion) {
             return false;
         }
         copyToIndex();
@@ -101,40 +101,28 @@ public final class Talks {
         return true;
     }
 
-    private static long version(Connection connection) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT version FROM notes_version WHERE id = 1");
-             ResultSet rows = select.executeQuery()) {
-            return rows.next() ? rows.getLong(1) : 0;
-        }
-    }
-
-    /** The talks, their points and the added points they show, as one snapshot of the shared database, then indexed. */
+    /**
+     * The talks, their points and the added points they show, as one snapshot of the shared database, streamed into
+     * this bot's index in one transaction there, then indexed for search.
+     */
     private void copyToIndex() throws SQLException {
-        List<String> tables = List.of("talks", "bullets", "added_points");
-        Map<String, Copy.Rows> rows = new LinkedHashMap<>();
-        long version = db.snapshot(connection -> {
-            for (String table : tables) {
-                rows.put(table, Copy.read(connection, table));
-            }
-            return version(connection);
-        });
-        index.run(connection -> {
+        indexVersion = db.snapshot(from -> index.inTransaction(to -> {
             for (String table : List.of("talk_search", "title_search", "bullets", "talks", "added_points")) {
-                update(connection, "DELETE FROM " + table);
+                update(to, "DELETE FROM " + table);
             }
-            for (String table : tables) {
-                Copy.write(connection, table, rows.get(table));
+            for (String table : List.of("talks", "bullets", "added_points")) {
+                Copy.table(from, to, table);
             }
-            try (Writer writer = new Writer(connection, index);
-                 PreparedStatement select = connection.prepareStatement("SELECT * FROM talks WHERE in_notes = 1");
-                 PreparedStatement bullets = connection.prepareStatement(BULLETS);
+            try (Writer writer = new Writer(to, index);
+                 PreparedStatement select = to.prepareStatement("SELECT * FROM talks WHERE in_notes = 1");
+                 PreparedStatement bullets = to.prepareStatement(BULLETS);
                  ResultSet talks = select.executeQuery()) {
                 while (talks.next()) {
                     writer.indexForSearch(talks.getLong("id"), map(talks, bullets));
                 }
             }
-        });
-        indexVersion = version;
+            return Copy.notesVersion(from);
+        }));
     }
 
     private void forget() {
