@@ -6,7 +6,10 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Copies a table's rows as they are, column by column, between two databases of the same schema: the shared talks
@@ -69,7 +72,7 @@ public final class Copy {
      * Copies an SQLite database into an empty PostgreSQL one in one transaction, then counts every table on both sides;
      * returns the counts. Refuses a target that holds anything, and a source with a table this copy does not know.
      */
-    public static java.util.Map<String, Long> database(Db sqlite, Db postgres) throws SQLException {
+    public static Map<String, Long> database(Db sqlite, Db postgres) throws SQLException {
         List<String> known = sqlite.read(connection -> {
             List<String> tables = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("""
@@ -82,11 +85,11 @@ public final class Copy {
             }
             return tables;
         });
-        if (!new java.util.HashSet<>(known).equals(new java.util.HashSet<>(TABLES))) {
+        if (!new HashSet<>(known).equals(new HashSet<>(TABLES))) {
             throw new SQLException("The SQLite database has the tables " + known + "; this copy knows " + TABLES
                     + ". Use the qcon-bot version that wrote the database.");
         }
-        java.util.Map<String, Long> target = counts(postgres);
+        Map<String, Long> target = counts(postgres);
         target.remove("notes_version");
         if (target.values().stream().anyMatch(count -> count > 0)) {
             target.values().removeIf(count -> count == 0);
@@ -96,8 +99,7 @@ public final class Copy {
         sqlite.snapshot(from -> postgres.inTransaction(to -> {
             for (String table : TABLES) {
                 if (table.equals("notes_version")) {
-                    try (PreparedStatement update = to.prepareStatement("UPDATE notes_version SET version ="
-                            + " ? WHERE id = 1")) {
+                    try (PreparedStatement update = to.prepareStatement("UPDATE notes_version SET version = ? WHERE id = 1")) {
                         update.setLong(1, notesVersion(from));
                         update.executeUpdate();
                     }
@@ -113,8 +115,8 @@ public final class Copy {
             }
             return null;
         }));
-        java.util.Map<String, Long> from = counts(sqlite);
-        java.util.Map<String, Long> to = counts(postgres);
+        Map<String, Long> from = counts(sqlite);
+        Map<String, Long> to = counts(postgres);
         if (!from.equals(to)) {
             throw new SQLException("The copy's counts differ: SQLite " + from + ", PostgreSQL " + to);
         }
@@ -128,9 +130,9 @@ public final class Copy {
         }
     }
 
-    private static java.util.Map<String, Long> counts(Db db) throws SQLException {
+    private static Map<String, Long> counts(Db db) throws SQLException {
         return db.read(connection -> {
-            java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+            Map<String, Long> counts = new LinkedHashMap<>();
             for (String table : TABLES) {
                 try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM " + table);
                      ResultSet rows = count.executeQuery()) {
