@@ -195,7 +195,7 @@ public final class Interpreter {
             case SEARCH -> Answer.privately(search(request.words()));
             case TALKS -> Answer.privately(agenda(request.words()));
             case ACTIONS -> Answer.privately(actions(request.words().toLowerCase(Locale.ROOT), request.user()));
-            case CLAIM, UNCLAIM, ASSIGN, DONE, REOPEN -> act(request, itemId(request));
+            case CLAIM, UNCLAIM, ASSIGN, DONE, REOPEN, WONT_DO, OUTCOME -> act(request, itemId(request));
             case DISCUSS -> discuss(request);
             case SNOOZE -> snooze(request);
             case STATUS -> Answer.NOTHING; // only said in a thread
@@ -261,7 +261,22 @@ public final class Interpreter {
             assignee = mention.group(1);
         }
         Action action = Action.valueOf(request.verb().name());
-        ActionItems.Result result = items.act(id.get(), action, request.user(), assignee, request.key());
+        ActionItems.Note note = null;
+        if (action == Action.DONE || action == Action.WONT_DO || action == Action.OUTCOME) {
+            Said said = said(request.from() == From.COMMAND ? afterFirstWord(request.words())
+                    : request.from() == From.MENTION ? request.words() : "");
+            String problem = said.problem() != null ? said.problem()
+                    : action == Action.WONT_DO && said.note().text().isBlank()
+                    ? "Say why it won't be done: `" + (request.from() == From.MENTION ? "" : "/qcon ") + "wontdo "
+                    + (request.from() == From.MENTION ? "" : "A" + id.get() + " ") + "<why>`. Nothing changed."
+                    : action == Action.OUTCOME && said.note().isEmpty()
+                    ? "What came of it? `/qcon outcome A" + id.get() + " <what happened>`, a link too if you like." : null;
+            if (problem != null) {
+                return request.from() == From.MENTION ? once(request, problem) : Answer.privately(Messages.note(problem));
+            }
+            note = said.note();
+        }
+        ActionItems.Result result = items.act(id.get(), action, request.user(), assignee, request.key(), note);
         metrics.transition(action.name().toLowerCase(Locale.ROOT), result.outcome().name().toLowerCase(Locale.ROOT));
         Reply outcome = Messages.note(ItemMessages.outcome(result));
         ActionItems.Result announce = result.changed() ? result : null;
@@ -442,6 +457,39 @@ public final class Interpreter {
     }
 
     /** The item a request is about: the button's, or the first word typed ("A3" or "3"). */
+    /** What someone said came of an item, or why it cannot be taken (said privately, nothing changed). */
+    record Said(ActionItems.Note note, String problem) {
+    }
+
+    /** The longest outcome or reason kept: Slack's own limit for a message's text section. */
+    static final int MAX_OUTCOME = 3000;
+    private static final Pattern LINK = Pattern.compile("<([^@#!>|][^>|]*)(?:\\|[^>]*)?>|(\\b[a-zA-Z][a-zA-Z0-9+.-]*://\\S+)");
+
+    /**
+     * Reads what came of an item from what was typed after it: its first link (Slack sends {@code <url>} or
+     * {@code <url|label>}; the console, the bare URL) is the link, http or https only; the rest is the text, with
+     * Slack's escapes undone (escaped again wherever it is shown).
+     */
+    static Said said(String typed) {
+        Matcher link = LINK.matcher(typed);
+        String url = null;
+        String text = typed;
+        if (link.find()) {
+            url = link.group(1) != null ? link.group(1) : link.group(2);
+            text = typed.substring(0, link.start()) + typed.substring(link.end());
+            if (!url.startsWith("https://") && !url.startsWith("http://")) {
+                return new Said(null, "A link must start with http:// or https:// (a pull request, a doc); "
+                        + "nothing changed.");
+            }
+        }
+        text = Messages.unescape(text).replaceAll("\\s+", " ").strip();
+        if (text.length() > MAX_OUTCOME) {
+            return new Said(null, "That is " + text.length() + " characters; what came of an item is kept to "
+                    + MAX_OUTCOME + ". Say it shorter, or link to a doc. Nothing changed.");
+        }
+        return new Said(new ActionItems.Note(text, url == null ? null : Messages.unescape(url)), null);
+    }
+
     private static Optional<Long> itemId(Request request) {
         return request.target() != null ? Optional.of(request.target().itemId())
                 : itemId(request.words().split("\\s+", 2)[0]);

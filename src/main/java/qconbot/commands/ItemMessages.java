@@ -110,7 +110,11 @@ public final class ItemMessages {
             for (Change change : shown) {
                 text.append(date(change.at())).append("  ").append(who(change.actor())).append(' ')
                         .append(verb(change.action(), change.toOwner()))
-                        .append(" (").append(state(change.from())).append(" → ").append(state(change.to())).append(")\n");
+                        .append(" (").append(state(change.from())).append(" → ").append(state(change.to())).append(")");
+                if (change.detail() != null) {
+                    text.append(": ").append(escape(clip(change.detail(), 200)));
+                }
+                text.append('\n');
             }
             String done = clip(text.toString(), Messages.MAX_SECTION);
             blocks.add(section(s -> s.text(markdownText(done))));
@@ -163,6 +167,11 @@ public final class ItemMessages {
         if (!item.inNotes()) {
             text.append(" · _no longer in the notes_");
         }
+        if (item.outcome() != null) {
+            text.append("\n").append(item.wontDo() ? ":leftwards_arrow_with_hook: *Why not:* " : ":leftwards_arrow_with_hook: *What came of it:* ")
+                    .append(said(item.outcome(), 1500)).append(" _(").append(who(item.outcome().by())).append(", ")
+                    .append(date(item.outcome().at())).append(")_");
+        }
         for (ActionItems.Thread thread : item.threads()) {
             text.append("\n:speech_balloon: ");
             if (thread.replies() == 0) {
@@ -186,8 +195,19 @@ public final class ItemMessages {
             case OPEN -> "open";
             case CLAIMED -> "claimed by " + who(item.owner())
                     + (item.assignedBy() != null && !item.assignedBy().equals(item.owner()) ? " (assigned by " + who(item.assignedBy()) + ")" : "");
-            case DONE -> ":white_check_mark: done" + (item.owner() != null ? " by " + who(item.owner()) : "");
+            case DONE -> item.wontDo() ? ":no_entry_sign: won't do" + (item.closedBy() != null ? " (" + who(item.closedBy()) + ")" : "")
+                    : ":white_check_mark: done" + (item.owner() != null ? " by " + who(item.owner()) : "");
         };
+    }
+
+    /** An outcome or reason as shown: its text escaped, then its link ("removed the dead code · <https://…|link>"). */
+    static String said(ActionItems.ItemOutcome outcome, int max) {
+        String text = escape(clip(outcome.text(), max));
+        if (outcome.link() == null) {
+            return text;
+        }
+        String link = "<" + escape(outcome.link()).replace("|", "%7C") + "|link>";
+        return text.isEmpty() ? link : text + " · " + link;
     }
 
     /** The answer to whoever acted, for every outcome. */
@@ -199,21 +219,29 @@ public final class ItemMessages {
                 case CLAIM -> "You claimed " + ref + ". It's yours.";
                 case UNCLAIM -> "You unclaimed " + ref + "; it is open again.";
                 case ASSIGN -> "You assigned " + ref + " to " + who(item.owner()) + ". I'll let them know.";
-                case DONE -> "Marked " + ref + " done. :tada:";
+                case DONE -> "Marked " + ref + " done. :tada:" + (item.outcome() != null ? " What came of it is saved with it."
+                        : " What came of it? `/qcon outcome " + ref + " <what happened>` keeps it with the notes.");
                 case REOPEN -> "Reopened " + ref + ".";
+                case WONT_DO -> "Closed " + ref + " as won't do: " + said(item.outcome(), 300) + ".";
+                case OUTCOME -> "Saved what came of " + ref + ": " + said(item.outcome(), 300) + ".";
             };
             case ALREADY -> switch (result.action()) {
                 case CLAIM -> ref + " is already yours.";
                 case UNCLAIM -> ref + " is not claimed by anyone.";
                 case ASSIGN -> ref + " is already " + who(item.owner()) + "'s.";
-                case DONE -> ref + " is already done.";
+                case DONE, WONT_DO, OUTCOME -> ref + " is already closed" + (item.wontDo() ? " as won't do." : " as done.");
                 case REOPEN -> ref + " is already open.";
             };
             case TAKEN -> ref + " is claimed by " + who(item.owner()) + ". Ask them, or pick another item.";
-            case NOT_ALLOWED -> "Only " + who(item.owner()) + (item.assignedBy() != null ? ", " + who(item.assignedBy()) + " (who assigned it)" : "")
+            case NOT_ALLOWED -> result.action() == ActionItems.Action.OUTCOME
+                    ? "Only " + who(item.owner()) + (item.closedBy() != null && !item.closedBy().equals(item.owner())
+                    ? ", " + who(item.closedBy()) + " (who closed it)" : "") + " or an admin can say what came of " + ref + ". Nothing changed."
+                    : "Only " + who(item.owner()) + (item.assignedBy() != null ? ", " + who(item.assignedBy()) + " (who assigned it)" : "")
                     + " or an admin can " + verbBase(result.action()) + " " + ref + ". Nothing changed.";
             case IS_DONE -> ref + " is done. Reopen it first.";
-            case NOT_DONE -> ref + " is not done; to give it back, unclaim it.";
+            case NOT_DONE -> result.action() == ActionItems.Action.OUTCOME
+                    ? ref + " is not closed yet. `/qcon done " + ref + " <what came of it>` closes it with its outcome."
+                    : ref + " is not done; to give it back, unclaim it.";
             case NOT_FOUND -> "There is no action item with that id. `/qcon actions all` lists them all.";
             case DUPLICATE -> "Already handled.";
         };
@@ -227,8 +255,11 @@ public final class ItemMessages {
             case CLAIM -> actor + " claimed " + item.ref() + ".";
             case UNCLAIM -> actor + " unclaimed " + item.ref() + "; it is open again.";
             case ASSIGN -> actor + " assigned " + item.ref() + " to " + who(item.owner()) + ".";
-            case DONE -> actor + " marked " + item.ref() + " done. :tada:";
+            case DONE -> item.outcome() == null ? actor + " marked " + item.ref() + " done. :tada:"
+                    : ":tada: " + item.ref() + " done by " + actor + ": " + said(item.outcome(), 1000);
             case REOPEN -> actor + " reopened " + item.ref() + ".";
+            case WONT_DO -> item.ref() + " closed as won't do by " + actor + ": " + said(item.outcome(), 1000);
+            case OUTCOME -> "What came of " + item.ref() + ", says " + actor + ": " + said(item.outcome(), 1000);
         };
     }
 
@@ -276,7 +307,11 @@ public final class ItemMessages {
         }
         if (!digest.doneSince().isEmpty()) {
             String text = ":tada: *Done" + (digest.since() == null ? "" : " since the last digest") + "*\n"
-                    + lines(digest.doneSince(), item -> item.ref() + " " + escape(clip(item.shown(), 80)) + " · " + who(item.owner()));
+                    + lines(digest.doneSince(), item -> item.wontDo()
+                    ? item.ref() + " " + escape(clip(item.shown(), 80)) + " · won't do (" + who(item.closedBy()) + ")"
+                            + (item.outcome() != null ? ": " + said(item.outcome(), 200) : "")
+                    : item.ref() + " " + escape(clip(item.shown(), 80)) + " · " + who(item.owner())
+                            + (item.outcome() != null ? ": " + said(item.outcome(), 200) : ""));
             blocks.add(section(s -> s.text(markdownText(clip(text, Messages.MAX_SECTION)))));
         }
         return blocks;
@@ -371,6 +406,8 @@ public final class ItemMessages {
             case ASSIGN -> "assigned to " + who(owner);
             case DONE -> "marked done";
             case REOPEN -> "reopened";
+            case WONT_DO -> "closed as won't do";
+            case OUTCOME -> "said what came of it";
         };
     }
 
@@ -381,6 +418,8 @@ public final class ItemMessages {
             case ASSIGN -> "reassign";
             case DONE -> "mark done";
             case REOPEN -> "reopen";
+            case WONT_DO -> "close as won't do";
+            case OUTCOME -> "say what came of";
         };
     }
 

@@ -29,8 +29,13 @@ public enum Verb {
             new Button("item_claim", "Claim", EnumSet.of(State.OPEN), Button.LISTS, null)),
     REOPEN(List.of("reopen"), "reopen A3", "open a done item again.", From.ALL,
             new Button("item_reopen", "Reopen", EnumSet.of(State.DONE), Button.LISTS, null)),
-    DONE(List.of("done"), "done A3", "mark it done.", From.ALL,
+    DONE(List.of("done"), "done A3 [what came of it]", "mark it done; what you add (a link too) is kept with the"
+            + " notes as what came of it.", From.ALL,
             new Button("item_done", "Done", EnumSet.of(State.OPEN, State.CLAIMED), Button.LISTS, "Done")),
+    WONT_DO(List.of("wontdo", "won't do", "won\u2019t do", "wont do"), "wontdo A3 <why>", "close it as won't do,"
+            + " saying why; reopen it like a done one.", From.COMMAND, From.MENTION),
+    OUTCOME(List.of("outcome"), "outcome A3 <what came of it>", "say or change what came of a closed item, with a"
+            + " link if you like (its owner, whoever closed it, or an admin).", From.COMMAND, From.MENTION),
     UNCLAIM(List.of("unclaim"), "unclaim A3", "give it back; it is open again.", From.ALL,
             new Button("item_unclaim", "Unclaim", EnumSet.of(State.CLAIMED), Button.LISTS, "Hand back")),
     ASSIGN(List.of("assign"), "assign A3 @someone", "give it to a teammate; they get a direct message.", From.ALL,

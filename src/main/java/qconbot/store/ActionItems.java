@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -21,7 +22,22 @@ public final class ActionItems {
 
     public enum State { OPEN, CLAIMED, DONE }
 
-    public enum Action { CLAIM, UNCLAIM, ASSIGN, DONE, REOPEN }
+    /**
+     * What people do to an item. WONT_DO closes it as DONE does, as "won't do", with a reason; OUTCOME says (or
+     * changes) what came of a closed item.
+     */
+    public enum Action { CLAIM, UNCLAIM, ASSIGN, DONE, REOPEN, WONT_DO, OUTCOME }
+
+    /** What came of a closed item (or why it won't be done): a line of text, an optional link, who said it, when. */
+    public record ItemOutcome(String text, String link, String by, Instant at) {
+    }
+
+    /** What someone says came of an item as they close it or later: text (may be empty) and an optional link. */
+    public record Note(String text, String link) {
+        public boolean isEmpty() {
+            return text.isBlank() && link == null;
+        }
+    }
 
     /** How an action ended. Only CHANGED wrote anything. */
     public enum Outcome {
@@ -53,7 +69,15 @@ public final class ActionItems {
      */
     public record ActionItem(long id, String text, String talkKey, String talkTitle, String day, String source,
                              int line, boolean inNotes, State state, String owner, String assignedBy,
-                             Instant changedAt, List<Thread> threads, String parent, String addedBy) {
+                             Instant changedAt, List<Thread> threads, String parent, String addedBy,
+                             boolean wontDo, String closedBy, ItemOutcome outcome) {
+
+        public ActionItem(long id, String text, String talkKey, String talkTitle, String day, String source, int line,
+                          boolean inNotes, State state, String owner, String assignedBy, Instant changedAt,
+                          List<Thread> threads, String parent, String addedBy) {
+            this(id, text, talkKey, talkTitle, day, source, line, inNotes, state, owner, assignedBy, changedAt,
+                    threads, parent, addedBy, false, null, null);
+        }
 
         public ActionItem(long id, String text, String talkKey, String talkTitle, String day, String source, int line,
                           boolean inNotes, State state, String owner, String assignedBy, Instant changedAt,
@@ -80,9 +104,9 @@ public final class ActionItems {
         }
     }
 
-    /** One row of the audit trail. */
+    /** One row of the audit trail; {@code detail} is the outcome or reason said with it, if any. */
     public record Change(long itemId, Instant at, String actor, Action action, State from, State to,
-                         String fromOwner, String toOwner) {
+                         String fromOwner, String toOwner, String detail) {
     }
 
     /** The result of an action: how it ended, and the item as it is now (null only when NOT_FOUND). */
@@ -119,6 +143,15 @@ public final class ActionItems {
      *                   so where it begins and commits is in plain sight; hence its length.
      */
     public Result act(long id, Action action, String actor, String assignee, String requestKey) throws SQLException {
+        return act(id, action, actor, assignee, requestKey, null);
+    }
+
+    /**
+     * The same, with what came of it ({@code note}, may be null) for DONE, WONT_DO (its reason) and OUTCOME. The note
+     * is kept on the item and in the audit row, in the same transaction.
+     */
+    public Result act(long id, Action action, String actor, String assignee, String requestKey, Note note)
+            throws SQLException {
         Objects.requireNonNull(actor, "actor");
         if (action == Action.ASSIGN) {
             Objects.requireNonNull(assignee, "assignee");
@@ -151,6 +184,7 @@ public final class ActionItems {
                     throw new SQLException("action item " + id + " changed under a write lock; refusing to guess");
                 }
             }
+            closing(connection, id, action, actor, note, now);
             if (!Objects.equals(item.owner(), decision.owner())) {
                 // A snooze was the old owner's "not now"; a new owner starts afresh.
                 try (PreparedStatement unsnooze = connection.prepareStatement("DELETE FROM snoozes WHERE item_id = ?")) {
@@ -159,8 +193,9 @@ public final class ActionItems {
                 }
             }
             try (PreparedStatement audit = connection.prepareStatement("""
-                    INSERT INTO action_item_changes (item_id, at, actor, action, from_state, to_state, from_owner, to_owner)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    INSERT INTO action_item_changes (item_id, at, actor, action, from_state, to_state, from_owner, to_owner,
+                                                     detail)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 audit.setLong(1, id);
                 audit.setString(2, Db.time(now));
                 audit.setString(3, actor);
@@ -169,10 +204,46 @@ public final class ActionItems {
                 audit.setString(6, decision.state().name().toLowerCase(Locale.ROOT));
                 audit.setString(7, item.owner());
                 audit.setString(8, decision.owner());
+                audit.setString(9, note == null || note.isEmpty() ? null
+                        : note.text() + (note.link() == null ? "" : " " + note.link()));
                 audit.executeUpdate();
             }
             return new Result(Outcome.CHANGED, action, actor, read(connection, id).orElseThrow());
         });
+    }
+
+    /**
+     * How a closing change leaves the item's resolution and outcome: DONE and WONT_DO close it (by {@code actor},
+     * with the note as its outcome or reason), OUTCOME replaces the outcome, REOPEN clears them all.
+     */
+    private static void closing(Connection connection, long id, Action action, String actor, Note note, Instant now)
+            throws SQLException {
+        if (!EnumSet.of(Action.DONE, Action.WONT_DO, Action.OUTCOME, Action.REOPEN).contains(action)) {
+            return;
+        }
+        boolean said = note != null && !note.isEmpty();
+        String sql = switch (action) {
+            case OUTCOME -> "UPDATE action_items SET outcome = ?, outcome_link = ?, outcome_by = ?, outcome_at = ? WHERE id = ?";
+            case REOPEN -> "UPDATE action_items SET resolution = NULL, closed_by = NULL, outcome = NULL, outcome_link = NULL,"
+                    + " outcome_by = NULL, outcome_at = NULL WHERE id = ?";
+            default -> "UPDATE action_items SET outcome = ?, outcome_link = ?, outcome_by = ?, outcome_at = ?,"
+                    + " resolution = ?, closed_by = ? WHERE id = ?";
+        };
+        try (PreparedStatement update = connection.prepareStatement(sql)) {
+            int i = 1;
+            if (action != Action.REOPEN) {
+                update.setString(i++, said ? note.text() : null);
+                update.setString(i++, said ? note.link() : null);
+                update.setString(i++, said ? actor : null);
+                update.setString(i++, said ? Db.time(now) : null);
+            }
+            if (action == Action.DONE || action == Action.WONT_DO) {
+                update.setString(i++, action == Action.DONE ? "done" : "wont_do");
+                update.setString(i++, actor);
+            }
+            update.setLong(i, id);
+            update.executeUpdate();
+        }
     }
 
     private record Decision(Outcome outcome, State state, String owner, String assignedBy) {
@@ -203,8 +274,8 @@ public final class ActionItems {
                         : Decision.refuse(Outcome.NOT_ALLOWED);
                 case DONE -> Decision.refuse(Outcome.IS_DONE);
             };
-            // An unowned item may be finished by anyone: there is nobody's claim to protect.
-            case DONE -> switch (item.state()) {
+            // An unowned item may be finished by anyone: there is nobody's claim to protect. Won't do closes alike.
+            case DONE, WONT_DO -> switch (item.state()) {
                 case OPEN -> new Decision(Outcome.CHANGED, State.DONE, actor, null);
                 case CLAIMED -> mayChange ? new Decision(Outcome.CHANGED, State.DONE, item.owner(), item.assignedBy())
                         : Decision.refuse(Outcome.NOT_ALLOWED);
@@ -215,6 +286,11 @@ public final class ActionItems {
                 case CLAIMED -> Decision.refuse(Outcome.NOT_DONE);
                 case DONE -> new Decision(Outcome.CHANGED, State.OPEN, null, null);
             };
+            // What came of it: the owner, whoever closed it, or an admin; only once it is closed.
+            case OUTCOME -> item.state() != State.DONE ? Decision.refuse(Outcome.NOT_DONE)
+                    : actor.equals(item.owner()) || actor.equals(item.closedBy()) || admins.contains(actor)
+                    ? new Decision(Outcome.CHANGED, State.DONE, item.owner(), item.assignedBy())
+                    : Decision.refuse(Outcome.NOT_ALLOWED);
         };
     }
 
@@ -263,7 +339,7 @@ public final class ActionItems {
                         changes.add(new Change(rows.getLong("item_id"), Instant.parse(rows.getString("at")),
                                 rows.getString("actor"), Action.valueOf(rows.getString("action").toUpperCase(Locale.ROOT)),
                                 state(rows.getString("from_state")), state(rows.getString("to_state")),
-                                rows.getString("from_owner"), rows.getString("to_owner")));
+                                rows.getString("from_owner"), rows.getString("to_owner"), rows.getString("detail")));
                     }
                 }
             }
@@ -415,10 +491,14 @@ public final class ActionItems {
                 }
             }
         }
+        String outcomeAt = row.getString("outcome_at");
+        ItemOutcome outcome = outcomeAt == null ? null : new ItemOutcome(row.getString("outcome"),
+                row.getString("outcome_link"), row.getString("outcome_by"), Instant.parse(outcomeAt));
         return new ActionItem(id, row.getString("text"), row.getString("talk_key"), row.getString("title"),
                 row.getString("day"), row.getString("source"), row.getInt("line"), row.getInt("in_notes") == 1,
                 state(row.getString("state")), row.getString("owner"), row.getString("assigned_by"),
-                changedAt == null ? null : Instant.parse(changedAt), threads, row.getString("parent"), addedBy);
+                changedAt == null ? null : Instant.parse(changedAt), threads, row.getString("parent"), addedBy,
+                "wont_do".equals(row.getString("resolution")), row.getString("closed_by"), outcome);
     }
 
     private static Thread thread(Connection connection, ResultSet row) throws SQLException {

@@ -58,7 +58,8 @@ public final class Db implements AutoCloseable {
             "V7__added_in_slack.sql",
             "V8__added_changes.sql",
             "V9__imports.sql",
-            "V10__notes_version.sql");
+            "V10__notes_version.sql",
+            "V11__outcomes.sql");
 
     /** How long a write waits for our own lock, then for SQLite's: together about Slack's patience, halved. */
     static final Duration WAIT_FOR_OUR_TURN = Duration.ofMillis(500);

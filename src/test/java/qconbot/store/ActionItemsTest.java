@@ -92,7 +92,7 @@ class ActionItemsTest {
         List<ActionItems.Change> history = items.history(A1);
         assertEquals(1, history.size());
         assertEquals(new ActionItems.Change(A1, Instant.parse("2026-11-26T09:30:00Z"), ANN, Action.CLAIM,
-                State.OPEN, State.CLAIMED, null, ANN), history.get(0));
+                State.OPEN, State.CLAIMED, null, ANN, null), history.get(0));
     }
 
     @Test
@@ -147,6 +147,65 @@ class ActionItemsTest {
         assertEquals(Outcome.ALREADY, act(Action.REOPEN, CAT).outcome());
         act(Action.CLAIM, BOB);
         assertEquals(Outcome.NOT_DONE, act(Action.REOPEN, CAT).outcome(), "reopen is no back door to unclaim");
+    }
+
+    @Test
+    void done_with_an_outcome_keeps_it_on_the_item_and_in_the_audit_trail_and_reopen_clears_it() throws Exception {
+        act(Action.CLAIM, BOB);
+        Result done = items.act(A1, Action.DONE, BOB, null, "click:9",
+                new ActionItems.Note("removed 4,000 lines of dead code", "https://github.com/acme/pay/pull/42"));
+
+        assertEquals(Outcome.CHANGED, done.outcome());
+        ActionItems.ActionItem item = items.get(A1).orElseThrow();
+        assertEquals(new ActionItems.ItemOutcome("removed 4,000 lines of dead code", "https://github.com/acme/pay/pull/42",
+                BOB, Instant.parse("2026-11-26T09:30:00Z")), item.outcome());
+        assertEquals(BOB, item.closedBy());
+        assertEquals(false, item.wontDo());
+        assertEquals("removed 4,000 lines of dead code https://github.com/acme/pay/pull/42",
+                items.history(A1).get(1).detail());
+
+        assertEquals(Outcome.CHANGED, act(Action.REOPEN, CAT).outcome());
+        item = items.get(A1).orElseThrow();
+        assertNull(item.outcome(), "a reopened item has no outcome yet; the old one stays in its history");
+        assertNull(item.closedBy());
+        assertEquals(3, items.history(A1).size());
+    }
+
+    @Test
+    void done_without_words_is_one_step_and_the_outcome_can_follow_from_the_owner_closer_or_an_admin() throws Exception {
+        act(Action.CLAIM, BOB);
+        items.act(A1, Action.ASSIGN, BOB, ANN, null);
+        assertEquals(Outcome.CHANGED, items.act(A1, Action.DONE, BOB, null, null, new ActionItems.Note("", null)).outcome(),
+                "Bob assigned it, so he may finish it");
+        assertNull(items.get(A1).orElseThrow().outcome());
+
+        ActionItems.Note said = new ActionItems.Note("we dropped the old reports", null);
+        assertEquals(Outcome.NOT_ALLOWED, items.act(A1, Action.OUTCOME, CAT, null, null, said).outcome());
+        assertNull(items.get(A1).orElseThrow().outcome(), "refused: nothing changed");
+        assertEquals(Outcome.CHANGED, items.act(A1, Action.OUTCOME, ANN, null, null, said).outcome(), "the owner may");
+        assertEquals(Outcome.CHANGED, items.act(A1, Action.OUTCOME, BOB, null, null,
+                new ActionItems.Note("dropped the old reports, see the doc", "https://docs.example.com/r")).outcome(),
+                "whoever closed it may change it");
+        assertEquals(Outcome.CHANGED, items.act(A1, Action.OUTCOME, ADMIN, null, null, said).outcome(), "an admin may");
+        assertEquals("we dropped the old reports", items.get(A1).orElseThrow().outcome().text());
+        assertEquals(State.DONE, items.get(A1).orElseThrow().state(), "an outcome changes no state");
+        assertEquals(List.of(Action.CLAIM, Action.ASSIGN, Action.DONE, Action.OUTCOME, Action.OUTCOME, Action.OUTCOME),
+                items.history(A1).stream().map(ActionItems.Change::action).toList(), "every outcome is in the history");
+    }
+
+    @Test
+    void an_outcome_is_for_a_closed_item_and_wont_do_closes_apart_from_done() throws Exception {
+        ActionItems.Note why = new ActionItems.Note("we moved to the new platform", null);
+        assertEquals(Outcome.NOT_DONE, items.act(A1, Action.OUTCOME, ANN, null, null, why).outcome());
+
+        Result closed = items.act(A1, Action.WONT_DO, ANN, null, null, why);
+        assertEquals(Outcome.CHANGED, closed.outcome());
+        assertEquals(State.DONE, closed.item().state());
+        assertEquals(true, closed.item().wontDo());
+        assertEquals("we moved to the new platform", closed.item().outcome().text());
+        assertEquals(Outcome.ALREADY, items.act(A1, Action.DONE, BOB, null, null).outcome());
+        assertEquals(Outcome.CHANGED, act(Action.REOPEN, BOB).outcome(), "reopened like a done one");
+        assertEquals(false, items.get(A1).orElseThrow().wontDo());
     }
 
     @Test

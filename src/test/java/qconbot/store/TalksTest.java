@@ -95,6 +95,10 @@ class TalksTest {
             try (var statement = connection.createStatement()) {
                 statement.execute("DROP TABLE title_search");
                 statement.execute("ALTER TABLE action_items DROP COLUMN parent"); // version 6's
+                for (String column : List.of("resolution", "closed_by", "outcome", "outcome_link", "outcome_by", "outcome_at")) {
+                    statement.execute("ALTER TABLE action_items DROP COLUMN " + column); // version 11's
+                }
+                statement.execute("ALTER TABLE action_item_changes DROP COLUMN detail");
                 statement.execute("DROP TABLE notes_version"); // version 10's
                 statement.execute("DROP TABLE imports"); // version 9's
                 statement.execute("DROP TABLE added_changes"); // version 8's
