@@ -1,0 +1,129 @@
+package qconbot;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What came of an action item (issue 15), through the real bot and the fake Slack: done with an outcome typed inline
+ * or said in the item's thread, won't do with a reason, an outcome added or changed later, who may, and bad input.
+ */
+class OutcomesTest {
+
+    static final String ALICE = "U0ALICE";
+    static final String BOB = "U0BOB";
+    static final String CAROL = "U0CAROL";
+
+    @TempDir
+    Path dir;
+    FakeSlackApi slack;
+    Main.Bot bot;
+    SlackRequests requests;
+
+    @BeforeEach
+    void start() throws Exception {
+        slack = new FakeSlackApi();
+        bot = TestBot.with(dir, slack).start();
+        requests = new SlackRequests(bot.port());
+    }
+
+    @AfterEach
+    void stop() {
+        requests.close();
+        bot.close();
+        slack.close();
+    }
+
+    private String command(String text, String user) throws Exception {
+        HttpResponse<String> response = requests.command(text, user, slack.responseUrl("cmd"));
+        assertEquals(200, response.statusCode());
+        return SlackRequests.decoded(response);
+    }
+
+    @Test
+    void done_with_an_outcome_inline_is_said_in_the_thread_and_shown_on_the_item() throws Exception {
+        command("discuss A1", ALICE);
+        assertEquals(1, slack.await("chat.postMessage", 1, FakeSlackApi.seconds(5)).size());
+        command("claim A1", BOB);
+
+        String reply = command("done A1 removed 4,000 lines of dead code &lt;yay&gt; <https://github.com/acme/pay/pull/42|#42>", BOB);
+
+        assertTrue(reply.contains("Marked A1 done") && reply.contains("saved with it"), reply);
+        List<FakeSlackApi.Call> posts = slack.await("chat.postMessage", 3, FakeSlackApi.seconds(5));
+        String announced = posts.get(posts.size() - 1).form().get("text");
+        assertEquals(":tada: A1 done by <@U0BOB>: removed 4,000 lines of dead code &lt;yay&gt; · "
+                + "<https://github.com/acme/pay/pull/42|link>", announced, "escaped, one link, no forged markup");
+        String card = command("actions A1", ALICE);
+        assertTrue(card.contains("What came of it:* removed 4,000 lines of dead code &lt;yay&gt;"), card);
+        assertTrue(card.contains("marked done (claimed → done): removed 4,000 lines"), "in the history: " + card);
+    }
+
+    @Test
+    void done_without_words_stays_one_step_and_the_outcome_can_follow() throws Exception {
+        command("claim A2", BOB);
+        String done = command("done A2", BOB);
+        assertTrue(done.contains("Marked A2 done") && done.contains("/qcon outcome A2"), done);
+
+        assertTrue(command("outcome A2 we trimmed the build", CAROL).contains("Only <@U0BOB>"), "not Carol's to say");
+        assertFalse(command("actions A2", ALICE).contains("we trimmed the build"));
+        String saved = command("outcome A2 we trimmed the build by half", BOB);
+        assertTrue(saved.contains("Saved what came of A2: we trimmed the build by half"), saved);
+        assertTrue(command("actions A2", ALICE).contains("What came of it:* we trimmed the build by half"));
+    }
+
+    @Test
+    void wont_do_needs_a_reason_is_shown_apart_from_done_and_reopens_like_done() throws Exception {
+        assertTrue(command("wontdo A3", ALICE).contains("Say why it won't be done"));
+        assertTrue(command("actions A3", ALICE).contains("open"), "nothing changed");
+
+        String closed = command("won't do A3 the team that owned it is gone", ALICE);
+        assertTrue(closed.contains("Closed A3 as won't do: the team that owned it is gone"), closed);
+        String card = command("actions A3", BOB);
+        assertTrue(card.contains("won't do") && card.contains("Why not:* the team that owned it is gone"), card);
+        assertFalse(card.contains(":white_check_mark: done"), "not shown as done: " + card);
+
+        assertTrue(command("reopen A3", BOB).contains("Reopened A3"));
+        assertFalse(command("actions A3", BOB).contains("Why not"), "a reopened item has no reason any more");
+    }
+
+    @Test
+    void bad_outcomes_are_refused_privately_and_change_nothing() throws Exception {
+        command("claim A4", BOB);
+        assertTrue(command("outcome A4 too early", BOB).contains("not closed yet"));
+        assertTrue(command("done A4 see <ftp://files.example.com/x>", BOB).contains("must start with http:// or https://"));
+        String tooLong = command("done A4 " + "x".repeat(3001), BOB);
+        assertTrue(tooLong.contains("3001 characters") && tooLong.contains("Nothing changed"), tooLong);
+        assertTrue(command("actions A4", BOB).contains("claimed by <@U0BOB>"), "still claimed");
+
+        assertTrue(command("done A4 " + "y".repeat(3000), BOB).contains("Marked A4 done"), "3000 is fine");
+    }
+
+    @Test
+    void done_said_in_the_items_thread_takes_the_outcome_once() throws Exception {
+        command("discuss A1", ALICE);
+        assertEquals(1, slack.await("chat.postMessage", 1, FakeSlackApi.seconds(5)).size());
+        String threadTs = "1700000000.000001"; // the fake's first chat.postMessage ts
+        Map<String, Object> mention = new LinkedHashMap<>(Map.of("type", "app_mention", "user", CAROL,
+                "text", "<@UBOT> done we run the clinics monthly now", "ts", "1700000500.000100",
+                "thread_ts", threadTs, "channel", "C0GENERAL"));
+
+        requests.event(mention, "Ev0500", 0);
+        requests.event(mention, "Ev0500", 1);
+        List<FakeSlackApi.Call> posts = slack.await("chat.postMessage", 2, FakeSlackApi.seconds(5));
+        Thread.sleep(300);
+        assertEquals(2, slack.calls("chat.postMessage").size(), "the discussion post and one announcement: " + posts);
+        assertEquals(":tada: A1 done by <@U0CAROL>: we run the clinics monthly now",
+                slack.calls("chat.postMessage").get(1).form().get("text"));
+    }
+}
