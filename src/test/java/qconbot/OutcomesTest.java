@@ -70,6 +70,34 @@ class OutcomesTest {
     }
 
     @Test
+    void an_outcome_is_knowledge_found_by_its_words_under_the_item_it_closed_and_exported() throws Exception {
+        command("done A1 removed 4,000 lines of dead code <https://github.com/acme/pay/pull/42>", BOB);
+
+        String answer = command("what did we do about dead code", ALICE);
+        assertTrue(answer.contains("Java in containers"), "the talk: " + answer);
+        assertTrue(answer.contains("we should look for dead code → :leftwards_arrow_with_hook: *What came of A1:* removed 4,000 lines of"),
+                "the outcome, under the item it closed: " + answer);
+        assertTrue(answer.contains("<@U0BOB>") && answer.contains("<https://github.com/acme/pay/pull/42|link>"),
+                "who said it and its link: " + answer);
+        String talk = command("java containers", ALICE);
+        assertTrue(talk.contains(":pushpin: *[INTERNAL]* we should look for dead code\\n        ◦ :leftwards_arrow_with_hook:"
+                + " *What came of A1:* removed 4,000 lines of dead code"), "shown under the item's line: " + talk);
+
+        java.nio.file.Path env = java.nio.file.Files.writeString(dir.resolve("empty.env"), "");
+        Main.export(Config.loadForConsole(Map.of(Config.QCON_CONFIG, env.toString(), Config.QCON_DB,
+                dir.resolve("qcon.db").toString(), Config.QCON_NOTES, TestBot.NOTES.toString())),
+                new String[] {"export", dir.resolve("out").toString()});
+        String exported = java.nio.file.Files.readString(dir.resolve("out").resolve("qcon-2020.txt"));
+        assertTrue(java.util.regex.Pattern.compile("- \\[INTERNAL] we should look for dead code\n-- what came of it \\(A1, "
+                + "\\d{4}-\\d\\d-\\d\\d\\): removed 4,000 lines of dead code https://github.com/acme/pay/pull/42\n")
+                .matcher(exported).find(), "the newest line for the item in the exported notes");
+
+        command("reopen A1", ALICE);
+        assertFalse(command("what did we do about dead code", ALICE).contains("What came of A1"),
+                "reopened: no outcome in the notes any more");
+    }
+
+    @Test
     void done_without_words_stays_one_step_and_the_outcome_can_follow() throws Exception {
         command("claim A2", BOB);
         String done = command("done A2", BOB);

@@ -303,11 +303,11 @@ public final class Contributions {
     }
 
     /**
-     * After something was added, changed or imported (committed already): the notes read again so /qcon answers with
-     * it at once. Notes files that cannot be read now leave the talks as they were; what was committed is kept and
-     * shows at the next good load.
+     * After something was added, changed or imported (committed already), or an item's outcome said: the notes read
+     * again so /qcon answers with it at once. Notes files that cannot be read now leave the talks as they were; what
+     * was committed is kept and shows at the next good load.
      */
-    private void readNotesAgain(String what) {
+    void readNotesAgain(String what) {
         try {
             notes.load();
         } catch (NotesLoader.Refused refused) {

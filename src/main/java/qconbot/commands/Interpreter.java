@@ -277,6 +277,10 @@ public final class Interpreter {
             note = said.note();
         }
         ActionItems.Result result = items.act(id.get(), action, request.user(), assignee, request.key(), note);
+        if (result.changed() && (note != null && !note.isEmpty() || action == Action.REOPEN)) {
+            // an outcome is a point of its talk, under the item's line: found by /qcon, shown, exported
+            contributions.readNotesAgain("What came of A" + id.get());
+        }
         metrics.transition(action.name().toLowerCase(Locale.ROOT), result.outcome().name().toLowerCase(Locale.ROOT));
         Reply outcome = Messages.note(ItemMessages.outcome(result));
         ActionItems.Result announce = result.changed() ? result : null;

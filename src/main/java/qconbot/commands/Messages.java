@@ -482,6 +482,7 @@ public final class Messages {
             case QUESTION -> ":grey_question: ";
             case INTERNAL -> ":pushpin: *[INTERNAL]* ";
             case POINT -> "";
+            case OUTCOME -> outcomeMarker(point.bullet());
         };
         String parent = point.parent() == null ? "" : escape(point.parent().text()) + " → ";
         return parent + marker + bold(point.bullet().text(), point.matched()) + provenance(point.bullet());
@@ -558,7 +559,13 @@ public final class Messages {
             case QUESTION -> ":grey_question: " + text;
             case INTERNAL -> ":pushpin: *[INTERNAL]* " + text;
             case POINT -> text;
+            case OUTCOME -> outcomeMarker(bullet) + text;
         } + provenance(bullet);
+    }
+
+    /** "↩ *What came of A3:* " before the outcome of an item, under the item's line. */
+    private static String outcomeMarker(Bullet bullet) {
+        return ":leftwards_arrow_with_hook: *What came of A" + bullet.added().id() + ":* ";
     }
 
     private static final java.util.regex.Pattern USER = java.util.regex.Pattern.compile("[UW][A-Z0-9]{2,}");
@@ -577,6 +584,11 @@ public final class Messages {
             return "";
         }
         String who = added.by() != null && USER.matcher(added.by()).matches() ? "<@" + added.by() + ">" : "someone";
+        if (bullet.kind() == Bullet.Kind.OUTCOME) {
+            String link = added.permalink() != null && added.permalink().matches("https?://\\S+")
+                    ? ", <" + escape(added.permalink()).replace("|", "%7C") + "|link>" : "";
+            return " _(" + who + ", " + ItemMessages.date(added.at()) + link + ")_";
+        }
         String where = added.permalink() != null && PERMALINK.matcher(added.permalink()).matches()
                 ? ", <" + added.permalink() + "|from Slack>" : ", in Slack";
         return " _(P" + added.id() + ", added by " + who + where + ")_";

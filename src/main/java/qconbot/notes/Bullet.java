@@ -9,11 +9,13 @@ import java.util.List;
  */
 public record Bullet(int depth, Kind kind, String text, List<String> quotes, int line, Added added) {
 
-    public enum Kind { POINT, HIGHLIGHT, QUESTION, INTERNAL }
+    /** OUTCOME: what came of the action item of the line above it (or why it won't be done), said in Slack. */
+    public enum Kind { POINT, HIGHLIGHT, QUESTION, INTERNAL, OUTCOME }
 
     /**
      * A point someone added from Slack rather than a line of a notes file: its id among the added points, who added
-     * it, when, and a link to the message it came from (null when typed in the modal).
+     * it, when, and a link to the message it came from (null when typed in the modal). For an OUTCOME: the item's id,
+     * who said what came of it, when, and its link (a pull request, a doc; may be null).
      */
     public record Added(long id, String by, java.time.Instant at, String permalink) {
     }

@@ -59,7 +59,7 @@ public record Overview(Talk talk, Set<Bullet> telling, List<Related> related) {
     }
 
     /**
-     * The points of a long talk to show first: highlights and [INTERNAL] lines, the first point (notes tend to open
+     * The points of a long talk to show first: highlights, [INTERNAL] lines and their outcomes, the first point (notes tend to open
      * with the gist), then by how particular their words are (the mean BM25 weight of their stems over all points of the notes). Empty when the talk is short, or when
      * leaving out fewer than three points would not be worth a button.
      */
@@ -73,7 +73,9 @@ public record Overview(Talk talk, Set<Bullet> telling, List<Related> related) {
             Set<String> stems = stemmed.ownSets().get(i);
             double particular = stems.stream().mapToDouble(stem -> index.idf(List.of(stem))).average().orElse(0);
             Bullet.Kind kind = bullets.get(i).kind();
-            score[i] = (kind == Bullet.Kind.HIGHLIGHT || kind == Bullet.Kind.INTERNAL ? 100 : i == 0 ? 50 : 0) + particular;
+            // what came of an item is shown with it, as the item is: it is what the team did about the talk
+            score[i] = (kind == Bullet.Kind.HIGHLIGHT || kind == Bullet.Kind.INTERNAL || kind == Bullet.Kind.OUTCOME
+                    ? 100 : i == 0 ? 50 : 0) + particular;
         }
         int[] parents = stemmed.parents();
         Set<Bullet> chosen = new HashSet<>();

@@ -13,6 +13,7 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -280,6 +281,7 @@ public final class Added {
      */
     public List<Notes> mergeInto(List<Notes> files) throws SQLException {
         Map<String, List<Bullet>> points = new LinkedHashMap<>();
+        Map<String, Bullet> outcomes = new HashMap<>();
         List<Talk> addedTalks = new ArrayList<>();
         List<Notes> all = new ArrayList<>(files);
         db.read(connection -> {
@@ -302,6 +304,17 @@ public final class Added {
                             rows.getString("text"), List.of(), 0, added));
                 }
             }
+            // What came of each closed item, keyed as its line is (Talks.internalLineKey): it goes under that line.
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT id, key, outcome, outcome_link, outcome_by, outcome_at FROM action_items
+                    WHERE state = 'done' AND outcome_at IS NOT NULL""");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    outcomes.put(rows.getString("key"), new Bullet(2, Bullet.Kind.OUTCOME, rows.getString("outcome"),
+                            List.of(), 0, new Bullet.Added(rows.getLong("id"), rows.getString("outcome_by"),
+                            Instant.parse(rows.getString("outcome_at")), rows.getString("outcome_link"))));
+                }
+            }
             try (PreparedStatement select = connection.prepareStatement("SELECT * FROM added_talks ORDER BY id");
                  ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -316,10 +329,11 @@ public final class Added {
         });
         List<Notes> merged = new ArrayList<>();
         for (Notes file : all) {
-            merged.add(new Notes(file.source(), file.conference(), withPoints(file.talks(), points), file.warnings()));
+            merged.add(new Notes(file.source(), file.conference(), withOutcomes(withPoints(file.talks(), points), outcomes),
+                    file.warnings()));
         }
         Map<String, List<Talk>> byConference = new LinkedHashMap<>();
-        for (Talk talk : withPoints(addedTalks, points)) {
+        for (Talk talk : withOutcomes(withPoints(addedTalks, points), outcomes)) {
             byConference.computeIfAbsent(talk.conference(), c -> new ArrayList<>()).add(talk);
         }
         byConference.forEach((conference, talks) -> merged.add(new Notes(SOURCE, conference, talks, List.of())));
@@ -338,6 +352,28 @@ public final class Added {
             bullets.addAll(more);
             merged.add(new Talk(talk.key(), talk.source(), talk.conference(), talk.day(), talk.dayNumber(), talk.time(),
                     talk.title(), talk.speaker(), bullets, talk.firstLine(), talk.lastLine()));
+        }
+        return merged;
+    }
+
+    /** Each outcome as the point right under its item's line (a sub-point; under a sub-point, beside it). */
+    private static List<Talk> withOutcomes(List<Talk> talks, Map<String, Bullet> outcomes) {
+        if (outcomes.isEmpty()) {
+            return talks;
+        }
+        List<Talk> merged = new ArrayList<>();
+        for (Talk talk : talks) {
+            List<Bullet> bullets = new ArrayList<>();
+            for (Bullet bullet : talk.bullets()) {
+                bullets.add(bullet);
+                Bullet outcome = bullet.isInternal() ? outcomes.get(Talks.internalLineKey(talk, bullet)) : null;
+                if (outcome != null) {
+                    bullets.add(outcome);
+                }
+            }
+            merged.add(bullets.size() == talk.bullets().size() ? talk : new Talk(talk.key(), talk.source(),
+                    talk.conference(), talk.day(), talk.dayNumber(), talk.time(), talk.title(), talk.speaker(), bullets,
+                    talk.firstLine(), talk.lastLine()));
         }
         return merged;
     }

@@ -102,15 +102,16 @@ public final class Talks {
     }
 
     /**
-     * The talks, their points and the added points they show, as one snapshot of the shared database, streamed into
+     * The talks, their points, and the added points and items whose provenance they show, as one snapshot of the shared database, streamed into
      * this bot's index in one transaction there, then indexed for search.
      */
     private void copyToIndex() throws SQLException {
         indexVersion = db.snapshot(from -> index.inTransaction(to -> {
-            for (String table : List.of("talk_search", "title_search", "bullets", "talks", "added_points")) {
+            for (String table : List.of("talk_search", "title_search", "bullets", "action_items", "talks", "added_points")) {
                 update(to, "DELETE FROM " + table);
             }
-            for (String table : List.of("talks", "bullets", "added_points")) {
+            // action_items: who said what came of an item and its link, shown with its outcome's point
+            for (String table : List.of("talks", "bullets", "added_points", "action_items")) {
                 Copy.table(from, to, table);
             }
             try (Writer writer = new Writer(to, index);
@@ -454,8 +455,13 @@ public final class Talks {
 
     /** A talk's bullets, through {@link Db#cached}: prepared once, not once per talk or per read. */
     private static final String BULLETS = """
-            SELECT b.depth, b.kind, b.text, b.quotes, b.line, b.added_id, a.added_by, a.added_at, a.permalink
-            FROM bullets b LEFT JOIN added_points a ON a.id = b.added_id WHERE b.talk_id = ? ORDER BY b.position""";
+            SELECT b.depth, b.kind, b.text, b.quotes, b.line, b.added_id,
+                   coalesce(a.added_by, i.outcome_by) AS added_by, coalesce(a.added_at, i.outcome_at) AS added_at,
+                   coalesce(a.permalink, i.outcome_link) AS permalink
+            FROM bullets b
+            LEFT JOIN added_points a ON a.id = b.added_id AND b.kind <> 'OUTCOME'
+            LEFT JOIN action_items i ON i.id = b.added_id AND b.kind = 'OUTCOME'
+            WHERE b.talk_id = ? ORDER BY b.position""";
 
     private static Talk map(ResultSet row, PreparedStatement bullets) throws SQLException {
         long id = row.getLong("id");
