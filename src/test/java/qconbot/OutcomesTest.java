@@ -1,5 +1,7 @@
 package qconbot;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class OutcomesTest {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     static final String ALICE = "U0ALICE";
     static final String BOB = "U0BOB";
     static final String CAROL = "U0CAROL";
@@ -95,6 +98,53 @@ class OutcomesTest {
         command("reopen A1", ALICE);
         assertFalse(command("what did we do about dead code", ALICE).contains("What came of A1"),
                 "reopened: no outcome in the notes any more");
+    }
+
+    @Test
+    void done_by_button_is_done_at_once_then_a_form_asks_what_came_of_it() throws Exception {
+        command("claim A1", BOB);
+        var click = requests.buttonClick(BOB, "C0GENERAL", "item_done", "item:1:outstanding", "1", slack.responseUrl("list"));
+        assertEquals(200, click.statusCode());
+
+        JsonNode form = JSON.readTree(slack.await("views.open", 1, FakeSlackApi.seconds(5)).get(0).form().get("view"));
+        assertEquals("item_outcome", form.path("callback_id").asText());
+        assertEquals("What came of A1?", form.path("title").path("text").asText());
+        assertEquals("1", form.path("private_metadata").asText());
+        assertTrue(command("actions A1", ALICE).contains(":white_check_mark: done by <@U0BOB>"), "done with the click alone");
+
+        var badLink = requests.interactive(SlackRequests.viewSubmission(BOB, "V1", "item_outcome", "1", Map.of(
+                "outcome", SlackRequests.textInput("outcome", "removed the dead code"),
+                "link", SlackRequests.textInput("link", "javascript:alert(1)"))));
+        assertTrue(SlackRequests.decoded(badLink).contains("\"link\":\"A link starts with http:// or https://"),
+                "a field error: " + badLink.body());
+        var notHers = requests.interactive(SlackRequests.viewSubmission(CAROL, "V2", "item_outcome", "1", Map.of(
+                "outcome", SlackRequests.textInput("outcome", "carol's version"))));
+        assertTrue(SlackRequests.decoded(notHers).contains("Only <@U0BOB>"), notHers.body());
+        assertFalse(command("actions A1", ALICE).contains("What came of it:*"), "nothing saved");
+
+        Map<String, Object> good = SlackRequests.viewSubmission(BOB, "V3", "item_outcome", "1", Map.of(
+                "outcome", SlackRequests.textInput("outcome", "removed 4,000 lines of dead code"),
+                "link", SlackRequests.textInput("link", "https://github.com/acme/pay/pull/42")));
+        var saved = requests.interactive(good);
+        assertEquals(200, saved.statusCode());
+        assertFalse(saved.body().contains("errors"), "the form closes: " + saved.body());
+        assertEquals(200, requests.interactive(good).statusCode(), "Save pressed twice");
+        String card = command("actions A1", ALICE);
+        assertTrue(card.contains("What came of it:* removed 4,000 lines of dead code · <https://github.com/acme/pay/pull/42|link>"), card);
+        assertEquals(1, countOf(card, "said what came of it"), "saved once: " + card);
+
+        requests.buttonClick(BOB, "C0GENERAL", "item_outcome", "item:1:item", "1", slack.responseUrl("card"));
+        JsonNode again = JSON.readTree(slack.await("views.open", 2, FakeSlackApi.seconds(5)).get(1).form().get("view"));
+        assertTrue(again.toString().contains("\"initial_value\":\"removed 4,000 lines of dead code\""),
+                "the card's button opens the form with what was said: " + again);
+    }
+
+    private static int countOf(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.slack.api.model.view.View;
 import com.slack.api.model.view.ViewState;
 import qconbot.notes.Bullet;
 import qconbot.notes.Talk;
+import qconbot.store.ActionItems;
 import qconbot.store.Added;
 
 import java.util.ArrayList;
@@ -157,6 +158,47 @@ public final class AddForm {
             });
         }
         return edits;
+    }
+
+    /** The "What came of A3?" modal's callback_id; its private metadata is the item's id. */
+    public static final String OUTCOME_CALLBACK = "item_outcome";
+
+    /** What the outcome form says: its text and link as typed (either may be empty). */
+    public record OutcomeRead(long itemId, String text, String link) {
+    }
+
+    /**
+     * "What came of A3?": the outcome (a few lines) and a link, both optional, so closing it or pressing Save on an
+     * empty form is done without words. Shown when Done is clicked (the item is done already) and from the card's
+     * button, with what was said before.
+     */
+    static View outcomeForm(ActionItems.ActionItem item) {
+        String before = item.outcome() == null ? "" : item.outcome().text();
+        String link = item.outcome() == null || item.outcome().link() == null ? "" : item.outcome().link();
+        List<LayoutBlock> blocks = List.of(
+                context(c -> c.elements(List.of(markdownText((item.wontDo() ? "Closed as won't do: " : "Done: ")
+                        + "*" + item.ref() + "* " + Messages.escape(Messages.clip(item.shown(), 500))
+                        + "\nWhat you write here is kept with the conference notes, under this item.")))),
+                input(i -> i.blockId("outcome").optional(true).label(plainText(item.wontDo() ? "Why not" : "What came of it"))
+                        .element(plainTextInput(p -> p.actionId("outcome").multiline(true).maxLength(Interpreter.MAX_OUTCOME)
+                                .initialValue(before.isEmpty() ? null : before)
+                                .placeholder(plainText("Removed 4,000 lines of dead code"))))),
+                input(i -> i.blockId("link").optional(true).label(plainText("Link (a pull request, a doc)"))
+                        .element(plainTextInput(p -> p.actionId("link").maxLength(1000)
+                                .initialValue(link.isEmpty() ? null : link).placeholder(plainText("https://…"))))));
+        return view(v -> v.type("modal").callbackId(OUTCOME_CALLBACK).privateMetadata(String.valueOf(item.id()))
+                .title(viewTitle(t -> t.type("plain_text").text("What came of " + item.ref() + "?")))
+                .submit(viewSubmit(s -> s.type("plain_text").text("Save")))
+                .close(viewClose(c -> c.type("plain_text").text("Skip")))
+                .blocks(blocks));
+    }
+
+    /** The outcome form as submitted; the item id from its private metadata (-1 when that is not a number). */
+    public static OutcomeRead readOutcome(ViewState state, String privateMetadata) {
+        long id = privateMetadata != null && privateMetadata.matches("\\d{1,18}") ? Long.parseLong(privateMetadata) : -1;
+        String text = value(state, "outcome");
+        String link = value(state, "link");
+        return new OutcomeRead(id, text == null ? "" : text, link == null ? "" : link.strip());
     }
 
     /** The /qcon import modal's callback_id. */

@@ -22,8 +22,10 @@ import qconbot.store.Talks;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -261,6 +263,13 @@ public final class Interpreter {
             assignee = mention.group(1);
         }
         Action action = Action.valueOf(request.verb().name());
+        if (request.from() == From.CLICK && action == Action.OUTCOME) {
+            // the card's button: the form, with what was said before; the change comes with its submission
+            Optional<ActionItem> item = items.get(id.get());
+            return item.isPresent() && item.get().state() == ActionItems.State.DONE
+                    ? new Answer(null, Answer.Show.NOT_AT_ALL, null, null, null, null, null, AddForm.outcomeForm(item.get()))
+                    : Answer.privately(Messages.note("A" + id.get() + " is not closed; nothing to say yet."));
+        }
         ActionItems.Note note = null;
         if (action == Action.DONE || action == Action.WONT_DO || action == Action.OUTCOME) {
             Said said = said(request.from() == From.COMMAND ? afterFirstWord(request.words())
@@ -297,7 +306,43 @@ public final class Interpreter {
         Surface surface = request.target().surface();
         Answer.Show show = surface == Surface.HOME ? Answer.Show.NOT_AT_ALL
                 : result.changed() && !surface.shared() ? Answer.Show.IF_PROBLEMS : Answer.Show.PRIVATELY;
-        return redrawn(request, new Answer(outcome, show, announce, null, null, null, null));
+        Answer answer = redrawn(request, new Answer(outcome, show, announce, null, null, null, null));
+        // Done by button is done at once; then a form asks what came of it (closing it is done without words).
+        return action == Action.DONE && result.changed() ? new Answer(answer.reply(), answer.show(), answer.announce(),
+                null, null, answer.redraw(), answer.home(), AddForm.outcomeForm(result.item())) : answer;
+    }
+
+    /** A submitted "What came of A3?" form: its field errors (nothing changed), or what to announce. */
+    public record FormAnswer(Map<String, String> errors, Answer answer) {
+    }
+
+    /**
+     * The outcome form submitted by {@code user}: saved before the ack (a form submitted twice, {@code key} the view
+     * id, saves once), then announced in the item's threads. An empty form saves nothing.
+     */
+    public FormAnswer outcomeSubmitted(AddForm.OutcomeRead form, String user, String key) throws SQLException {
+        Map<String, String> errors = new LinkedHashMap<>();
+        String link = form.link().isEmpty() ? null : form.link();
+        if (link != null && !link.matches("https?://\\S+")) {
+            errors.put("link", "A link starts with http:// or https:// (a pull request, a doc).");
+        }
+        String text = form.text().strip();
+        if (text.length() > MAX_OUTCOME) {
+            errors.put("outcome", "At most " + MAX_OUTCOME + " characters; link to a doc for more.");
+        }
+        if (!errors.isEmpty() || form.itemId() < 0 || text.isEmpty() && link == null) {
+            return new FormAnswer(errors, Answer.NOTHING);
+        }
+        ActionItems.Result result = items.act(form.itemId(), Action.OUTCOME, user, null, key, new ActionItems.Note(text, link));
+        metrics.transition("outcome", result.outcome().name().toLowerCase(Locale.ROOT));
+        if (result.outcome() == ActionItems.Outcome.DUPLICATE) {
+            return new FormAnswer(Map.of(), Answer.NOTHING);
+        }
+        if (!result.changed()) {
+            return new FormAnswer(Map.of("outcome", ItemMessages.outcome(result).replace("`", "")), Answer.NOTHING);
+        }
+        contributions.readNotesAgain("What came of A" + form.itemId());
+        return new FormAnswer(Map.of(), new Answer(null, Answer.Show.NOT_AT_ALL, result, null, null, null, null));
     }
 
     /** The answer to a click, with the message or App Home the button was on drawn again as things are now. */

@@ -35,7 +35,8 @@ public enum Verb {
     WONT_DO(List.of("wontdo", "won't do", "won\u2019t do", "wont do"), "wontdo A3 <why>", "close it as won't do,"
             + " saying why; reopen it like a done one.", From.COMMAND, From.MENTION),
     OUTCOME(List.of("outcome"), "outcome A3 <what came of it>", "say or change what came of a closed item, with a"
-            + " link if you like (its owner, whoever closed it, or an admin).", From.COMMAND, From.MENTION),
+            + " link if you like (its owner, whoever closed it, or an admin).", From.ALL,
+            new Button("item_outcome", "What came of it…", EnumSet.of(State.DONE), Button.LISTS, null)),
     UNCLAIM(List.of("unclaim"), "unclaim A3", "give it back; it is open again.", From.ALL,
             new Button("item_unclaim", "Unclaim", EnumSet.of(State.CLAIMED), Button.LISTS, "Hand back")),
     ASSIGN(List.of("assign"), "assign A3 @someone", "give it to a teammate; they get a direct message.", From.ALL,

@@ -87,6 +87,7 @@ public final class SlackHandlers {
         app.messageShortcut(AddForm.CALLBACK, this::saveShortcut);
         app.viewSubmission(AddForm.CALLBACK, this::saveSubmitted);
         app.viewSubmission(AddForm.IMPORT_CALLBACK, this::importSubmitted);
+        app.viewSubmission(AddForm.OUTCOME_CALLBACK, this::outcomeSubmitted);
         app.viewSubmission(AddForm.EDIT_CALLBACK, (request, context) -> submitted(request, context,
                 user -> interpreter.contributions().saveEdits(request.getPayload().getView().getState(), user)));
         app.blockSuggestion("talk", (request, context) -> {
@@ -182,6 +183,35 @@ public final class SlackHandlers {
     private Response importSubmitted(ViewSubmissionRequest request, ViewSubmissionContext context) {
         var view = request.getPayload().getView();
         return submitted(request, context, user -> interpreter.contributions().stageImport(AddForm.readImport(view.getState()), user));
+    }
+
+    /**
+     * "What came of A3?" submitted: saved before the ack, or field errors (nothing saved); the outcome is announced in
+     * the item's threads after the ack.
+     */
+    private Response outcomeSubmitted(ViewSubmissionRequest request, ViewSubmissionContext context) {
+        var payload = request.getPayload();
+        String user = payload.getUser() == null ? null : payload.getUser().getId();
+        Interpreter.FormAnswer saved;
+        try {
+            saved = interpreter.outcomeSubmitted(AddForm.readOutcome(payload.getView().getState(),
+                    payload.getView().getPrivateMetadata()), user, "view:" + payload.getView().getId());
+        } catch (Db.Busy busy) {
+            return context.ackWithErrors(Map.of("outcome", "The database is busy, so nothing was saved. Press Save again in a moment."));
+        } catch (Exception e) {
+            String ref = Messages.reference();
+            MDC.put(SlackApp.FAILED, "true");
+            log.error("outcome form from {} failed, ref {}", user, ref, e);
+            return context.ackWithErrors(Map.of("outcome", "Something went wrong on my side, so nothing was saved (ref "
+                    + ref + "). Try again in a minute."));
+        }
+        if (!saved.errors().isEmpty()) {
+            return context.ackWithErrors(saved.errors());
+        }
+        if (saved.answer().announce() != null) {
+            announcements.run("announcing what came of an item for " + user, () -> announcer.announce(saved.answer().announce()));
+        }
+        return context.ack();
     }
 
     private interface Submit {

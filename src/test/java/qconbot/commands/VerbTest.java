@@ -92,7 +92,7 @@ class VerbTest {
     void item_buttons_follow_the_table_states_and_surfaces() {
         assertEquals(List.of("item_claim", "item_done", "item_assign", "item_discuss"), ids(ItemMessages.buttons(item(State.OPEN), Surface.MINE)));
         assertEquals(List.of("item_done", "item_unclaim", "item_assign"), ids(ItemMessages.buttons(item(State.CLAIMED), Surface.HOME)));
-        assertEquals(List.of("item_reopen"), ids(ItemMessages.buttons(item(State.DONE), Surface.POST)));
+        assertEquals(List.of("item_reopen", "item_outcome"), ids(ItemMessages.buttons(item(State.DONE), Surface.POST)));
         assertEquals(List.of("item_done", "item_unclaim", "item_snooze"), ids(ItemMessages.buttons(item(State.CLAIMED), Surface.REMINDER)));
         assertTrue(GsonFactory.createSnakeCase().toJson(ItemMessages.buttons(item(State.CLAIMED), Surface.REMINDER)).contains("Hand back"));
     }
