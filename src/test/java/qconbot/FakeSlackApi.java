@@ -88,6 +88,14 @@ public final class FakeSlackApi implements AutoCloseable {
 
     private final List<Posted> posted = new CopyOnWriteArrayList<>();
 
+    private final Map<String, String> zones = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** users.info says {@code user} is in {@code tz} (an IANA name); users not given have no tz. */
+    public FakeSlackApi zone(String user, String tz) {
+        zones.put(user, tz);
+        return this;
+    }
+
     /** Messages chat.postMessage delivered, in order. */
     public List<Posted> posted() {
         return List.copyOf(posted);
@@ -222,6 +230,8 @@ public final class FakeSlackApi implements AutoCloseable {
             case "chat.postMessage" -> "{\"ok\":true,\"channel\":\"" + form.getOrDefault("channel", "C1")
                     + "\",\"ts\":\"" + deliver(form).ts() + "\"}";
             case "conversations.history" -> history(form);
+            case "users.info" -> "{\"ok\":true,\"user\":{\"id\":\"" + form.getOrDefault("user", "U0") + "\""
+                    + (zones.containsKey(form.get("user")) ? ",\"tz\":\"" + zones.get(form.get("user")) + "\"" : "") + "}}";
             case "chat.getPermalink" -> "{\"ok\":true,\"channel\":\"" + form.getOrDefault("channel", "C1")
                     + "\",\"permalink\":\"https://qcon-test.slack.com/archives/" + form.getOrDefault("channel", "C1")
                     + "/p" + form.getOrDefault("message_ts", "1").replace(".", "") + "\"}";

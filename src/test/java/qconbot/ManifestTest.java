@@ -56,6 +56,7 @@ class ManifestTest {
      * - conversations.history needs the history scope of the channel's kind: channels:history for a public
      *   digest channel, groups:history for a private one. Either may be configured, so both.
      * - chat.getPermalink, views.publish, views.open and auth.test need no scope (views.publish needs the Home tab on).
+     * - users.info needs users:read (the owner's time zone, for reminders at their own morning).
      */
     private static final Map<String, Set<String>> METHOD_SCOPES = Map.of(
             "chatPostMessage", Set.of("chat:write"),
@@ -63,7 +64,8 @@ class ManifestTest {
             "chatGetPermalink", Set.of(),
             "viewsPublish", Set.of(),
             "viewsOpen", Set.of(),
-            "authTest", Set.of());
+            "authTest", Set.of(),
+            "usersInfo", Set.of("users:read"));
 
     /**
      * Events the handlers register (by Bolt event class) and what subscribing to them takes. Thread replies
@@ -170,7 +172,7 @@ class ManifestTest {
         // would compare against too little.
         Required required = required();
         assertEquals(Set.of("commands", "chat:write", "app_mentions:read", "channels:history", "groups:history",
-                "im:history", "files:read"), required.scopes());
+                "im:history", "files:read", "users:read"), required.scopes());
         assertEquals(Set.of("app_mention", "app_home_opened", "message.channels", "message.groups", "message.im"),
                 required.botEvents());
         assertTrue(required.slashCommand());

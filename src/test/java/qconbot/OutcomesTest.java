@@ -176,6 +176,18 @@ class OutcomesTest {
     }
 
     @Test
+    void the_digest_counts_wont_do_apart_and_lists_what_came_of_each_closed_item() throws Exception {
+        command("claim A1", BOB);
+        command("done A1 removed 4,000 lines of dead code", BOB);
+        command("wontdo A3 the team that owned it is gone", ALICE);
+
+        String digest = command("digest", ALICE);
+        assertTrue(digest.contains("1 done · 1 won't do"), "counted apart: " + digest);
+        assertTrue(digest.contains("A1 we should look for dead code · <@U0BOB>: removed 4,000 lines of dead code"), digest);
+        assertTrue(digest.contains("A3 ") && digest.contains("· won't do (<@U0ALICE>): the team that owned it is gone"), digest);
+    }
+
+    @Test
     void bad_outcomes_are_refused_privately_and_change_nothing() throws Exception {
         command("claim A4", BOB);
         assertTrue(command("outcome A4 too early", BOB).contains("not closed yet"));

@@ -292,7 +292,8 @@ public final class ItemMessages {
     public static List<LayoutBlock> digest(Digests.Digest digest, long staleDays) {
         List<LayoutBlock> blocks = new ArrayList<>();
         String counts = "*Action items:* " + digest.open() + " open · " + digest.claimed() + " claimed · "
-                + digest.done() + " done. `/qcon actions` shows them.";
+                + digest.done() + " done" + (digest.wontDo() > 0 ? " · " + digest.wontDo() + " won't do" : "")
+                + ". `/qcon actions` shows them.";
         blocks.add(section(s -> s.text(markdownText(counts))));
         if (!digest.newReplies().isEmpty()) {
             String text = "*New in the threads*\n" + lines(digest.newReplies(),

@@ -128,6 +128,9 @@ public final class TalkOfTheDay implements Job, Daily {
         scheduler.addJob(JobBuilder.newJob(TalkOfTheDay.class).withIdentity(JOB).storeDurably().build(), true);
         scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(JOB).withIdentity("start-up")
                 .usingJobData("mode", "start-up").startNow().build());
+        scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(JOB).withIdentity("remind")
+                .usingJobData("mode", "remind").startNow()
+                .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever((int) Announcer.REMIND_EVERY.toSeconds())).build());
         scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(JOB).withIdentity("resume")
                 .usingJobData("mode", "resume").startAt(new Date(System.currentTimeMillis() + RESUME_EVERY.toMillis()))
                 .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever((int) RESUME_EVERY.toSeconds())).build());
@@ -143,6 +146,8 @@ public final class TalkOfTheDay implements Job, Daily {
                 catchUp();
             } else if ("resume".equals(data.getString("mode"))) {
                 resumePending();
+            } else if ("remind".equals(data.getString("mode"))) {
+                remind();
             } else {
                 Schedule.Slot slot = new Schedule.Slot(LocalDateTime.parse(data.getString("local")),
                         Instant.parse(data.getString("at")), settings.schedule().zone());
@@ -163,6 +168,14 @@ public final class TalkOfTheDay implements Job, Daily {
             return;
         }
         deliver(post.get(), true);
+    }
+
+    /**
+     * Reminds the owners of quiet claims whose 09:30 it is now, in their own time zone (the schedule's zone for those
+     * Slack gives none); each at most once a week.
+     */
+    void remind() {
+        announcer.remindQuietOwners(digests, clock.instant(), settings.schedule().zone());
     }
 
     /** The latest fire time earlier today, if it was missed; older ones are left alone. */
@@ -241,7 +254,6 @@ public final class TalkOfTheDay implements Job, Daily {
             posts.posted(post.slot(), sent.value().getTs());
             metrics.digestPost("posted");
             log.info("talk of the day {}: posted \"{}\" to {}", post.slot(), talk.get().title(), post.channel());
-            announcer.remindQuietOwners(digests);
         } else if (sent.stopped()) {
             posts.release(post.slot(), owner);
             log.info("talk of the day {}: left pending for the next start", post.slot());

@@ -3,6 +3,7 @@ package qconbot.slack;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.response.chat.ChatGetPermalinkResponse;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
+import com.slack.api.methods.response.users.UsersInfoResponse;
 import com.slack.api.model.view.View;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,13 @@ import qconbot.store.ActionItems.Result;
 import qconbot.store.Digests;
 
 import java.sql.SQLException;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -116,11 +124,18 @@ public final class Announcer {
         post("views_publish", () -> slack.viewsPublish(r -> r.userId(user).view(home)));
     }
 
-    /** At most one direct message a week to each owner of quiet claims, sent after a talk of the day is posted. */
-    public void remindQuietOwners(Digests digests) {
+    /**
+     * At most one direct message a week to each owner of quiet claims, at about 09:30 on a working day in the owner's
+     * own time zone: called every {@link #REMIND_EVERY}, it reminds those whose local time is in [09:30, 09:45).
+     */
+    public void remindQuietOwners(Digests digests, Instant now, ZoneId fallback) {
         try {
             for (Map.Entry<String, List<ActionItem>> owned : digests.staleByOwner().entrySet()) {
-                if (owned.getKey() != null && digests.takeReminder(owned.getKey())) {
+                ZoneId zone = owned.getKey() == null ? null : zoneOf(digests, owned.getKey(), fallback);
+                if (zone == null || !morning(now.atZone(zone))) {
+                    continue;
+                }
+                if (digests.takeReminder(owned.getKey())) {
                     Reply reminder = ItemMessages.staleReminder(owned.getValue(), digests.staleAfter().toDays());
                     post("stale_reminder", () -> slack.chatPostMessage(r -> r.channel(owned.getKey())
                             .text(reminder.text()).blocks(reminder.blocks())));
@@ -128,6 +143,38 @@ public final class Announcer {
             }
         } catch (SQLException e) {
             log.warn("stale reminders failed: {}", e.toString());
+        }
+    }
+
+    /** When reminders go out: 09:30 local time, on working days. */
+    public static final LocalTime MORNING = LocalTime.of(9, 30);
+    /** How often the bot looks for owners whose morning it is: each one's 09:30 falls in exactly one look. */
+    public static final Duration REMIND_EVERY = Duration.ofMinutes(15);
+
+    private static boolean morning(ZonedDateTime local) {
+        LocalTime time = local.toLocalTime();
+        return local.getDayOfWeek() != DayOfWeek.SATURDAY && local.getDayOfWeek() != DayOfWeek.SUNDAY
+                && !time.isBefore(MORNING) && time.isBefore(MORNING.plus(REMIND_EVERY));
+    }
+
+    /**
+     * {@code user}'s time zone: from users.info the first time, then as kept; the bot's own zone when Slack has none.
+     * Null when Slack could not be asked now (asked again at the next look).
+     */
+    private ZoneId zoneOf(Digests digests, String user, ZoneId fallback) throws SQLException {
+        String known = digests.zoneOf(user);
+        if (known == null) {
+            SlackCalls.Outcome<UsersInfoResponse> info = post("users_info", () -> slack.usersInfo(r -> r.user(user)));
+            if (!info.ok()) {
+                return null;
+            }
+            known = info.value().getUser() == null || info.value().getUser().getTz() == null ? "" : info.value().getUser().getTz();
+            digests.rememberZone(user, known.isEmpty() ? null : known);
+        }
+        try {
+            return known.isEmpty() ? fallback : ZoneId.of(known);
+        } catch (DateTimeException unknown) {
+            return fallback;
         }
     }
 

@@ -19,12 +19,17 @@ import java.util.Map;
  */
 public final class Digests {
 
-    /** Since the last digest ({@code since} null: since the start). */
-    public record Digest(int open, int claimed, int done, List<ActionItem> newReplies, List<ActionItem> stale,
+    /**
+     * Since the last digest ({@code since} null: since the start). {@code done} counts items closed as done,
+     * {@code wontDo} those closed as won't do; {@code doneSince} has both, and items whose outcome was said since.
+     */
+    public record Digest(int open, int claimed, int done, int wontDo, List<ActionItem> newReplies, List<ActionItem> stale,
                          List<ActionItem> doneSince, Instant since) {
     }
 
     public static final Duration REMINDER_EVERY = Duration.ofDays(7);
+    /** Reminders go at about 09:30, a few minutes either way; the week between two of them allows this much less. */
+    public static final Duration REMINDER_GRACE = Duration.ofHours(1);
     public static final Duration SNOOZE = Duration.ofDays(7);
 
     private final Db db;
@@ -48,7 +53,9 @@ public final class Digests {
         Map<String, Integer> counts = db.read(connection -> {
             Map<String, Integer> byState = new LinkedHashMap<>();
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT state, count(*) FROM action_items WHERE in_notes = 1 OR state = 'claimed' GROUP BY state");
+                    """
+                    SELECT CASE WHEN resolution = 'wont_do' AND state = 'done' THEN 'wont_do' ELSE state END, count(*)
+                    FROM action_items WHERE in_notes = 1 OR state = 'claimed' GROUP BY 1""");
                  ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     byState.put(rows.getString(1), rows.getInt(2));
@@ -61,7 +68,7 @@ public final class Digests {
                 SELECT DISTINCT c.item_id FROM action_item_changes c JOIN action_items a ON a.id = c.item_id
                 WHERE c.to_state = 'done' AND a.state = 'done' AND c.at > ? ORDER BY c.item_id""", from));
         return new Digest(counts.getOrDefault("open", 0), counts.getOrDefault("claimed", 0), counts.getOrDefault("done", 0),
-                replied, stale(), done, since);
+                counts.getOrDefault("wont_do", 0), replied, stale(), done, since);
     }
 
     /**
@@ -87,7 +94,43 @@ public final class Digests {
         return byOwner;
     }
 
-    /** True, and remembered, when {@code user} has had no reminder for a week: at most one a week each. */
+    /**
+     * The time zone Slack gave {@code user}, as looked up before: null when never looked up, "" when Slack had none
+     * (the bot's own zone is used then).
+     */
+    public String zoneOf(String user) throws SQLException {
+        return db.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT zone FROM user_zones WHERE user_id = ?")) {
+                select.setString(1, user);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return null;
+                    }
+                    String zone = rows.getString(1);
+                    return zone == null ? "" : zone;
+                }
+            }
+        });
+    }
+
+    /** Keeps the zone Slack gave {@code user} (null: none), so it is looked up once. */
+    public void rememberZone(String user, String zone) throws SQLException {
+        db.run(connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement("""
+                    INSERT INTO user_zones (user_id, zone, looked_up_at) VALUES (?, ?, ?)
+                    ON CONFLICT (user_id) DO UPDATE SET zone = excluded.zone, looked_up_at = excluded.looked_up_at""")) {
+                upsert.setString(1, user);
+                upsert.setString(2, zone);
+                upsert.setString(3, Db.time(clock.instant()));
+                upsert.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * True, and remembered, when {@code user} has had no reminder for a week: at most one a week each. "A week" is
+     * seven days less an hour, so a reminder sent a few minutes later in the morning last week does not skip this one.
+     */
     public boolean takeReminder(String user) throws SQLException {
         Instant now = clock.instant();
         return db.inTransaction(connection -> {
@@ -96,7 +139,7 @@ public final class Digests {
                     ON CONFLICT ("user") DO UPDATE SET sent_at = excluded.sent_at WHERE stale_reminders.sent_at <= ?""")) {
                 upsert.setString(1, user);
                 upsert.setString(2, Db.time(now));
-                upsert.setString(3, Db.time(now.minus(REMINDER_EVERY)));
+                upsert.setString(3, Db.time(now.minus(REMINDER_EVERY).plus(REMINDER_GRACE)));
                 return upsert.executeUpdate() == 1;
             }
         });

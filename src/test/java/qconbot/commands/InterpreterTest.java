@@ -111,7 +111,8 @@ class InterpreterTest {
     void outside_an_items_thread_a_mention_says_where_it_works_and_unknown_words_get_the_verbs() throws Exception {
         Answer elsewhere = bot.interpreter.handle(Request.mention("claim", ANN, "C0TEAM", null, "event:x"));
         assertTrue(elsewhere.reply().text().startsWith("I act on action items inside their discussion threads"));
-        assertEquals("I know `claim`, `reopen`, `done`, `unclaim`, `assign @someone` and `status`.",
+        assertEquals("I know `claim`, `reopen`, `done [what came of it]`, `wontdo <why>`, `outcome <what came of it>`,"
+                        + " `unclaim`, `assign @someone` and `status`.",
                 said("dance", ANN).reply().text());
     }
 }

@@ -277,16 +277,51 @@ class TalkOfTheDayTest {
                     .act(1, ActionItems.Action.CLAIM, "U0ANN", null, null);
 
             daily.run(Schedule.parse("0 30 9 ? * *", "UTC").latestToday(now).orElseThrow());
-            daily.run(Schedule.parse("0 30 9 ? * *", "UTC").latestToday(now.plusSeconds(3600 * 24)).orElseThrow());
+            daily.remind();
+            daily.remind();
+            direct(db, "0 30 9 ? * *", "UTC", now.plus(Duration.ofDays(1))).remind();
 
             List<FakeSlackApi.Call> dms = slack.calls("chat.postMessage").stream()
                     .filter(call -> "U0ANN".equals(call.form().get("channel"))).toList();
-            assertEquals(1, dms.size(), "one reminder a week, not one a day");
+            assertEquals(1, dms.size(), "one reminder a week, not one a look or a day");
             String reminder = dms.get(0).form().get("blocks");
             assertTrue(reminder.contains("item_done") && reminder.contains("item_unclaim") && reminder.contains("item_snooze"), reminder);
             String digest = slack.calls("chat.postMessage").get(0).form().get("blocks");
             assertTrue(digest.contains("Quiet for 7+ days") && digest.contains("A1"), digest);
         }
+    }
+
+    @Test
+    void reminders_reach_each_owner_at_their_own_morning_on_working_days() throws Exception {
+        slack.zone("U0ANN", "Europe/London").zone("U0BOB", "America/New_York").zone("U0DAN", "Europe/London");
+        try (Db db = Db.open(dir.resolve("zones.db"))) {
+            Instant thursday = Instant.parse("2026-11-26T09:35:00Z"); // 09:35 in London and UTC, 04:35 in New York
+            direct(db, "0 30 9 ? * *", "UTC", thursday);
+            ActionItems tenDaysAgo = new ActionItems(db, Clock.fixed(thursday.minus(Duration.ofDays(10)), ZoneId.of("UTC")), Set.of());
+            tenDaysAgo.act(1, ActionItems.Action.CLAIM, "U0ANN", null, null);
+            tenDaysAgo.act(2, ActionItems.Action.CLAIM, "U0BOB", null, null);
+            tenDaysAgo.act(3, ActionItems.Action.CLAIM, "U0CAT", null, null); // no zone in Slack: the bot's, UTC
+
+            direct(db, "0 30 9 ? * *", "UTC", thursday).remind();
+            assertEquals(List.of("U0ANN", "U0CAT"), remindedInOrder(), "their 09:30; not Bob's (04:35)");
+            direct(db, "0 30 9 ? * *", "UTC", thursday.plus(Duration.ofHours(5))).remind(); // 09:35 in New York
+            assertEquals(List.of("U0ANN", "U0CAT", "U0BOB"), remindedInOrder());
+            direct(db, "0 30 9 ? * *", "UTC", thursday.plus(Duration.ofHours(6))).remind();
+            assertEquals(3, remindedInOrder().size(), "10:35 in New York: nobody");
+            assertEquals(3, slack.calls("users.info").size(), "each zone looked up once and kept");
+
+            tenDaysAgo.act(4, ActionItems.Action.CLAIM, "U0DAN", null, null);
+            direct(db, "0 30 9 ? * *", "UTC", Instant.parse("2026-11-28T09:35:00Z")).remind(); // Saturday
+            assertEquals(3, remindedInOrder().size(), "not at the weekend");
+            direct(db, "0 30 9 ? * *", "UTC", Instant.parse("2026-11-30T09:35:00Z")).remind(); // Monday
+            assertEquals(List.of("U0ANN", "U0CAT", "U0BOB", "U0DAN"), remindedInOrder(), "Monday morning; the others had theirs this week");
+        }
+    }
+
+    /** Who got a stale-claim reminder (a direct message: posted to a user id), in order. */
+    private List<String> remindedInOrder() {
+        return slack.calls("chat.postMessage").stream().map(call -> call.form().get("channel"))
+                .filter(channel -> channel.startsWith("U")).toList();
     }
 
     // Without Quartz: the start-up policies, with a clock set where the test needs it.
