@@ -56,8 +56,7 @@ class OutcomesTest {
 
     @Test
     void done_with_an_outcome_inline_is_said_in_the_thread_and_shown_on_the_item() throws Exception {
-        command("discuss A1", ALICE);
-        assertEquals(1, slack.await("chat.postMessage", 1, FakeSlackApi.seconds(5)).size());
+        discussA1();
         command("claim A1", BOB);
 
         String reply = command("done A1 removed 4,000 lines of dead code &lt;yay&gt; <https://github.com/acme/pay/pull/42|#42>", BOB);
@@ -139,6 +138,17 @@ class OutcomesTest {
                 "the card's button opens the form with what was said: " + again);
     }
 
+    /** Starts A1's discussion and waits (at most 5 s) until the bot has recorded its thread; the thread's ts. */
+    private String discussA1() throws Exception {
+        command("discuss A1", ALICE);
+        assertEquals(1, slack.await("chat.postMessage", 1, FakeSlackApi.seconds(5)).size());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (!command("actions A1", ALICE).contains("no replies yet") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return "1700000000.000001"; // the fake's first chat.postMessage ts
+    }
+
     private static int countOf(String text, String part) {
         int count = 0;
         for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
@@ -176,6 +186,28 @@ class OutcomesTest {
     }
 
     @Test
+    void wont_do_by_button_asks_why_and_closes_the_item_only_with_a_reason() throws Exception {
+        assertTrue(command("actions A3", ALICE).contains("\"action_id\":\"item_wontdo\""), "on the item's card");
+        requests.buttonClick(ALICE, "C0GENERAL", "item_wontdo", "item:3:item", "3", slack.responseUrl("card"));
+        JsonNode form = JSON.readTree(slack.await("views.open", 1, FakeSlackApi.seconds(5)).get(0).form().get("view"));
+        assertEquals("item_wontdo", form.path("callback_id").asText());
+        assertEquals("Won't do A3?", form.path("title").path("text").asText());
+        assertTrue(command("actions A3", ALICE).contains("*A3* · open"), "nothing changes with the click");
+
+        var empty = requests.interactive(SlackRequests.viewSubmission(ALICE, "V7", "item_wontdo", "3", Map.of(
+                "outcome", SlackRequests.textInput("outcome", "  "))));
+        assertTrue(SlackRequests.decoded(empty).contains("Say why it won't be done"), empty.body());
+        assertTrue(command("actions A3", ALICE).contains("*A3* · open"), "still open");
+
+        var closed = requests.interactive(SlackRequests.viewSubmission(ALICE, "V8", "item_wontdo", "3", Map.of(
+                "outcome", SlackRequests.textInput("outcome", "the team that owned it is gone"))));
+        assertFalse(closed.body().contains("errors"), closed.body());
+        String card = command("actions A3", BOB);
+        assertTrue(card.contains(":no_entry_sign: won't do (<@U0ALICE>)") && card.contains("Why not:* the team that owned it is gone"), card);
+        assertTrue(command("claim A3", BOB).contains("A3 is closed as won't do. Reopen it first."));
+    }
+
+    @Test
     void the_digest_counts_wont_do_apart_and_lists_what_came_of_each_closed_item() throws Exception {
         command("claim A1", BOB);
         command("done A1 removed 4,000 lines of dead code", BOB);
@@ -201,9 +233,7 @@ class OutcomesTest {
 
     @Test
     void done_said_in_the_items_thread_takes_the_outcome_once() throws Exception {
-        command("discuss A1", ALICE);
-        assertEquals(1, slack.await("chat.postMessage", 1, FakeSlackApi.seconds(5)).size());
-        String threadTs = "1700000000.000001"; // the fake's first chat.postMessage ts
+        String threadTs = discussA1();
         Map<String, Object> mention = new LinkedHashMap<>(Map.of("type", "app_mention", "user", CAROL,
                 "text", "<@UBOT> done we run the clinics monthly now", "ts", "1700000500.000100",
                 "thread_ts", threadTs, "channel", "C0GENERAL"));

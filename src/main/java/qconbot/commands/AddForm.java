@@ -162,6 +162,8 @@ public final class AddForm {
 
     /** The "What came of A3?" modal's callback_id; its private metadata is the item's id. */
     public static final String OUTCOME_CALLBACK = "item_outcome";
+    /** The "Won't do A3?" modal's: it closes the item, with the reason it asks for. */
+    public static final String WONT_DO_CALLBACK = "item_wontdo";
 
     /** What the outcome form says: its text and link as typed (either may be empty). */
     public record OutcomeRead(long itemId, String text, String link) {
@@ -173,23 +175,33 @@ public final class AddForm {
      * button, with what was said before.
      */
     static View outcomeForm(ActionItems.ActionItem item) {
+        return outcomeForm(item, false);
+    }
+
+    /**
+     * The same form, or with {@code closing} the one behind an open item's "Won't do…" button: it asks why (required)
+     * and closes the item as won't do when submitted.
+     */
+    static View outcomeForm(ActionItems.ActionItem item, boolean closing) {
+        boolean why = closing || item.wontDo();
         String before = item.outcome() == null ? "" : item.outcome().text();
         String link = item.outcome() == null || item.outcome().link() == null ? "" : item.outcome().link();
         List<LayoutBlock> blocks = List.of(
-                context(c -> c.elements(List.of(markdownText((item.wontDo() ? "Closed as won't do: " : "Done: ")
-                        + "*" + item.ref() + "* " + Messages.escape(Messages.clip(item.shown(), 500))
+                context(c -> c.elements(List.of(markdownText((closing ? "To close as won't do: " : item.wontDo()
+                        ? "Closed as won't do: " : "Done: ") + "*" + item.ref() + "* " + Messages.escape(Messages.clip(item.shown(), 500))
                         + "\nWhat you write here is kept with the conference notes, under this item.")))),
-                input(i -> i.blockId("outcome").optional(true).label(plainText(item.wontDo() ? "Why not" : "What came of it"))
+                input(i -> i.blockId("outcome").optional(!closing).label(plainText(why ? "Why not" : "What came of it"))
                         .element(plainTextInput(p -> p.actionId("outcome").multiline(true).maxLength(Interpreter.MAX_OUTCOME)
                                 .initialValue(before.isEmpty() ? null : before)
                                 .placeholder(plainText("Removed 4,000 lines of dead code"))))),
                 input(i -> i.blockId("link").optional(true).label(plainText("Link (a pull request, a doc)"))
                         .element(plainTextInput(p -> p.actionId("link").maxLength(1000)
                                 .initialValue(link.isEmpty() ? null : link).placeholder(plainText("https://…"))))));
-        return view(v -> v.type("modal").callbackId(OUTCOME_CALLBACK).privateMetadata(String.valueOf(item.id()))
-                .title(viewTitle(t -> t.type("plain_text").text("What came of " + item.ref() + "?")))
-                .submit(viewSubmit(s -> s.type("plain_text").text("Save")))
-                .close(viewClose(c -> c.type("plain_text").text("Skip")))
+        return view(v -> v.type("modal").callbackId(closing ? WONT_DO_CALLBACK : OUTCOME_CALLBACK)
+                .privateMetadata(String.valueOf(item.id()))
+                .title(viewTitle(t -> t.type("plain_text").text((closing ? "Won't do " : "What came of ") + item.ref() + "?")))
+                .submit(viewSubmit(s -> s.type("plain_text").text(closing ? "Close it" : "Save")))
+                .close(viewClose(c -> c.type("plain_text").text(closing ? "Cancel" : "Skip")))
                 .blocks(blocks));
     }
 

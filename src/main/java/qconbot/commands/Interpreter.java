@@ -263,12 +263,14 @@ public final class Interpreter {
             assignee = mention.group(1);
         }
         Action action = Action.valueOf(request.verb().name());
-        if (request.from() == From.CLICK && action == Action.OUTCOME) {
-            // the card's button: the form, with what was said before; the change comes with its submission
+        if (request.from() == From.CLICK && (action == Action.OUTCOME || action == Action.WONT_DO)) {
+            // a card's button: the form (with what was said before); the change comes with its submission
             Optional<ActionItem> item = items.get(id.get());
-            return item.isPresent() && item.get().state() == ActionItems.State.DONE
-                    ? new Answer(null, Answer.Show.NOT_AT_ALL, null, null, null, null, null, AddForm.outcomeForm(item.get()))
-                    : Answer.privately(Messages.note("A" + id.get() + " is not closed; nothing to say yet."));
+            boolean closed = item.isPresent() && item.get().state() == ActionItems.State.DONE;
+            return item.isPresent() && closed == (action == Action.OUTCOME)
+                    ? new Answer(null, Answer.Show.NOT_AT_ALL, null, null, null, null, null,
+                    AddForm.outcomeForm(item.get(), action == Action.WONT_DO))
+                    : Answer.privately(Messages.note("A" + id.get() + (closed ? " is closed already." : " is not closed; nothing to say yet.")));
         }
         ActionItems.Note note = null;
         if (action == Action.DONE || action == Action.WONT_DO || action == Action.OUTCOME) {
@@ -318,9 +320,10 @@ public final class Interpreter {
 
     /**
      * The outcome form submitted by {@code user}: saved before the ack (a form submitted twice, {@code key} the view
-     * id, saves once), then announced in the item's threads. An empty form saves nothing.
+     * id, saves once), then announced in the item's threads. An empty form saves nothing. With {@code closing}, the
+     * "Won't do" form: it needs a reason, and closes the item.
      */
-    public FormAnswer outcomeSubmitted(AddForm.OutcomeRead form, String user, String key) throws SQLException {
+    public FormAnswer outcomeSubmitted(AddForm.OutcomeRead form, String user, String key, boolean closing) throws SQLException {
         Map<String, String> errors = new LinkedHashMap<>();
         String link = form.link().isEmpty() ? null : form.link();
         if (link != null && !link.matches("https?://\\S+")) {
@@ -330,11 +333,15 @@ public final class Interpreter {
         if (text.length() > MAX_OUTCOME) {
             errors.put("outcome", "At most " + MAX_OUTCOME + " characters; link to a doc for more.");
         }
+        if (closing && text.isEmpty()) {
+            errors.put("outcome", "Say why it won't be done; the team will look for it later.");
+        }
         if (!errors.isEmpty() || form.itemId() < 0 || text.isEmpty() && link == null) {
             return new FormAnswer(errors, Answer.NOTHING);
         }
-        ActionItems.Result result = items.act(form.itemId(), Action.OUTCOME, user, null, key, new ActionItems.Note(text, link));
-        metrics.transition("outcome", result.outcome().name().toLowerCase(Locale.ROOT));
+        Action action = closing ? Action.WONT_DO : Action.OUTCOME;
+        ActionItems.Result result = items.act(form.itemId(), action, user, null, key, new ActionItems.Note(text, link));
+        metrics.transition(action.name().toLowerCase(Locale.ROOT), result.outcome().name().toLowerCase(Locale.ROOT));
         if (result.outcome() == ActionItems.Outcome.DUPLICATE) {
             return new FormAnswer(Map.of(), Answer.NOTHING);
         }

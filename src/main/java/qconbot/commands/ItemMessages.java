@@ -238,7 +238,7 @@ public final class ItemMessages {
                     ? ", " + who(item.closedBy()) + " (who closed it)" : "") + " or an admin can say what came of " + ref + ". Nothing changed."
                     : "Only " + who(item.owner()) + (item.assignedBy() != null ? ", " + who(item.assignedBy()) + " (who assigned it)" : "")
                     + " or an admin can " + verbBase(result.action()) + " " + ref + ". Nothing changed.";
-            case IS_DONE -> ref + " is done. Reopen it first.";
+            case IS_DONE -> ref + " is closed" + (item.wontDo() ? " as won't do" : "") + ". Reopen it first.";
             case NOT_DONE -> result.action() == ActionItems.Action.OUTCOME
                     ? ref + " is not closed yet. `/qcon done " + ref + " <what came of it>` closes it with its outcome."
                     : ref + " is not done; to give it back, unclaim it.";

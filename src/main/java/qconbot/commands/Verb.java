@@ -33,7 +33,8 @@ public enum Verb {
             + " notes as what came of it.", From.ALL,
             new Button("item_done", "Done", EnumSet.of(State.OPEN, State.CLAIMED), Button.LISTS, "Done")),
     WONT_DO(List.of("wontdo", "won't do", "won\u2019t do", "wont do"), "wontdo A3 <why>", "close it as won't do,"
-            + " saying why; reopen it like a done one.", From.COMMAND, From.MENTION),
+            + " saying why; reopen it like a done one.", From.ALL,
+            new Button("item_wontdo", "Won't do…", EnumSet.of(State.OPEN, State.CLAIMED), EnumSet.of(Surface.ITEM, Surface.POST), null)),
     OUTCOME(List.of("outcome"), "outcome A3 <what came of it>", "say or change what came of a closed item, with a"
             + " link if you like (its owner, whoever closed it, or an admin).", From.ALL,
             new Button("item_outcome", "What came of it…", EnumSet.of(State.DONE), Button.LISTS, null)),

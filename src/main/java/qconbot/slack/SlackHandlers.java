@@ -87,7 +87,8 @@ public final class SlackHandlers {
         app.messageShortcut(AddForm.CALLBACK, this::saveShortcut);
         app.viewSubmission(AddForm.CALLBACK, this::saveSubmitted);
         app.viewSubmission(AddForm.IMPORT_CALLBACK, this::importSubmitted);
-        app.viewSubmission(AddForm.OUTCOME_CALLBACK, this::outcomeSubmitted);
+        app.viewSubmission(AddForm.OUTCOME_CALLBACK, (request, context) -> outcomeSubmitted(request, context, false));
+        app.viewSubmission(AddForm.WONT_DO_CALLBACK, (request, context) -> outcomeSubmitted(request, context, true));
         app.viewSubmission(AddForm.EDIT_CALLBACK, (request, context) -> submitted(request, context,
                 user -> interpreter.contributions().saveEdits(request.getPayload().getView().getState(), user)));
         app.blockSuggestion("talk", (request, context) -> {
@@ -186,16 +187,16 @@ public final class SlackHandlers {
     }
 
     /**
-     * "What came of A3?" submitted: saved before the ack, or field errors (nothing saved); the outcome is announced in
+     * "What came of A3?" (or "Won't do A3?", {@code closing}) submitted: saved before the ack, or field errors (nothing saved); the outcome is announced in
      * the item's threads after the ack.
      */
-    private Response outcomeSubmitted(ViewSubmissionRequest request, ViewSubmissionContext context) {
+    private Response outcomeSubmitted(ViewSubmissionRequest request, ViewSubmissionContext context, boolean closing) {
         var payload = request.getPayload();
         String user = payload.getUser() == null ? null : payload.getUser().getId();
         Interpreter.FormAnswer saved;
         try {
             saved = interpreter.outcomeSubmitted(AddForm.readOutcome(payload.getView().getState(),
-                    payload.getView().getPrivateMetadata()), user, "view:" + payload.getView().getId());
+                    payload.getView().getPrivateMetadata()), user, "view:" + payload.getView().getId(), closing);
         } catch (Db.Busy busy) {
             return context.ackWithErrors(Map.of("outcome", "The database is busy, so nothing was saved. Press Save again in a moment."));
         } catch (Exception e) {
