@@ -326,7 +326,7 @@ public final class Interpreter {
     public FormAnswer outcomeSubmitted(AddForm.OutcomeRead form, String user, String key, boolean closing) throws SQLException {
         Map<String, String> errors = new LinkedHashMap<>();
         String link = form.link().isEmpty() ? null : form.link();
-        if (link != null && !link.matches("https?://\\S+")) {
+        if (link != null && !Messages.webLink(link)) {
             errors.put("link", "A link starts with http:// or https:// (a pull request, a doc).");
         }
         String text = form.text().strip();
@@ -533,7 +533,7 @@ public final class Interpreter {
         if (link.find()) {
             url = link.group(1) != null ? link.group(1) : link.group(2);
             text = typed.substring(0, link.start()) + typed.substring(link.end());
-            if (!url.startsWith("https://") && !url.startsWith("http://")) {
+            if (!Messages.webLink(url)) {
                 return new Said(null, "A link must start with http:// or https:// (a pull request, a doc); "
                         + "nothing changed.");
             }

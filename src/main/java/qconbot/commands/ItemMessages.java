@@ -203,7 +203,7 @@ public final class ItemMessages {
     /** An outcome or reason as shown: its text escaped, then its link ("removed the dead code · <https://…|link>"). */
     static String said(ActionItems.ItemOutcome outcome, int max) {
         String text = escape(clip(outcome.text(), max));
-        if (outcome.link() == null) {
+        if (!Messages.webLink(outcome.link())) {
             return text;
         }
         String link = "<" + escape(outcome.link()).replace("|", "%7C") + "|link>";

@@ -58,6 +58,11 @@ public final class Messages {
     }
 
     /** The text as written, from Slack's escaped form (a message's text, a slash command's words): the inverse of {@link #escape}. */
+    /** Whether {@code url} may be shown as a link: http or https, one word. The one rule for outcomes' links. */
+    static boolean webLink(String url) {
+        return url != null && url.matches("https?://\\S+");
+    }
+
     public static String unescape(String text) {
         return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
     }
@@ -585,7 +590,7 @@ public final class Messages {
         }
         String who = added.by() != null && USER.matcher(added.by()).matches() ? "<@" + added.by() + ">" : "someone";
         if (bullet.kind() == Bullet.Kind.OUTCOME) {
-            String link = added.permalink() != null && added.permalink().matches("https?://\\S+")
+            String link = webLink(added.permalink())
                     ? ", <" + escape(added.permalink()).replace("|", "%7C") + "|link>" : "";
             return " _(" + who + ", " + ItemMessages.date(added.at()) + link + ")_";
         }
