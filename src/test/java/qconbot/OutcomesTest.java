@@ -138,6 +138,14 @@ class OutcomesTest {
                 "the card's button opens the form with what was said: " + again);
     }
 
+    private void awaitCard(String ref, String shows) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (!command("actions " + ref, ALICE).contains(shows) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(command("actions " + ref, ALICE).contains(shows), ref + " never showed " + shows);
+    }
+
     /** Starts A1's discussion and waits (at most 5 s) until the bot has recorded its thread; the thread's ts. */
     private String discussA1() throws Exception {
         command("discuss A1", ALICE);
@@ -238,12 +246,22 @@ class OutcomesTest {
                 "text", "<@UBOT> done we run the clinics monthly now", "ts", "1700000500.000100",
                 "thread_ts", threadTs, "channel", "C0GENERAL"));
 
+        Map<String, Object> habit = new LinkedHashMap<>(mention);
+        habit.put("text", "<@UBOT> done A1");
+        habit.put("ts", "1700000400.000100");
+        habit.put("user", BOB);
+        requests.event(habit, "Ev0499", 0);
+        awaitCard("A1", ":white_check_mark: done by <@U0BOB>");
+        assertFalse(command("actions A1", BOB).contains("What came of it:*"), "\"done A1\" in the thread: no outcome \"A1\"");
+        command("reopen A1", BOB);
+
         requests.event(mention, "Ev0500", 0);
         requests.event(mention, "Ev0500", 1);
-        List<FakeSlackApi.Call> posts = slack.await("chat.postMessage", 2, FakeSlackApi.seconds(5));
+        List<FakeSlackApi.Call> posts = slack.await("chat.postMessage", 4, FakeSlackApi.seconds(5));
         Thread.sleep(300);
-        assertEquals(2, slack.calls("chat.postMessage").size(), "the discussion post and one announcement: " + posts);
+        assertEquals(4, slack.calls("chat.postMessage").size(),
+                "the discussion post, Bob's done and reopen, and one announcement of Carol's done: " + posts);
         assertEquals(":tada: A1 done by <@U0CAROL>: we run the clinics monthly now",
-                slack.calls("chat.postMessage").get(1).form().get("text"));
+                slack.calls("chat.postMessage").get(3).form().get("text"));
     }
 }

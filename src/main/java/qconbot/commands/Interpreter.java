@@ -274,8 +274,10 @@ public final class Interpreter {
         }
         ActionItems.Note note = null;
         if (action == Action.DONE || action == Action.WONT_DO || action == Action.OUTCOME) {
-            Said said = said(request.from() == From.COMMAND ? afterFirstWord(request.words())
-                    : request.from() == From.MENTION ? request.words() : "");
+            // In a thread the item is implied; "@qcon done A3" out of habit names it again, and says nothing more.
+            String typed = request.from() == From.COMMAND ? afterFirstWord(request.words())
+                    : request.from() == From.MENTION && !ITEM_ID.matcher(request.words()).matches() ? request.words() : "";
+            Said said = said(typed);
             String problem = said.problem() != null ? said.problem()
                     : action == Action.WONT_DO && said.note().text().isBlank()
                     ? "Say why it won't be done: `" + (request.from() == From.MENTION ? "" : "/qcon ") + "wontdo "
