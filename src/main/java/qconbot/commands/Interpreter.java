@@ -264,28 +264,14 @@ public final class Interpreter {
         }
         Action action = Action.valueOf(request.verb().name());
         if (request.from() == From.CLICK && (action == Action.OUTCOME || action == Action.WONT_DO)) {
-            // a card's button: the form (with what was said before); the change comes with its submission
-            Optional<ActionItem> item = items.get(id.get());
-            boolean closed = item.isPresent() && item.get().state() == ActionItems.State.DONE;
-            return item.isPresent() && closed == (action == Action.OUTCOME)
-                    ? new Answer(null, Answer.Show.NOT_AT_ALL, null, null, null, null, null,
-                    AddForm.outcomeForm(item.get(), action == Action.WONT_DO))
-                    : Answer.privately(Messages.note("A" + id.get() + (closed ? " is closed already." : " is not closed; nothing to say yet.")));
+            return outcomeForm(action, id.get());
         }
         ActionItems.Note note = null;
         if (action == Action.DONE || action == Action.WONT_DO || action == Action.OUTCOME) {
-            // In a thread the item is implied; "@qcon done A3" out of habit names it again, and says nothing more.
-            String typed = request.from() == From.COMMAND ? afterFirstWord(request.words())
-                    : request.from() == From.MENTION && !ITEM_ID.matcher(request.words()).matches() ? request.words() : "";
-            Said said = said(typed);
-            String problem = said.problem() != null ? said.problem()
-                    : action == Action.WONT_DO && said.note().text().isBlank()
-                    ? "Say why it won't be done: `" + (request.from() == From.MENTION ? "" : "/qcon ") + "wontdo "
-                    + (request.from() == From.MENTION ? "" : "A" + id.get() + " ") + "<why>`. Nothing changed."
-                    : action == Action.OUTCOME && said.note().isEmpty()
-                    ? "What came of it? `/qcon outcome A" + id.get() + " <what happened>`, a link too if you like." : null;
-            if (problem != null) {
-                return request.from() == From.MENTION ? once(request, problem) : Answer.privately(Messages.note(problem));
+            Said said = note(request, action, id.get());
+            if (said.problem() != null) {
+                return request.from() == From.MENTION ? once(request, said.problem())
+                        : Answer.privately(Messages.note(said.problem()));
             }
             note = said.note();
         }
@@ -314,6 +300,37 @@ public final class Interpreter {
         // Done by button is done at once; then a form asks what came of it (closing it is done without words).
         return action == Action.DONE && result.changed() ? new Answer(answer.reply(), answer.show(), answer.announce(),
                 null, null, answer.redraw(), answer.home(), AddForm.outcomeForm(result.item())) : answer;
+    }
+
+    /** A card's "What came of it…" or "Won't do…" button: its form (with what was said before); the change comes with its submission. */
+    private Answer outcomeForm(Action action, long id) throws SQLException {
+        Optional<ActionItem> item = items.get(id);
+        boolean closed = item.isPresent() && item.get().state() == ActionItems.State.DONE;
+        return item.isPresent() && closed == (action == Action.OUTCOME)
+                ? new Answer(null, Answer.Show.NOT_AT_ALL, null, null, null, null, null,
+                AddForm.outcomeForm(item.get(), action == Action.WONT_DO))
+                : Answer.privately(Messages.note("A" + id + (closed ? " is closed already." : " is not closed; nothing to say yet.")));
+    }
+
+    /**
+     * What came of the item, as typed after done, wontdo or outcome; or why it cannot be taken. In a thread the item is
+     * implied, and "@qcon done A3" out of habit names it again and says nothing more. Won't do needs a reason, outcome
+     * something to say.
+     */
+    private static Said note(Request request, Action action, long id) {
+        String typed = request.from() == From.COMMAND ? afterFirstWord(request.words())
+                : request.from() == From.MENTION && !ITEM_ID.matcher(request.words()).matches() ? request.words() : "";
+        Said said = said(typed);
+        boolean inThread = request.from() == From.MENTION;
+        if (said.problem() == null && action == Action.WONT_DO && said.note().text().isBlank()) {
+            return new Said(null, "Say why it won't be done: `" + (inThread ? "wontdo <why>" : "/qcon wontdo A" + id + " <why>")
+                    + "`. Nothing changed.");
+        }
+        if (said.problem() == null && action == Action.OUTCOME && said.note().isEmpty()) {
+            return new Said(null, "What came of it? `" + (inThread ? "outcome" : "/qcon outcome A" + id)
+                    + " <what happened>`, a link too if you like.");
+        }
+        return said;
     }
 
     /** A submitted "What came of A3?" form: its field errors (nothing changed), or what to announce. */

@@ -304,17 +304,7 @@ public final class Added {
                             rows.getString("text"), List.of(), 0, added));
                 }
             }
-            // What came of each closed item, keyed as its line is (Talks.internalLineKey): it goes under that line.
-            try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT id, key, outcome, outcome_link, outcome_by, outcome_at FROM action_items
-                    WHERE state = 'done' AND outcome_at IS NOT NULL""");
-                 ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    outcomes.put(rows.getString("key"), new Bullet(2, Bullet.Kind.OUTCOME, rows.getString("outcome"),
-                            List.of(), 0, new Bullet.Added(rows.getLong("id"), rows.getString("outcome_by"),
-                            Instant.parse(rows.getString("outcome_at")), rows.getString("outcome_link"))));
-                }
-            }
+            outcomes.putAll(outcomes(connection));
             try (PreparedStatement select = connection.prepareStatement("SELECT * FROM added_talks ORDER BY id");
                  ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -354,6 +344,22 @@ public final class Added {
                     talk.title(), talk.speaker(), bullets, talk.firstLine(), talk.lastLine()));
         }
         return merged;
+    }
+
+    /** What came of each closed item, keyed as its line is (Talks.internalLineKey): it goes under that line. */
+    private static Map<String, Bullet> outcomes(Connection connection) throws SQLException {
+        Map<String, Bullet> outcomes = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT id, key, outcome, outcome_link, outcome_by, outcome_at FROM action_items
+                WHERE state = 'done' AND outcome_at IS NOT NULL""");
+             ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                outcomes.put(rows.getString("key"), new Bullet(2, Bullet.Kind.OUTCOME, rows.getString("outcome"),
+                        List.of(), 0, new Bullet.Added(rows.getLong("id"), rows.getString("outcome_by"),
+                        Instant.parse(rows.getString("outcome_at")), rows.getString("outcome_link"))));
+            }
+        }
+        return outcomes;
     }
 
     /** Each outcome as the point right under its item's line (a sub-point; under a sub-point, beside it). */
