@@ -177,8 +177,8 @@ public final class Main {
             }
         }
 
-        Interpreter interpreter(Daily daily, Duration answerWithin) {
-            return new Interpreter(talks, search, items, digests, daily, notes, metrics, answerWithin, added);
+        Interpreter interpreter(Daily daily, Duration answerWithin, long importMaxBytes) {
+            return new Interpreter(talks, search, items, digests, daily, notes, metrics, answerWithin, added, importMaxBytes);
         }
 
         @Override
@@ -262,14 +262,14 @@ public final class Main {
         SlackCalls calls = new SlackCalls(core.metrics());
         SlackApp.BotIdentity identity = new SlackApp.BotIdentity(config.botToken(), slack);
         App app = SlackApp.create(config.botToken(), config.signingSecret(), slack, identity, core.metrics());
-        Announcer announcer = new Announcer(methods, core.items(), calls);
+        Announcer announcer = new Announcer(methods, calls);
         TalkOfTheDay.Settings daily = TalkOfTheDay.Settings.of(config.digestChannel(), config.schedule());
         TalkOfTheDay talkOfTheDay = new TalkOfTheDay(dailyRetries == null ? daily
                 : new TalkOfTheDay.Settings(daily.channel(), daily.schedule(), dailyRetries),
                 core.posts(), core.digests(), core.talks(), methods, calls, announcer, clock, core.metrics());
-        new SlackHandlers(core.interpreter(talkOfTheDay, ANSWER_WITHIN), core.items(), announcer, calls, responses,
-                announcements, new SlackFiles(config.botToken(), config.slackApiUrl(), config.slackTimeout()),
-                config.importMaxBytes()).register(app);
+        new SlackHandlers(core.interpreter(talkOfTheDay, ANSWER_WITHIN, config.importMaxBytes()), announcer, calls,
+                responses, announcements, new SlackFiles(config.botToken(), config.slackApiUrl(), config.slackTimeout()))
+                .register(app);
         app.start();
         identity.warmUp(calls, background);
         Scheduler quartz = startQuartz(talkOfTheDay);
@@ -359,7 +359,7 @@ public final class Main {
     static Interpreter offline(Core core, Config config, Clock clock, Duration answerWithin) {
         TalkOfTheDay daily = new TalkOfTheDay(TalkOfTheDay.Settings.of(null, config.schedule()), core.posts(),
                 core.digests(), core.talks(), null, null, null, clock, core.metrics());
-        return core.interpreter(daily, answerWithin);
+        return core.interpreter(daily, answerWithin, config.importMaxBytes());
     }
 
     /** backup FILE: a consistent copy of QCON_DB, safe while the bot runs. */

@@ -213,8 +213,37 @@ public final class AddForm {
         return new OutcomeRead(id, text == null ? "" : text, link == null ? "" : link.strip());
     }
 
+    /** What is wrong with a submitted outcome form, by field; with {@code closing} (won't do) a reason is required. */
+    static Map<String, String> outcomeErrors(OutcomeRead form, boolean closing) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (!form.link().isEmpty() && !Messages.webLink(form.link())) {
+            errors.put("link", "A link starts with http:// or https:// (a pull request, a doc).");
+        }
+        String text = form.text().strip();
+        if (text.length() > Interpreter.MAX_OUTCOME) {
+            errors.put("outcome", "At most " + Interpreter.MAX_OUTCOME + " characters; link to a doc for more.");
+        }
+        if (closing && text.isEmpty()) {
+            errors.put("outcome", "Say why it won't be done; the team will look for it later.");
+        }
+        return errors;
+    }
+
+    /** The field of a form where a problem with the whole submission is shown. */
+    static String mainField(String callbackId) {
+        return switch (callbackId) {
+            case IMPORT_CALLBACK -> "notes";
+            case OUTCOME_CALLBACK, WONT_DO_CALLBACK -> "outcome";
+            default -> "text";
+        };
+    }
+
     /** The /qcon import modal's callback_id. */
     public static final String IMPORT_CALLBACK = "import_notes";
+    /** Every form the bot opens, by callback id: each submission goes to the interpreter. */
+    public static final List<String> CALLBACKS = List.of(CALLBACK, EDIT_CALLBACK, IMPORT_CALLBACK, OUTCOME_CALLBACK,
+            WONT_DO_CALLBACK);
+
     private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,79}\\.(txt|md)");
 
     /** A pasted notes file: its name and text, or why not, by field. */

@@ -70,16 +70,16 @@ public final class Console {
                     text = text.substring("/qcon".length());
                 }
                 try {
-                    Interpreter.Answer answer = interpreter.handle(Interpreter.Request.command(text, USER, null, null));
-                    if (answer.form() != null) {
+                    Answer answer = interpreter.handle(Request.command(text, USER, null, null));
+                    if (answer.find(Answer.OpenForm.class).isPresent()) {
                         out.println("/qcon add opens a form in Slack; the console has no forms. Add a line to the notes"
                                 + " file and /qcon reload instead.");
                     }
                     if (answer.reply() != null) {
                         out.println(render(answer.reply()));
                     }
-                    if (answer.later() != null) {
-                        out.println(render(answer.later().call()));
+                    if (answer.find(Answer.Later.class).isPresent()) {
+                        out.println(render(answer.find(Answer.Later.class).get().work().call()));
                     }
                 } catch (Exception e) {
                     out.println("Sorry, that failed: " + e.getMessage());

@@ -5,7 +5,6 @@ import com.slack.api.model.view.View;
 import com.slack.api.model.view.ViewState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import qconbot.commands.Interpreter.Request;
 import qconbot.notes.Bullet;
 import qconbot.notes.Notes;
 import qconbot.notes.NotesParser;
@@ -48,8 +47,11 @@ public final class Contributions {
     private final ActionItems items;
     private final NotesLoader notes;
     private final Added added;
+    /** The largest notes file taken by direct message (QCON_IMPORT_MAX_BYTES). */
+    private final long importMaxBytes;
 
-    Contributions(Talks talks, TalkSearch search, ActionItems items, NotesLoader notes, Added added) {
+    Contributions(Talks talks, TalkSearch search, ActionItems items, NotesLoader notes, Added added, long importMaxBytes) {
+        this.importMaxBytes = importMaxBytes;
         this.talks = talks;
         this.search = search;
         this.items = items;
@@ -58,13 +60,13 @@ public final class Contributions {
     }
 
     /** The form to add a point: the talk best matching {@code words} chosen, {@code text} prefilled. */
-    public View form(String words, String text, String permalink) throws SQLException {
+    View form(String words, String text, String permalink) throws SQLException {
         TalkSearch.Result found = words == null || words.isBlank() ? null : search.search(words);
         return AddForm.of(talks.agenda(), found != null && found.found() ? found.best() : null, text, permalink);
     }
 
     /** The talks matching what someone typed in the add form's picker, best first (too many talks for one list). */
-    public List<OptionObject> talkOptions(String typed) throws SQLException {
+    List<OptionObject> talkOptions(String typed) throws SQLException {
         if (typed == null || typed.isBlank()) {
             return AddForm.suggestions(talks.agenda());
         }
@@ -77,39 +79,35 @@ public final class Contributions {
         return AddForm.suggestions(List.copyOf(matching.values()));
     }
 
-    /** What a submitted form did: the errors to show by field (nothing was saved), or what to tell its author. */
-    public record Saved(Map<String, String> errors, Reply told) {
-    }
-
     /**
      * Saves a submitted form's point, once per {@code viewId} (a double-clicked Save adds it once), and reads the
      * notes again so that /qcon finds it at once. Saved before the ack; the author is told afterwards.
      */
-    public Saved save(AddForm.Read read, String user, String viewId) throws SQLException {
+    Answer save(AddForm.Read read, String user, String viewId) throws SQLException {
         if (!read.errors().isEmpty()) {
-            return new Saved(read.errors(), null);
+            return Answer.shown(new Answer.FieldErrors(read.errors()));
         }
         AddForm.Values values = read.values();
         Optional<Talk> talk = values.talkKey() == null ? Optional.empty() : talks.byKey(values.talkKey());
         if (values.newTalk() == null && talk.isEmpty()) {
-            return new Saved(Map.of("talk", "That talk is no longer in the notes; pick another."), null);
+            return Answer.shown(new Answer.FieldErrors(Map.of("talk", "That talk is no longer in the notes; pick another.")));
         }
         Optional<String> key = added.addPoint(values.talkKey(), values.newTalk(), values.text(), values.internal(),
                 user, values.permalink(), "view:" + viewId);
         if (key.isEmpty()) {
-            return new Saved(Map.of(), null); // the same form again: saved the first time
+            return Answer.NOTHING; // the same form again: saved the first time
         }
         readNotesAgain(key.get());
         String name = talk.map(Talk::name).orElse(values.newTalk() == null ? key.get() : values.newTalk().title());
-        return new Saved(Map.of(), Messages.note("Saved to *" + Messages.escape(name) + "*"
+        return Answer.then(new Answer.Tell(Messages.note("Saved to *" + Messages.escape(name) + "*"
                 + (values.internal() ? " as an action item" : "") + ": " + Messages.escape(Messages.clip(values.text().strip(), 500))
-                + "\n`/qcon " + Messages.escape(Messages.clip(name, 100)) + "` shows it."));
+                + "\n`/qcon " + Messages.escape(Messages.clip(name, 100)) + "` shows it.")));
     }
 
     public static final String NOT_AN_EDITOR = "Importing a whole notes file is for admins (QCON_ADMINS) and editors"
             + " (QCON_EDITORS). `/qcon add` adds a point or a talk, for anyone.";
 
-    public boolean mayImport(String user) {
+    boolean mayImport(String user) {
         return items.isAdmin(user) || added.isEditor(user);
     }
 
@@ -139,9 +137,16 @@ public final class Contributions {
      * A pasted notes file, checked and kept to preview (nothing the bot serves changes yet): the preview with Import and
      * Cancel to send its author, or the errors to show by field.
      */
-    public Saved stageImport(AddForm.ImportRead read, String user) throws SQLException {
+    Answer stageImport(AddForm.ImportRead read, String user) throws SQLException {
+        Map<String, String> errors = importErrors(read, user);
+        return errors.isEmpty() ? Answer.then(new Answer.Tell(staged(read, user)))
+                : Answer.shown(new Answer.FieldErrors(errors));
+    }
+
+    /** Why a pasted or sent notes file cannot be imported, by field; none when it can. */
+    private Map<String, String> importErrors(AddForm.ImportRead read, String user) {
         if (!mayImport(user)) {
-            return new Saved(Map.of("notes", NOT_AN_EDITOR), null);
+            return Map.of("notes", NOT_AN_EDITOR);
         }
         Map<String, String> errors = new LinkedHashMap<>(read.errors());
         if (errors.isEmpty() && notes.fileNames().contains(read.name())) {
@@ -151,19 +156,62 @@ public final class Contributions {
         if (errors.isEmpty() && parsed.talks().isEmpty()) {
             errors.put("notes", "No talks found: a talk is a header line ending in ':' (\"10:35 quarkus:\") with \"- \" bullets under it.");
         }
-        if (!errors.isEmpty()) {
-            return new Saved(errors, null);
-        }
+        return errors;
+    }
+
+    /** A checked notes file kept to preview: the preview, with Import and Cancel, to send its author. */
+    private Reply staged(AddForm.ImportRead read, String user) throws SQLException {
         long id = added.stageImport(read.name(), read.text(), user);
         Optional<Notes> before = added.imported(read.name()).map(text -> NotesParser.parse(read.name(), text));
-        return new Saved(Map.of(), Messages.importPreview(id, read.name(), ImportDiff.of(parsed, before)));
+        return Messages.importPreview(id, read.name(), ImportDiff.of(NotesParser.parse(read.name(), read.text()), before));
+    }
+
+    /**
+     * A file sent with a mention in a channel is everyone's to see, and is not imported: where to send it. A file sent
+     * by direct message is checked (who sent it, one notes file, its size) and fetched after the ack.
+     */
+    Answer fileSent(Request.FileSent sent) {
+        if (!sent.direct()) {
+            return Answer.shown(new Answer.InThread(Messages.note("To import a notes file, send it to me in a direct"
+                    + " message (admins and QCON_EDITORS); files shared in channels are not imported.")));
+        }
+        Reply problem = fileProblem(sent);
+        if (problem != null) {
+            return Answer.then(new Answer.Tell(problem));
+        }
+        Request.SentFile file = sent.files().get(0);
+        return Answer.then(new Answer.Download(file.name() == null ? "notes.txt" : file.name(), file.url(), importMaxBytes));
+    }
+
+    private Reply fileProblem(Request.FileSent sent) {
+        if (!mayImport(sent.user())) {
+            return Messages.note(NOT_AN_EDITOR);
+        }
+        if (sent.files().size() != 1) {
+            return Messages.note("Send one notes file at a time (.txt or .md).");
+        }
+        Request.SentFile file = sent.files().get(0);
+        String name = file.name() == null ? "notes.txt" : file.name();
+        if (!name.toLowerCase(Locale.ROOT).matches(".*\\.(txt|md)")) {
+            return Messages.error("`" + name + "` is not a notes file: send a .txt or .md file.");
+        }
+        if (file.size() != null && file.size() > importMaxBytes) {
+            return Messages.error("`" + name + "` is " + file.size() + " bytes; the most I take is " + importMaxBytes
+                    + " (QCON_IMPORT_MAX_BYTES). Nothing changed.");
+        }
+        return null;
     }
 
     /**
      * A notes file sent in a direct message, fetched: checked as text (not binary, UTF-8) and as notes, then kept to
      * preview. The reply is the preview with Import and Cancel, or what is wrong with the file.
      */
-    public Reply stageImportFile(String fileName, byte[] bytes, String user) throws SQLException {
+    Reply stageImportFile(Request.Fetched fetched) throws SQLException {
+        String fileName = fetched.name();
+        if (fetched.problem() != null) {
+            return Messages.error("I could not fetch `" + fileName + "`: " + fetched.problem() + ". Nothing changed; send it again.");
+        }
+        byte[] bytes = fetched.bytes();
         String name = fileName.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[-.]+", "");
         for (byte b : bytes) {
             if (b == 0) {
@@ -177,13 +225,14 @@ public final class Contributions {
         } catch (CharacterCodingException e) {
             return Messages.error("`" + fileName + "` is not UTF-8 text. Save it as UTF-8 and send it again.");
         }
-        Saved staged = stageImport(new AddForm.ImportRead(name, text, Map.of()), user);
-        return staged.errors().isEmpty() ? staged.told()
-                : Messages.error("Nothing changed: " + String.join(" ", staged.errors().values()));
+        AddForm.ImportRead read = new AddForm.ImportRead(name, text, Map.of());
+        Map<String, String> errors = importErrors(read, fetched.user());
+        return errors.isEmpty() ? staged(read, fetched.user())
+                : Messages.error("Nothing changed: " + String.join(" ", errors.values()));
     }
 
     /** Import or Cancel on a preview: by an admin or editor, once (a replayed click changes nothing). */
-    Reply finishImport(Request request) throws SQLException {
+    Reply finishImport(Request.Asked request) throws SQLException {
         if (!mayImport(request.user())) {
             return Messages.note(NOT_AN_EDITOR);
         }
@@ -207,32 +256,27 @@ public final class Contributions {
 
     private static final Pattern POINT_ID = Pattern.compile("(?i)P(\\d{1,9})");
 
-    /**
-     * /qcon edit P3 text, /qcon remove P3: a point added in Slack, changed by whoever added it or an admin, the
-     * change in the audit trail, the notes read again so /qcon shows it at once.
-     */
     /** "Edit added points" on a talk: a form with the points added there that the user may change, or why none. */
-    Interpreter.Answer editForm(Request request) throws SQLException {
+    Answer editForm(Request.Asked request) throws SQLException {
         Optional<Talk> talk = talks.byKey(request.words());
         if (talk.isEmpty()) {
-            return Interpreter.Answer.privately(Messages.error("That talk is no longer in the notes."));
+            return Answer.privately(Messages.error("That talk is no longer in the notes."));
         }
         boolean admin = items.isAdmin(request.user());
         List<Bullet> mine = talk.get().bullets().stream()
                 .filter(bullet -> bullet.added() != null && (admin || bullet.added().by().equals(request.user()))).toList();
         if (mine.isEmpty()) {
-            return Interpreter.Answer.privately(Messages.note("Only whoever added a point, or an admin (QCON_ADMINS), can"
+            return Answer.privately(Messages.note("Only whoever added a point, or an admin (QCON_ADMINS), can"
                     + " change it; none of the points added to this talk are yours."));
         }
-        return new Interpreter.Answer(null, Interpreter.Answer.Show.NOT_AT_ALL, null, null, null, null, null,
-                AddForm.editForm(talk.get(), mine));
+        return Answer.then(new Answer.OpenForm(AddForm.editForm(talk.get(), mine)));
     }
 
     /**
      * The edit form submitted: each changed point edited, each emptied one removed, by its author or an admin, every
      * change in the history; then the notes read again. The author is told what changed.
      */
-    public Saved saveEdits(ViewState state, String user) throws SQLException {
+    Answer saveEdits(ViewState state, String user) throws SQLException {
         Map<Long, String> edits = AddForm.readEdits(state);
         Map<String, String> errors = new LinkedHashMap<>();
         edits.forEach((id, text) -> {
@@ -241,7 +285,7 @@ public final class Contributions {
             }
         });
         if (!errors.isEmpty()) {
-            return new Saved(errors, null);
+            return Answer.shown(new Answer.FieldErrors(errors));
         }
         List<String> done = new ArrayList<>();
         for (Map.Entry<Long, String> edit : edits.entrySet()) {
@@ -258,15 +302,19 @@ public final class Contributions {
             }
         }
         if (done.isEmpty()) {
-            return new Saved(Map.of(), Messages.note("Nothing changed."));
+            return Answer.then(new Answer.Tell(Messages.note("Nothing changed.")));
         }
         readNotesAgain(String.join(", ", done));
         String said = String.join(", ", done);
-        return new Saved(Map.of(), Messages.note(Character.toUpperCase(said.charAt(0)) + said.substring(1)
-                + ". The history keeps the old text."));
+        return Answer.then(new Answer.Tell(Messages.note(Character.toUpperCase(said.charAt(0)) + said.substring(1)
+                + ". The history keeps the old text.")));
     }
 
-    Reply correct(Request request) throws SQLException {
+    /**
+     * /qcon edit P3 text, /qcon remove P3: a point added in Slack, changed by whoever added it or an admin, the
+     * change in the audit trail, the notes read again so /qcon shows it at once.
+     */
+    Reply correct(Request.Asked request) throws SQLException {
         boolean edit = request.verb() == Verb.EDIT;
         String[] parts = request.words().strip().split("\\s+", 2);
         Matcher id = POINT_ID.matcher(parts[0]);

@@ -1,6 +1,5 @@
 package qconbot.commands;
 
-import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +21,6 @@ import qconbot.store.Talks;
 
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,104 +33,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What every request means, however it was made: {@code /qcon} text (or a line in the console), {@code @qcon} in an
- * item's thread, or a button. The Slack handlers and the console turn what they received into a {@link Request};
- * the {@link Answer} says what to show and what is left to do in Slack. Every change of state is made here, before
- * the answer is returned, so whatever is acknowledged is already committed. Never throws for anything a user can type.
+ * What every request means, however it reached the bot: {@code /qcon} text (or a line in the console), {@code @qcon}
+ * in an item's thread, a button, a form submitted, the talk picker typing, a file sent, a message shortcut, the App
+ * Home opened, a reply in a thread, a discussion post Slack took (each a kind of {@link Request}). The {@link Answer}
+ * says what to show and which Slack calls follow the ack. Every change of state is made here, before the answer is
+ * returned, so whatever is acknowledged is already committed. Never throws for anything a user can type.
  */
 public final class Interpreter {
 
     private static final Logger log = LoggerFactory.getLogger(Interpreter.class);
 
-    /** Slack allows 4,000 characters of command text; more than that is not a search anyone meant. */
-    static final int MAX_TEXT = 4000;
-    /** "<@U123>" or "<@U123|bob>", as Slack sends a mention. */
-    private static final Pattern MENTION = Pattern.compile("<@([UW][A-Z0-9]{2,})(?:\\|[^>]*)?>");
     private static final Pattern ITEM_ID = Pattern.compile("a?(\\d{1,9})", Pattern.CASE_INSENSITIVE);
-    private static final Pattern DAY = Pattern.compile("day\\s*(\\S+)", Pattern.CASE_INSENSITIVE);
-
-    /**
-     * One request: who asks ({@code user}), where ({@code channel}; {@code threadTs} for a mention in a thread, whose
-     * item is implied), what ({@code verb} and the {@code words} after it; a null verb is a mention not understood),
-     * and for a click the item and surface its button was on ({@code target}) and the message it was in.
-     * {@code key} names the Slack request (event id, click, trigger id), so a replay changes nothing.
-     */
-    public record Request(From from, Verb verb, String words, String user, String channel, String threadTs,
-                          Target target, List<LayoutBlock> message, String key) {
-
-        /** The text after /qcon, or a line typed in the console. */
-        public static Request command(String text, String user, String channel, String key) {
-            String command = text == null ? "" : text.strip();
-            if (command.length() > MAX_TEXT) {
-                command = command.substring(0, MAX_TEXT);
-            }
-            Verb.Parsed parsed = command.isEmpty() ? new Verb.Parsed(Verb.HELP, "") : Verb.parse(command, From.COMMAND);
-            if (parsed == null || !parsed.verb().takesWords() && !parsed.rest().isEmpty()
-                    || parsed.verb() == Verb.TALKS && !parsed.rest().isEmpty() && !DAY.matcher(parsed.rest()).matches()) {
-                parsed = new Verb.Parsed(Verb.SEARCH, command);
-            }
-            return new Request(From.COMMAND, parsed.verb(), parsed.rest(), user, channel, null, null, List.of(), key);
-        }
-
-        /** "@qcon claim" in a channel: the words without the bot's own mention; {@code threadTs} null outside a thread. */
-        public static Request mention(String words, String user, String channel, String threadTs, String key) {
-            String text = words == null ? "" : words.strip();
-            Verb.Parsed parsed = text.isEmpty() ? new Verb.Parsed(Verb.STATUS, "") : Verb.parse(text, From.MENTION);
-            return new Request(From.MENTION, parsed == null ? null : parsed.verb(), parsed == null ? text : parsed.rest(),
-                    user, channel, threadTs, null, List.of(), key);
-        }
-
-        /** A button: its action id and value, the block it was in, the user picked (Assign to…), the message. */
-        public static Request click(String actionId, String value, String blockId, String selectedUser, String user,
-                                    String channel, List<LayoutBlock> message, String key) {
-            Verb verb = Verb.forAction(actionId);
-            String words = verb == Verb.ASSIGN ? (selectedUser == null ? "" : "<@" + selectedUser + ">")
-                    : value == null ? "" : value;
-            return new Request(From.CLICK, verb, words, user, channel, null, Target.parse(blockId),
-                    message == null ? List.of() : message, key);
-        }
-    }
-
-    /**
-     * What to show the person who asked ({@code reply}, and how), and what is left to do in Slack after the ack:
-     * announce an item's change in its threads and to a new owner, start a discussion of an item in the request's
-     * channel, slow work whose result is shown privately when done ({@code later}: post-now, a long reload), redraw
-     * the message a button was on, publish the App Home, open a form (a modal: /qcon add).
-     */
-    public record Answer(Reply reply, Show show, ActionItems.Result announce, ActionItem discuss, Later later,
-                         Reply redraw, View home, View form) {
-
-        public Answer(Reply reply, Show show, ActionItems.Result announce, ActionItem discuss, Later later,
-                      Reply redraw, View home) {
-            this(reply, show, announce, discuss, later, redraw, home, null);
-        }
-
-        public enum Show {
-            /** Only to the person who asked: the command's answer, or an ephemeral message after a click. */
-            PRIVATELY,
-            /** Instead of the message the button was on. */
-            IN_PLACE,
-            /** As a new message everyone in the channel sees. */
-            IN_CHANNEL,
-            /** As a reply in the thread the bot was mentioned in. */
-            IN_THREAD,
-            /** Privately, and only when something could not be announced: the redrawn message says the rest. */
-            IF_PROBLEMS,
-            NOT_AT_ALL
-        }
-
-        static final Answer NOTHING = new Answer(null, Show.NOT_AT_ALL, null, null, null, null, null);
-
-        static Answer privately(Reply reply) {
-            return new Answer(reply, Show.PRIVATELY, null, null, null, null, null);
-        }
-    }
-
-    /** Slow work left for after the ack, and what to tell the person who asked when it is done. */
-    @FunctionalInterface
-    public interface Later {
-        Reply call() throws Exception;
-    }
 
     /** How long a reload that has not finished may wait after this: the result is posted, not lost. */
     private static final Duration RELOAD_LIMIT = Duration.ofMinutes(10);
@@ -148,15 +59,13 @@ public final class Interpreter {
     /** How long slow work (a reload) may hold a request before it is acknowledged and answered when done. */
     private final Duration answerWithin;
 
+    /**
+     * With {@code added}, what people add from Slack (/qcon add, the "Save to conference notes" shortcut, imports);
+     * {@code importMaxBytes} the largest notes file taken by direct message.
+     */
     public Interpreter(Talks talks, TalkSearch search, ActionItems items, Digests digests, Daily daily,
-                       NotesLoader notes, Metrics metrics, Duration answerWithin) {
-        this(talks, search, items, digests, daily, notes, metrics, answerWithin, null);
-    }
-
-    /** With {@code added}, what people add from Slack (/qcon add, the "Save to conference notes" shortcut). */
-    public Interpreter(Talks talks, TalkSearch search, ActionItems items, Digests digests, Daily daily,
-                       NotesLoader notes, Metrics metrics, Duration answerWithin, Added added) {
-        this.contributions = new Contributions(talks, search, items, notes, added);
+                       NotesLoader notes, Metrics metrics, Duration answerWithin, Added added, long importMaxBytes) {
+        this.contributions = new Contributions(talks, search, items, notes, added, importMaxBytes);
         this.talks = talks;
         this.search = search;
         this.items = items;
@@ -167,27 +76,72 @@ public final class Interpreter {
         this.answerWithin = answerWithin;
     }
 
+    /** The answer to any request; a busy or failing database is said where the person asked, nothing changed. */
     public Answer handle(Request request) throws SQLException {
         try {
             return answer(request);
         } catch (Db.Busy busy) {
+            log.warn("{} refused: the database is busy", request.getClass().getSimpleName());
             return unable(request, Messages.busy());
         } catch (Db.StorageFault fault) {
-            log.error("{} {} refused: storage problem: {}", request.from(), request.verb(), fault.getMessage());
+            log.error("{} refused: storage problem: {}", request.getClass().getSimpleName(), fault.getMessage());
             return unable(request, Messages.storageProblem());
         }
     }
 
-    /** Nothing changed, and the person who asked is told why, where they asked. */
-    private static Answer unable(Request request, Reply why) {
-        return new Answer(why, request.from() == From.MENTION ? Answer.Show.IN_THREAD : Answer.Show.PRIVATELY,
-                null, null, null, null, null);
+    /**
+     * Nothing changed, and the person who asked is told {@code why} where they asked: in the thread, on the form's
+     * field, by direct message for a file, privately for the rest. Events nobody waits for get nothing.
+     */
+    public static Answer unable(Request request, Reply why) {
+        if (request instanceof Request.Asked asked) {
+            return Answer.shown(asked.from() == From.MENTION ? new Answer.InThread(why) : new Answer.Privately(why));
+        }
+        if (request instanceof Request.Submitted form) {
+            return Answer.shown(new Answer.FieldErrors(Map.of(AddForm.mainField(form.form()), Messages.unescape(why.text()))));
+        }
+        if (request instanceof Request.FileSent || request instanceof Request.Fetched) {
+            return Answer.then(new Answer.Tell(why));
+        }
+        return request instanceof Request.Posted ? Answer.privately(why) : Answer.NOTHING;
     }
 
     private Answer answer(Request request) throws SQLException {
-        if (request.from() == From.MENTION) {
-            return mention(request);
+        if (request instanceof Request.Asked asked) {
+            return asked.from() == From.MENTION ? mention(asked) : asked(asked);
         }
+        if (request instanceof Request.Submitted form) {
+            return submitted(form);
+        }
+        if (request instanceof Request.Suggest suggest) {
+            return Answer.shown(new Answer.Options(contributions.talkOptions(suggest.typed())));
+        }
+        if (request instanceof Request.FileSent file) {
+            return first(file.key()) ? contributions.fileSent(file) : Answer.NOTHING;
+        }
+        if (request instanceof Request.Fetched fetched) {
+            return Answer.then(new Answer.Tell(contributions.stageImportFile(fetched)));
+        }
+        if (request instanceof Request.Shortcut shortcut) {
+            return shortcut.channel() == null || shortcut.ts() == null
+                    ? Answer.then(new Answer.OpenForm(contributions.form(null, shortcut.text(), null)))
+                    : Answer.then(new Answer.Link(shortcut.text(), shortcut.channel(), shortcut.ts()));
+        }
+        if (request instanceof Request.Linked linked) {
+            return Answer.then(new Answer.OpenForm(contributions.form(null, linked.text(), linked.permalink())));
+        }
+        if (request instanceof Request.HomeOpened home) {
+            return Answer.then(new Answer.PublishHome(home(home.user())));
+        }
+        if (request instanceof Request.Replied reply) {
+            items.recordReply(reply.key(), reply.channel(), reply.threadTs(), reply.user(), reply.at());
+            return Answer.NOTHING;
+        }
+        return posted((Request.Posted) request);
+    }
+
+    /** What was typed after /qcon, or a button. */
+    private Answer asked(Request.Asked request) throws SQLException {
         if (request.verb() == null || request.user() == null
                 || request.from() == From.CLICK && request.verb().button().states().size() > 0 && request.target() == null) {
             return Answer.NOTHING; // a click we did not draw, or from nobody: nothing to do
@@ -205,101 +159,131 @@ public final class Interpreter {
             case DIGEST -> Answer.privately(Messages.preview(daily.preview()));
             case SCHEDULE -> Answer.privately(Messages.schedule(daily.status()));
             case POST_NOW -> items.isAdmin(request.user())
-                    ? new Answer(Messages.note("Posting the next talk of the day now…"), Answer.Show.PRIVATELY, null, null,
-                    this::postNow, null, null)
+                    ? Answer.privately(Messages.note("Posting the next talk of the day now…")).and(new Answer.Later(this::postNow))
                     : Answer.privately(Messages.note("Only admins (QCON_ADMINS) can post the talk of the day outside the schedule."));
             case RELOAD -> reload(request.user());
-            case SHOW, SHOW_ALL -> new Answer(shown(request), Answer.Show.IN_PLACE, null, null, null, null, null);
+            case SHOW, SHOW_ALL -> Answer.shown(new Answer.InPlace(shown(request)));
             case EDIT, REMOVE -> Answer.privately(contributions.correct(request));
             case IMPORT -> contributions.mayImport(request.user())
-                    ? new Answer(null, Answer.Show.NOT_AT_ALL, null, null, null, null, null, AddForm.importForm())
+                    ? Answer.then(new Answer.OpenForm(AddForm.importForm()))
                     : Answer.privately(Messages.note(Contributions.NOT_AN_EDITOR));
-            case IMPORT_CONFIRM, IMPORT_CANCEL -> new Answer(contributions.finishImport(request), Answer.Show.IN_PLACE,
-                    null, null, null, null, null);
+            case IMPORT_CONFIRM, IMPORT_CANCEL -> Answer.shown(new Answer.InPlace(contributions.finishImport(request)));
             case EDIT_POINTS -> contributions.editForm(request);
-            case ADD -> new Answer(null, Answer.Show.NOT_AT_ALL, null, null, null, null, null,
-                    contributions.form(request.words(), null, null));
-            case SHARE -> new Answer(talks.byKey(request.words()).map(talk -> Messages.sharedTalk(talk, request.user()))
-                    .orElseGet(() -> Messages.error("That talk is no longer in the notes, so there is nothing to share.")),
-                    Answer.Show.IN_CHANNEL, null, null, null, null, null);
+            case ADD -> Answer.then(new Answer.OpenForm(contributions.form(request.words(), null, null)));
+            case SHARE -> Answer.shown(new Answer.InChannel(talks.byKey(request.words())
+                    .map(talk -> Messages.sharedTalk(talk, request.user()))
+                    .orElseGet(() -> Messages.error("That talk is no longer in the notes, so there is nothing to share."))));
+        };
+    }
+
+    /** A form submitted: the add form, the edit form, an import, what came of an item, or why it won't be done. */
+    private Answer submitted(Request.Submitted form) throws SQLException {
+        return switch (form.form()) {
+            case AddForm.CALLBACK -> contributions.save(AddForm.read(form.state(), form.metadata()), form.user(), form.viewId());
+            case AddForm.EDIT_CALLBACK -> contributions.saveEdits(form.state(), form.user());
+            case AddForm.IMPORT_CALLBACK -> contributions.stageImport(AddForm.readImport(form.state()), form.user());
+            case AddForm.OUTCOME_CALLBACK, AddForm.WONT_DO_CALLBACK -> outcomeSubmitted(AddForm.readOutcome(form.state(),
+                    form.metadata()), form.user(), "view:" + form.viewId(), form.form().equals(AddForm.WONT_DO_CALLBACK));
+            default -> Answer.NOTHING; // a form of another app's, or an old one: closed
         };
     }
 
     /** @qcon inside an item's discussion thread: the item is the thread's. */
-    private Answer mention(Request request) throws SQLException {
+    private Answer mention(Request.Asked request) throws SQLException {
         Optional<Long> item = request.threadTs() == null ? Optional.empty()
                 : items.itemForThread(request.channel(), request.threadTs());
         if (item.isEmpty()) {
-            return once(request, "I act on action items inside their discussion threads. `/qcon actions` lists them;"
+            return once(request.key(), "I act on action items inside their discussion threads. `/qcon actions` lists them;"
                     + " `/qcon discuss A3` starts a thread.");
         }
         if (request.verb() == null || !request.verb().from(From.MENTION)) {
-            return once(request, "I know " + Messages.threadHelp(" and ") + ".");
+            return once(request.key(), "I know " + Messages.threadHelp(" and ") + ".");
         }
         if (request.verb() == Verb.STATUS || request.verb() == Verb.HELP) {
             String status = items.get(item.get()).map(ItemMessages::describe).orElse("This item no longer exists.");
-            return once(request, status + "\nSay " + Messages.threadHelp(" or ") + ".");
+            return once(request.key(), status + "\nSay " + Messages.threadHelp(" or ") + ".");
         }
         return act(request, item);
     }
 
-    /** Claim, unclaim, assign, done or reopen, from any surface; the rules are {@link ActionItems#act}'s. */
-    private Answer act(Request request, Optional<Long> id) throws SQLException {
+    /** Claim, unclaim, assign, done, reopen, won't do or what came of it, from any surface; the rules are {@link ActionItems#act}'s. */
+    private Answer act(Request.Asked request, Optional<Long> id) throws SQLException {
         if (id.isEmpty()) {
             return Answer.privately(Messages.note("Which item? Give its id, like `/qcon " + request.verb().words().get(0)
                     + " A3`; `/qcon actions` lists them."));
-        }
-        String assignee = null;
-        if (request.verb() == Verb.ASSIGN) {
-            String whom = request.from() == From.COMMAND ? afterFirstWord(request.words()) : request.words();
-            Matcher mention = MENTION.matcher(whom);
-            if (!mention.find()) {
-                return switch (request.from()) {
-                    case COMMAND -> Answer.privately(Messages.note("Whom to? Mention them: `/qcon assign A" + id.get() + " @someone`."));
-                    case MENTION -> once(request, "Whom to? Say `assign @someone`.");
-                    case CLICK -> Answer.NOTHING;
-                };
-            }
-            assignee = mention.group(1);
         }
         Action action = Action.valueOf(request.verb().name());
         if (request.from() == From.CLICK && (action == Action.OUTCOME || action == Action.WONT_DO)) {
             return outcomeForm(action, id.get());
         }
-        ActionItems.Note note = null;
-        if (action == Action.DONE || action == Action.WONT_DO || action == Action.OUTCOME) {
-            Said said = note(request, action, id.get());
-            if (said.problem() != null) {
-                return request.from() == From.MENTION ? once(request, said.problem())
-                        : Answer.privately(Messages.note(said.problem()));
-            }
-            note = said.note();
+        Said assignee = action == Action.ASSIGN ? assignee(request, id.get()) : new Said(null, null, null);
+        Said said = action == Action.DONE || action == Action.WONT_DO || action == Action.OUTCOME
+                ? note(request, action, id.get()) : new Said(null, null, null);
+        String problem = assignee.problem() != null ? assignee.problem() : said.problem();
+        if (problem != null) {
+            return request.from() == From.MENTION ? once(request.key(), problem)
+                    : request.from() == From.CLICK ? Answer.NOTHING : Answer.privately(Messages.note(problem));
         }
-        ActionItems.Result result = items.act(id.get(), action, request.user(), assignee, request.key(), note);
-        if (result.changed() && (note != null && !note.isEmpty() || action == Action.REOPEN)) {
+        ActionItems.Result result = items.act(id.get(), action, request.user(), assignee.whom(), request.key(), said.note());
+        if (result.changed() && (said.note() != null && !said.note().isEmpty() || action == Action.REOPEN)) {
             // an outcome is a point of its talk, under the item's line: found by /qcon, shown, exported
             contributions.readNotesAgain("What came of A" + id.get());
         }
         metrics.transition(action.name().toLowerCase(Locale.ROOT), result.outcome().name().toLowerCase(Locale.ROOT));
+        return acted(request, result);
+    }
+
+    /** Whom an item is assigned to: the mention typed, said or picked; or what to say when there is none. */
+    private static Said assignee(Request.Asked request, long id) {
+        String whom = request.from() == From.COMMAND ? afterFirstWord(request.words()) : request.words();
+        Matcher mention = Messages.MENTION.matcher(whom);
+        if (mention.find()) {
+            return new Said(null, null, mention.group(1));
+        }
+        return new Said(null, switch (request.from()) {
+            case COMMAND -> "Whom to? Mention them: `/qcon assign A" + id + " @someone`.";
+            case MENTION -> "Whom to? Say `assign @someone`.";
+            case CLICK -> "no one picked"; // nothing to do: a click shows nothing
+        }, null);
+    }
+
+    /** What a change (or a refusal) shows, where it was asked, and the announcements that follow. */
+    private Answer acted(Request.Asked request, ActionItems.Result result) throws SQLException {
         Reply outcome = Messages.note(ItemMessages.outcome(result));
-        ActionItems.Result announce = result.changed() ? result : null;
+        List<Answer.After> announce = result.changed() ? List.of(announcement(result)) : List.of();
         if (request.from() == From.COMMAND) {
-            return new Answer(outcome, Answer.Show.PRIVATELY, announce, null, null, null, null);
+            return new Answer(new Answer.Privately(outcome), announce);
         }
         if (result.outcome() == ActionItems.Outcome.DUPLICATE) {
             return Answer.NOTHING;
         }
         if (request.from() == From.MENTION) {
             // A change is announced in the item's threads, this one included; anything else is answered here.
-            return new Answer(result.changed() ? null : outcome, Answer.Show.IN_THREAD, announce, null, null, null, null);
+            return new Answer(result.changed() ? new Answer.Nothing() : new Answer.InThread(outcome), announce);
         }
         Surface surface = request.target().surface();
-        Answer.Show show = surface == Surface.HOME ? Answer.Show.NOT_AT_ALL
-                : result.changed() && !surface.shared() ? Answer.Show.IF_PROBLEMS : Answer.Show.PRIVATELY;
-        Answer answer = redrawn(request, new Answer(outcome, show, announce, null, null, null, null));
+        Answer.Shown shown = surface == Surface.HOME ? new Answer.Nothing()
+                : result.changed() && !surface.shared() ? new Answer.IfProblems(outcome) : new Answer.Privately(outcome);
+        Answer answer = redrawn(request, new Answer(shown, announce));
         // Done by button is done at once; then a form asks what came of it (closing it is done without words).
-        return action == Action.DONE && result.changed() ? new Answer(answer.reply(), answer.show(), answer.announce(),
-                null, null, answer.redraw(), answer.home(), AddForm.outcomeForm(result.item())) : answer;
+        return result.action() == Action.DONE && result.changed()
+                ? answer.and(new Answer.OpenForm(AddForm.outcomeForm(result.item()))) : answer;
+    }
+
+    /** A change told in each of the item's threads, and by direct message to whom it was assigned. */
+    private static Answer.Announce announcement(ActionItems.Result result) {
+        ActionItem item = result.item();
+        List<Answer.Post> posts = new java.util.ArrayList<>();
+        Reply text = new Reply(ItemMessages.announcement(result), List.of());
+        for (ActionItems.Thread thread : item.threads()) {
+            posts.add(new Answer.Post(thread.channel(), thread.ts(), text,
+                    "I could not post the change in " + item.ref() + "'s thread"));
+        }
+        if (result.action() == Action.ASSIGN) {
+            posts.add(new Answer.Post(item.owner(), null, ItemMessages.assigned(item, result.actor()),
+                    "I could not send " + ItemMessages.who(item.owner()) + " a direct message about it"));
+        }
+        return new Answer.Announce(posts);
     }
 
     /** A card's "What came of it…" or "Won't do…" button: its form (with what was said before); the change comes with its submission. */
@@ -307,8 +291,7 @@ public final class Interpreter {
         Optional<ActionItem> item = items.get(id);
         boolean closed = item.isPresent() && item.get().state() == ActionItems.State.DONE;
         return item.isPresent() && closed == (action == Action.OUTCOME)
-                ? new Answer(null, Answer.Show.NOT_AT_ALL, null, null, null, null, null,
-                AddForm.outcomeForm(item.get(), action == Action.WONT_DO))
+                ? Answer.then(new Answer.OpenForm(AddForm.outcomeForm(item.get(), action == Action.WONT_DO)))
                 : Answer.privately(Messages.note("A" + id + (closed ? " is closed already." : " is not closed; nothing to say yet.")));
     }
 
@@ -317,91 +300,81 @@ public final class Interpreter {
      * implied, and "@qcon done A3" out of habit names it again and says nothing more. Won't do needs a reason, outcome
      * something to say.
      */
-    private static Said note(Request request, Action action, long id) {
+    private static Said note(Request.Asked request, Action action, long id) {
         String typed = request.from() == From.COMMAND ? afterFirstWord(request.words())
                 : request.from() == From.MENTION && !ITEM_ID.matcher(request.words()).matches() ? request.words() : "";
         Said said = said(typed);
         boolean inThread = request.from() == From.MENTION;
         if (said.problem() == null && action == Action.WONT_DO && said.note().text().isBlank()) {
             return new Said(null, "Say why it won't be done: `" + (inThread ? "wontdo <why>" : "/qcon wontdo A" + id + " <why>")
-                    + "`. Nothing changed.");
+                    + "`. Nothing changed.", null);
         }
         if (said.problem() == null && action == Action.OUTCOME && said.note().isEmpty()) {
             return new Said(null, "What came of it? `" + (inThread ? "outcome" : "/qcon outcome A" + id)
-                    + " <what happened>`, a link too if you like.");
+                    + " <what happened>`, a link too if you like.", null);
         }
         return said;
     }
 
-    /** A submitted "What came of A3?" form: its field errors (nothing changed), or what to announce. */
-    public record FormAnswer(Map<String, String> errors, Answer answer) {
-    }
-
     /**
      * The outcome form submitted by {@code user}: saved before the ack (a form submitted twice, {@code key} the view
-     * id, saves once), then announced in the item's threads. An empty form saves nothing. With {@code closing}, the
-     * "Won't do" form: it needs a reason, and closes the item.
+     * id, saves once), then announced in the item's threads; or its field errors, nothing changed. An empty form saves
+     * nothing. With {@code closing}, the "Won't do" form: it needs a reason, and closes the item.
      */
-    public FormAnswer outcomeSubmitted(AddForm.OutcomeRead form, String user, String key, boolean closing) throws SQLException {
-        Map<String, String> errors = new LinkedHashMap<>();
-        String link = form.link().isEmpty() ? null : form.link();
-        if (link != null && !Messages.webLink(link)) {
-            errors.put("link", "A link starts with http:// or https:// (a pull request, a doc).");
-        }
+    private Answer outcomeSubmitted(AddForm.OutcomeRead form, String user, String key, boolean closing) throws SQLException {
+        Map<String, String> errors = AddForm.outcomeErrors(form, closing);
         String text = form.text().strip();
-        if (text.length() > MAX_OUTCOME) {
-            errors.put("outcome", "At most " + MAX_OUTCOME + " characters; link to a doc for more.");
+        String link = form.link().isEmpty() ? null : form.link();
+        if (!errors.isEmpty()) {
+            return Answer.shown(new Answer.FieldErrors(errors));
         }
-        if (closing && text.isEmpty()) {
-            errors.put("outcome", "Say why it won't be done; the team will look for it later.");
-        }
-        if (!errors.isEmpty() || form.itemId() < 0 || text.isEmpty() && link == null) {
-            return new FormAnswer(errors, Answer.NOTHING);
+        if (form.itemId() < 0 || text.isEmpty() && link == null) {
+            return Answer.NOTHING;
         }
         Action action = closing ? Action.WONT_DO : Action.OUTCOME;
         ActionItems.Result result = items.act(form.itemId(), action, user, null, key, new ActionItems.Note(text, link));
         metrics.transition(action.name().toLowerCase(Locale.ROOT), result.outcome().name().toLowerCase(Locale.ROOT));
         if (result.outcome() == ActionItems.Outcome.DUPLICATE) {
-            return new FormAnswer(Map.of(), Answer.NOTHING);
+            return Answer.NOTHING;
         }
         if (!result.changed()) {
-            return new FormAnswer(Map.of("outcome", ItemMessages.outcome(result).replace("`", "")), Answer.NOTHING);
+            return Answer.shown(new Answer.FieldErrors(Map.of("outcome", ItemMessages.outcome(result).replace("`", ""))));
         }
         contributions.readNotesAgain("What came of A" + form.itemId());
-        return new FormAnswer(Map.of(), new Answer(null, Answer.Show.NOT_AT_ALL, result, null, null, null, null));
+        return Answer.then(announcement(result));
     }
 
     /** The answer to a click, with the message or App Home the button was on drawn again as things are now. */
-    private Answer redrawn(Request request, Answer answer) throws SQLException {
+    private Answer redrawn(Request.Asked request, Answer answer) throws SQLException {
         Target target = request.target();
         String user = request.user();
-        Reply redraw = null;
-        View home = null;
-        switch (target.surface()) {
-            case HOME -> home = home(user);
+        return switch (target.surface()) {
+            case HOME -> answer.and(new Answer.PublishHome(home(user)));
             case REMINDER -> {
                 List<ActionItem> stillQuiet = digests.staleByOwner().getOrDefault(user, List.of());
-                redraw = stillQuiet.isEmpty() ? Messages.note("All sorted. Thank you!")
-                        : ItemMessages.staleReminder(stillQuiet, digests.staleAfter().toDays());
+                yield answer.and(new Answer.Redraw(stillQuiet.isEmpty() ? Messages.note("All sorted. Thank you!")
+                        : ItemMessages.staleReminder(stillQuiet, digests.staleAfter().toDays()), true));
             }
             case POST, DM -> {
                 // A shared message keeps its first block (who assigned it, who started the discussion).
                 Optional<ActionItem> item = items.get(target.itemId());
-                if (item.isPresent() && !request.message().isEmpty()) {
-                    redraw = ItemMessages.refreshed(request.message().get(0), item.get(), target.surface(), user);
-                }
+                yield item.isEmpty() || request.message().isEmpty() ? answer : answer.and(new Answer.Redraw(
+                        ItemMessages.refreshed(request.message().get(0), item.get(), target.surface(), user), true));
             }
-            default -> redraw = redraw(target, user);
-        }
-        return new Answer(answer.reply(), answer.show(), answer.announce(), answer.discuss(), answer.later(), redraw, home);
+            default -> answer.and(new Answer.Redraw(redraw(target, user), false));
+        };
     }
 
-    private Answer discuss(Request request) throws SQLException {
+    /**
+     * /qcon discuss A3 or its button: the item posted to the channel once (after the ack), or where it is discussed
+     * already (said after the ack too, as the post's result would be).
+     */
+    private Answer discuss(Request.Asked request) throws SQLException {
         Optional<Long> id = itemId(request);
         if (id.isEmpty()) {
             return Answer.privately(Messages.note("Which item? Give its id, like `/qcon discuss A3`; `/qcon actions` lists them."));
         }
-        if (request.from() == From.CLICK && !first(request)) {
+        if (request.from() == From.CLICK && !first(request.key())) {
             return Answer.NOTHING;
         }
         Optional<ActionItem> item = items.get(id.get());
@@ -412,12 +385,35 @@ public final class Interpreter {
         if (request.channel() == null) {
             return Answer.privately(Messages.note("Start the discussion from a channel: `/qcon discuss " + item.get().ref() + "`."));
         }
-        Reply starting = request.from() == From.COMMAND ? Messages.note("Starting a discussion of " + item.get().ref() + "…") : null;
-        return new Answer(starting, Answer.Show.PRIVATELY, null, item.get(), null, null, null);
+        Answer.Shown starting = request.from() == From.COMMAND
+                ? new Answer.Privately(Messages.note("Starting a discussion of " + item.get().ref() + "…")) : new Answer.Nothing();
+        Optional<ActionItems.Thread> existing = items.threadIn(item.get().id(), request.channel());
+        if (existing.isPresent()) {
+            Reply already = Messages.note(item.get().ref() + " is already being discussed here" + link(existing.get().permalink()) + ".");
+            return new Answer(starting, List.of(new Answer.Later(() -> already)));
+        }
+        return new Answer(starting, List.of(new Answer.Discuss(item.get().id(), ItemMessages.discussionPost(item.get(), request.user()))));
     }
 
-    private Answer snooze(Request request) throws SQLException {
-        if (!first(request)) {
+    /** A discussion post Slack took (its thread recorded on the item) or refused: said to whoever started it. */
+    private Answer posted(Request.Posted post) throws SQLException {
+        String ref = "A" + post.itemId();
+        if (post.error() != null) {
+            return Answer.privately(Messages.note("not_in_channel".equals(post.error()) || "channel_not_found".equals(post.error())
+                    ? "I am not in this channel, so I cannot start the discussion here. Invite me with `/invite @qcon`, then try again."
+                    : "Slack would not take the discussion post (" + Messages.escape(post.error()) + "). Try again in a minute."));
+        }
+        ActionItems.Thread thread = items.recordThread(post.itemId(), post.channel(), post.ts(), post.permalink());
+        return Answer.privately(Messages.note("Posted " + ref + " for discussion" + link(thread.permalink())
+                + ". Replies in its thread are counted on the item."));
+    }
+
+    private static String link(String permalink) {
+        return permalink != null && permalink.startsWith("https://") ? ": <" + Messages.escape(permalink) + "|open the thread>" : "";
+    }
+
+    private Answer snooze(Request.Asked request) throws SQLException {
+        if (!first(request.key())) {
             return Answer.NOTHING;
         }
         long id = request.target().itemId();
@@ -436,8 +432,8 @@ public final class Interpreter {
         try {
             return Answer.privately(reloaded(loading, answerWithin));
         } catch (TimeoutException e) {
-            return new Answer(Messages.note("Reading the notes is taking a while; I will post the result here when it is done."),
-                    Answer.Show.PRIVATELY, null, null, () -> reloaded(loading, RELOAD_LIMIT), null, null);
+            return Answer.privately(Messages.note("Reading the notes is taking a while; I will post the result here when it is done."))
+                    .and(new Answer.Later(() -> reloaded(loading, RELOAD_LIMIT)));
         }
     }
 
@@ -484,13 +480,8 @@ public final class Interpreter {
                 : Messages.noMatch(result, search.suggestions(3));
     }
 
-    /** What people add from Slack: the add form, corrections, imports (for the Slack handlers' forms and files). */
-    public Contributions contributions() {
-        return contributions;
-    }
-
     /** A talk a button asked for: its overview (Show), or every point of it (Show all). */
-    private Reply shown(Request request) throws SQLException {
+    private Reply shown(Request.Asked request) throws SQLException {
         Optional<Talk> talk = talks.byKey(request.words());
         if (talk.isEmpty()) {
             return Messages.error("That talk is no longer in the notes. Try /qcon talks for the agenda.");
@@ -503,7 +494,7 @@ public final class Interpreter {
         if (words.isEmpty()) {
             return Messages.agenda(talks.agenda(), null);
         }
-        Matcher day = DAY.matcher(words);
+        Matcher day = Request.DAY.matcher(words);
         if (!day.matches() || !day.group(1).matches("\\d{1,3}")) {
             return Messages.error("Say which day as a number, for example: /qcon talks day 2");
         }
@@ -531,9 +522,11 @@ public final class Interpreter {
         return item.isEmpty() ? Optional.empty() : Optional.of(ItemMessages.item(item.get(), items.history(id), user));
     }
 
-    /** The item a request is about: the button's, or the first word typed ("A3" or "3"). */
-    /** What someone said came of an item, or why it cannot be taken (said privately, nothing changed). */
-    record Said(ActionItems.Note note, String problem) {
+    /**
+     * What someone said came of an item ({@code note}) or whom they assigned it to ({@code whom}), or why it cannot
+     * be taken ({@code problem}: said where they asked, nothing changed).
+     */
+    record Said(ActionItems.Note note, String problem, String whom) {
     }
 
     /** The longest outcome or reason kept: Slack's own limit for a message's text section. */
@@ -554,18 +547,19 @@ public final class Interpreter {
             text = typed.substring(0, link.start()) + typed.substring(link.end());
             if (!Messages.webLink(url)) {
                 return new Said(null, "A link must start with http:// or https:// (a pull request, a doc); "
-                        + "nothing changed.");
+                        + "nothing changed.", null);
             }
         }
         text = Messages.unescape(text).replaceAll("\\s+", " ").strip();
         if (text.length() > MAX_OUTCOME) {
             return new Said(null, "That is " + text.length() + " characters; what came of an item is kept to "
-                    + MAX_OUTCOME + ". Say it shorter, or link to a doc. Nothing changed.");
+                    + MAX_OUTCOME + ". Say it shorter, or link to a doc. Nothing changed.", null);
         }
-        return new Said(new ActionItems.Note(text, url == null ? null : Messages.unescape(url)), null);
+        return new Said(new ActionItems.Note(text, url == null ? null : Messages.unescape(url)), null, null);
     }
 
-    private static Optional<Long> itemId(Request request) {
+    /** The item a request is about: the button's, or the first word typed ("A3" or "3"). */
+    private static Optional<Long> itemId(Request.Asked request) {
         return request.target() != null ? Optional.of(request.target().itemId())
                 : itemId(request.words().split("\\s+", 2)[0]);
     }
@@ -581,13 +575,12 @@ public final class Interpreter {
     }
 
     /** True the first time this request is seen: a retried event or replayed click gets no second answer. */
-    private boolean first(Request request) throws SQLException {
-        return request.key() == null || items.markHandled(request.key());
+    private boolean first(String key) throws SQLException {
+        return key == null || items.markHandled(key);
     }
 
-    /** A sentence in the thread the bot was mentioned in, once per event. */
-    private Answer once(Request request, String mrkdwn) throws SQLException {
-        return first(request) ? new Answer(Messages.note(mrkdwn), Answer.Show.IN_THREAD, null, null, null, null, null)
-                : Answer.NOTHING;
+    /** A sentence in the thread the bot was mentioned in, once per event ({@code key}). */
+    private Answer once(String key, String mrkdwn) throws SQLException {
+        return first(key) ? Answer.shown(new Answer.InThread(Messages.note(mrkdwn))) : Answer.NOTHING;
     }
 }

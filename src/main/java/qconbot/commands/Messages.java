@@ -255,6 +255,9 @@ public final class Messages {
         return new Reply(reply.text(), blocks);
     }
 
+    /** "<@U123>" or "<@U123|bob>", as Slack sends a mention; group 1 is the user id. */
+    public static final java.util.regex.Pattern MENTION = java.util.regex.Pattern.compile("<@([UW][A-Z0-9]{2,})(?:\\|[^>]*)?>");
+
     /** A sentence that may contain text from a user: escaped. */
     public static Reply error(String sentence) {
         return new Reply(escape(sentence), List.of(section(s -> s.text(markdownText(escape(sentence))))));

@@ -83,7 +83,7 @@ public final class TalkOfTheDay implements Job, Daily {
     /** Slack, and how to call it; all null in the console, where nothing is posted. */
     private final MethodsClient slack;
     private final SlackCalls calls;
-    private final Announcer announcer;
+    private final Reminders reminders;
     private final Clock clock;
     private final Metrics metrics;
     /** This process, as the holder of a post's lease. */
@@ -99,7 +99,7 @@ public final class TalkOfTheDay implements Job, Daily {
         this.talks = talks;
         this.slack = slack;
         this.calls = calls;
-        this.announcer = announcer;
+        this.reminders = new Reminders(digests, announcer);
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -130,7 +130,7 @@ public final class TalkOfTheDay implements Job, Daily {
                 .usingJobData("mode", "start-up").startNow().build());
         scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(JOB).withIdentity("remind")
                 .usingJobData("mode", "remind").startNow()
-                .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever((int) Announcer.REMIND_EVERY.toSeconds())).build());
+                .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever((int) Reminders.REMIND_EVERY.toSeconds())).build());
         scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(JOB).withIdentity("resume")
                 .usingJobData("mode", "resume").startAt(new Date(System.currentTimeMillis() + RESUME_EVERY.toMillis()))
                 .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever((int) RESUME_EVERY.toSeconds())).build());
@@ -175,7 +175,7 @@ public final class TalkOfTheDay implements Job, Daily {
      * Slack gives none); each at most once a week.
      */
     void remind() {
-        announcer.remindQuietOwners(digests, clock.instant(), settings.schedule().zone());
+        reminders.remind(clock.instant(), settings.schedule().zone());
     }
 
     /** The latest fire time earlier today, if it was missed; older ones are left alone. */

@@ -5,14 +5,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qconbot.TestBot;
-import qconbot.commands.Interpreter.Answer;
-import qconbot.commands.Interpreter.Request;
 import qconbot.store.ActionItems;
 
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,42 +54,50 @@ class InterpreterTest {
                 "click:" + user + actionId));
     }
 
+    /** Where a change is announced: the threads' ts, or the user a direct message goes to. */
+    static List<String> announced(Answer answer) {
+        return answer.find(Answer.Announce.class).orElseThrow().posts().stream()
+                .map(post -> post.threadTs() != null ? post.threadTs() : post.channel()).toList();
+    }
+
     @Test
     void a_claim_typed_said_in_the_thread_or_clicked_meets_the_same_rule_and_sentence() throws Exception {
         Answer first = said("claim", ANN);
         assertNull(first.reply(), "a change in a thread is answered by its announcement there");
-        assertEquals(ActionItems.Outcome.CHANGED, first.announce().outcome());
+        assertEquals(List.of(THREAD), first.find(Answer.Announce.class).orElseThrow().posts().stream()
+                .map(Answer.Post::threadTs).toList(), "announced in the item's thread");
 
         String taken = "A1 is claimed by <@U0ANN>. Ask them, or pick another item.";
         assertEquals(taken, typed("claim A1", BOB).reply().text());
         assertEquals(taken, said("claim", BOB).reply().text());
         Answer click = clicked("item_claim", null, BOB);
         assertEquals(taken, click.reply().text());
-        assertEquals(Answer.Show.PRIVATELY, click.show(), "a refused click is explained");
-        assertTrue(click.redraw().blocks().toString().contains("claimed by <@U0ANN>"), "and the list redrawn");
+        assertInstanceOf(Answer.Privately.class, click.shown(), "a refused click is explained");
+        assertTrue(click.find(Answer.Redraw.class).orElseThrow().message().blocks().toString().contains("claimed by <@U0ANN>"),
+                "and the list redrawn");
 
         assertEquals(1, bot.items.history(1).size(), "one change in the audit trail");
     }
 
     @Test
     void assign_takes_the_mention_typed_said_or_picked() throws Exception {
-        assertEquals(ActionItems.Outcome.CHANGED, typed("assign A1 <@U0BOB|bob>", ANN).announce().outcome());
-        assertEquals(ActionItems.Outcome.CHANGED, said("assign <@U0CAT>", BOB).announce().outcome());
-        assertEquals(ActionItems.Outcome.CHANGED, clicked("item_assign", ANN, CAT).announce().outcome());
+        assertEquals(List.of(THREAD, BOB), announced(typed("assign A1 <@U0BOB|bob>", ANN)), "in the thread, and to Bob");
+        assertEquals(List.of(THREAD, CAT), announced(said("assign <@U0CAT>", BOB)));
+        assertEquals(List.of(THREAD, ANN), announced(clicked("item_assign", ANN, CAT)));
 
         assertEquals(List.of(BOB, CAT, ANN), bot.items.history(1).stream().map(ActionItems.Change::toOwner).toList());
         assertEquals("Whom to? Say `assign @someone`.", said("assign", CAT).reply().text());
-        assertEquals(Answer.Show.NOT_AT_ALL, clicked("item_assign", null, "U0DAN").show(), "no one picked: nothing to do");
+        assertEquals(Answer.NOTHING, clicked("item_assign", null, "U0DAN"), "no one picked: nothing to do");
     }
 
     @Test
     void a_replayed_mention_or_click_changes_and_says_nothing_twice() throws Exception {
         said("done", ANN);
-        assertEquals(Answer.Show.NOT_AT_ALL, said("done", ANN).show());
-        assertEquals(Answer.Show.IN_THREAD, said("status", CAT).show());
-        assertEquals(Answer.Show.NOT_AT_ALL, said("status", CAT).show(), "status once per event");
+        assertEquals(Answer.NOTHING, said("done", ANN));
+        assertInstanceOf(Answer.InThread.class, said("status", CAT).shown());
+        assertEquals(Answer.NOTHING, said("status", CAT), "status once per event");
         clicked("item_reopen", null, BOB);
-        assertEquals(Answer.Show.NOT_AT_ALL, clicked("item_reopen", null, BOB).show());
+        assertEquals(Answer.NOTHING, clicked("item_reopen", null, BOB));
         assertEquals(2, bot.items.history(1).size());
     }
 
@@ -100,11 +107,11 @@ class InterpreterTest {
             Answer answer = slow.interpreter.handle(Request.command("reload", TestBot.ADMIN, "C0TEAM", "command:r"));
 
             assertEquals("Reading the notes is taking a while; I will post the result here when it is done.", answer.reply().text());
-            assertTrue(answer.later().call().text().startsWith("Reloaded the notes: 1 file, 20 talks, 7 action items"));
+            assertTrue(answer.find(Answer.Later.class).orElseThrow().work().call().text().startsWith("Reloaded the notes: 1 file, 20 talks, 7 action items"));
         }
         Answer quick = bot.interpreter.handle(Request.command("reload", TestBot.ADMIN, "C0TEAM", "command:q"));
         assertTrue(quick.reply().text().startsWith("Reloaded the notes: 1 file, 20 talks"), "answered in the ack when quick");
-        assertNull(quick.later());
+        assertTrue(quick.find(Answer.Later.class).isEmpty());
     }
 
     @Test

@@ -2,7 +2,7 @@ package qconbot.commands;
 
 import com.slack.api.util.json.GsonFactory;
 import org.junit.jupiter.api.Test;
-import qconbot.commands.Interpreter.Request;
+import qconbot.commands.Request;
 import qconbot.commands.ItemMessages.Surface;
 import qconbot.commands.Verb.From;
 import qconbot.notes.Bullet;

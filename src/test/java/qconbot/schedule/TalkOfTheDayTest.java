@@ -338,7 +338,7 @@ class TalkOfTheDayTest {
                 Duration.ofSeconds(10), 0, SlackCalls.MaybeDone.CHECK_FIRST);
         return new TalkOfTheDay(new TalkOfTheDay.Settings(CHANNEL, Schedule.parse(cron, zone), retries),
                 new DailyPosts(db, talks, clock), new Digests(db, items, clock, 7), talks, methods, calls,
-                new Announcer(methods, items, calls), clock, metrics);
+                new Announcer(methods, calls), clock, metrics);
     }
 
     @Test
