@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Dependencies point one way: notes <- store, search <- commands (the interpreter and its messages) <- slack,
- * schedule <- Main. Read from the sources, every reference to one of our packages, imported or written out in full.
+ * schedule <- Main; slack/ sees only commands/ and metrics/, so every Slack input goes through the interpreter. Read from the sources, every reference to one of our packages, imported or written out in full.
  */
 class ArchitectureTest {
 
@@ -30,7 +30,8 @@ class ArchitectureTest {
             "store", Set.of("notes"),
             "search", Set.of("notes", "store"),
             "commands", Set.of("notes", "store", "search", "metrics"),
-            "slack", Set.of("notes", "store", "search", "metrics", "commands"),
+            // Slack's handlers only read payloads, ask the interpreter and call Slack: nothing below commands/.
+            "slack", Set.of("metrics", "commands"),
             "schedule", Set.of("notes", "store", "search", "metrics", "commands", "slack"));
     private static final Pattern OURS = Pattern.compile("\\bqconbot\\.(?:([a-z]+)\\.)?[A-Z]");
     /** The interpreter and its messages know Slack's Block Kit, never how to reach Slack. */
@@ -72,5 +73,13 @@ class ArchitectureTest {
             found.add(used.group(1) == null ? "" : used.group(1));
         }
         assertEquals(List.of("schedule", ""), found);
+    }
+
+    @Test
+    void slack_may_not_reach_past_the_interpreter() {
+        assertTrue(MAY_USE.get("slack").containsAll(Set.of("commands", "metrics")));
+        for (String below : List.of("store", "search", "notes")) {
+            assertTrue(!MAY_USE.get("slack").contains(below), "slack/ may not use " + below);
+        }
     }
 }

@@ -78,13 +78,14 @@ public final class Interpreter {
 
     /** The answer to any request; a busy or failing database is said where the person asked, nothing changed. */
     public Answer handle(Request request) throws SQLException {
+        metrics.answered(Request.kind(request));
         try {
             return answer(request);
         } catch (Db.Busy busy) {
-            log.warn("{} refused: the database is busy", request.getClass().getSimpleName());
+            log.warn("{} refused: the database is busy", Request.kind(request));
             return unable(request, Messages.busy());
         } catch (Db.StorageFault fault) {
-            log.error("{} refused: storage problem: {}", request.getClass().getSimpleName(), fault.getMessage());
+            log.error("{} refused: storage problem: {}", Request.kind(request), fault.getMessage());
             return unable(request, Messages.storageProblem());
         }
     }

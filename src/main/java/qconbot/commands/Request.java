@@ -74,6 +74,11 @@ public sealed interface Request {
             implements Request {
     }
 
+    /** The kind of a request, for logs and metrics: "asked", "submitted", "file_sent"... never what it says. */
+    static String kind(Request request) {
+        return request.getClass().getSimpleName().replaceAll("(?<=[a-z])(?=[A-Z])", "_").toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** The text after /qcon, or a line typed in the console. */
     static Asked command(String text, String user, String channel, String key) {
         String command = text == null ? "" : text.strip();

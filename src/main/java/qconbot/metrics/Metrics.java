@@ -80,6 +80,12 @@ public final class Metrics {
                 .tags("call", call, "reason", reason).register(registry).increment();
     }
 
+    /** A request the interpreter answered, by kind (asked, submitted, suggest, file_sent, fetched, ...). */
+    public void answered(String kind) {
+        Counter.builder("qcon_interpreter_requests").description("Requests answered by the interpreter, by kind")
+                .tag("kind", kind).register(registry).increment();
+    }
+
     /** An action item change attempted: claim, assign... and how it ended (changed, taken, not_allowed...). */
     public void transition(String action, String outcome) {
         Counter.builder("qcon_action_item_transitions").description("Action item actions by outcome")

@@ -328,10 +328,9 @@ public final class SlackHandlers {
 
     /** For logs: what the request was, never what anyone typed. */
     private static String describe(Request request) {
-        String kind = request.getClass().getSimpleName().toLowerCase(Locale.ROOT);
         return request instanceof Request.Asked asked
                 ? asked.from().name().toLowerCase(Locale.ROOT) + " " + asked.verb() + " by " + asked.user()
-                : kind + " by " + request.user();
+                : Request.kind(request) + " by " + request.user();
     }
 
     private static ActionResponse ephemeral(String mrkdwn) {

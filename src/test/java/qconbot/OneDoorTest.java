@@ -1,0 +1,127 @@
+package qconbot;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every way Slack reaches the bot goes through one door: typed text, a click, a form submitted, the talk picker, a
+ * file sent by direct message all become a request the interpreter answers, counted by kind in /metrics. The real
+ * bot over HTTP, the fake Slack Web API on 127.0.0.1, a real SQLite file.
+ */
+class OneDoorTest {
+
+    private static final String MONZO = "qcon-2020.txt/day-3/microservices-at-monzo";
+    private static final String EDITOR = "U0EDIT";
+
+    @TempDir
+    Path dir;
+    FakeSlackApi slack;
+    Main.Bot bot;
+    SlackRequests requests;
+
+    @BeforeEach
+    void start() throws Exception {
+        slack = new FakeSlackApi();
+        bot = TestBot.with(dir, slack).set(Config.QCON_EDITORS, EDITOR).start();
+        requests = new SlackRequests(bot.port());
+    }
+
+    @AfterEach
+    void stop() {
+        requests.close();
+        bot.close();
+        slack.close();
+    }
+
+    @Test
+    void typed_text_a_click_a_form_the_talk_picker_and_a_file_are_answered_by_the_interpreter() throws Exception {
+        assertTrue(SlackRequests.decoded(requests.command("monzo")).toLowerCase().contains("microservices at monzo"));
+        assertEquals(1, answered("asked"), "typed text");
+
+        requests.buttonClick("U0ANN", "C0GENERAL", "item_claim", "item:1:outstanding", "1", slack.responseUrl("c1"));
+        assertEquals(2, answered("asked"), "a click is the same kind of request as typed text");
+        assertTrue(slack.await("respond/c1", 1, FakeSlackApi.seconds(5)).get(0).json().toString().contains("claimed by"));
+
+        HttpResponse<String> saved = requests.interactive(saveForm("monzo pairs on every zanzibar review"));
+        assertEquals(200, saved.statusCode());
+        assertEquals(1, answered("submitted"), "a form");
+        assertTrue(SlackRequests.decoded(requests.command("zanzibar")).contains("monzo pairs on every zanzibar review"),
+                "saved before the ack, found at once");
+
+        HttpResponse<String> options = requests.interactive(suggestion("monz"));
+        assertTrue(options.body().contains(MONZO), options.body());
+        assertEquals(1, answered("suggest"), "the talk picker");
+
+        String url = slack.serveFile("team.txt", """
+                Team notes
+                ----------
+
+                Day 1
+                -----
+                10:00 our platform:
+                - we deploy twice a day
+                """.getBytes(StandardCharsets.UTF_8), 0);
+        int before = slack.calls("chat.postMessage").size();
+        requests.event(fileShare(url), "Efile1", 0);
+        String preview = slack.await("chat.postMessage", before + 1, FakeSlackApi.seconds(8)).get(before).form().toString();
+        assertTrue(preview.contains("Team notes: 1 day, 1 talks"), preview);
+        assertEquals(1, answered("file_sent"), "a file sent by direct message");
+        assertEquals(1, answered("fetched"), "and, fetched after the ack, handed over to the interpreter again");
+    }
+
+    /** How many requests of {@code kind} the interpreter answered, from /metrics. */
+    private int answered(String kind) throws Exception {
+        String metrics = requests.get("/metrics").body();
+        Matcher count = Pattern.compile("qcon_interpreter_requests_total\\{kind=\"" + kind + "\"} ([0-9.]+)").matcher(metrics);
+        return count.find() ? (int) Double.parseDouble(count.group(1)) : 0;
+    }
+
+    private static Map<String, Object> saveForm(String text) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("talk", Map.of("talk", Map.of("type", "static_select", "selected_option",
+                Map.of("text", Map.of("type", "plain_text", "text", "t"), "value", MONZO))));
+        values.put("text", SlackRequests.textInput("text", text));
+        values.put("todo", Map.of("todo", Map.of("type", "checkboxes", "selected_options", List.of())));
+        return SlackRequests.viewSubmission("U0ANN", "V1", "save_to_notes", "", values);
+    }
+
+    private static Map<String, Object> suggestion(String typed) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("type", "block_suggestion");
+        payload.put("team", Map.of("id", "T0TEST", "domain", "qcon-test"));
+        payload.put("user", Map.of("id", "U0ANN", "name", "ann"));
+        payload.put("api_app_id", "A0QCON");
+        payload.put("action_id", "talk");
+        payload.put("block_id", "talk");
+        payload.put("value", typed);
+        return payload;
+    }
+
+    private static Map<String, Object> fileShare(String url) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("type", "message");
+        event.put("subtype", "file_share");
+        event.put("channel", "D0EDIT");
+        event.put("channel_type", "im");
+        event.put("user", EDITOR);
+        event.put("text", "");
+        event.put("ts", "1700000001.000100");
+        event.put("files", List.of(Map.of("id", "F0TEAM", "name", "team.txt", "size", 100, "mimetype", "text/plain",
+                "filetype", "text", "url_private_download", url)));
+        return event;
+    }
+}
