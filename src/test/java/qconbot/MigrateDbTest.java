@@ -57,7 +57,7 @@ class MigrateDbTest {
             assertEquals("U0BOB", items.get(2).orElseThrow().owner());
             assertEquals(ActionItems.State.DONE, items.get(3).orElseThrow().state());
             assertEquals(3, items.history(3).size() + items.history(2).size());
-            assertEquals(ActionItems.Outcome.CHANGED, items.act(1, ActionItems.Action.CLAIM, "U0DAN", null, "click:4").outcome(),
+            assertEquals(ActionItems.Verdict.CHANGED, items.act(1, ActionItems.Action.CLAIM, "U0DAN", null, "click:4").verdict(),
                     "a new change gets a new id after the copied ones");
             assertEquals(1, items.history(1).size());
         }

@@ -230,7 +230,7 @@ public final class Interpreter {
             // an outcome is a point of its talk, under the item's line: found by /qcon, shown, exported
             contributions.readNotesAgain("What came of A" + id.get());
         }
-        metrics.transition(action.name().toLowerCase(Locale.ROOT), result.outcome().name().toLowerCase(Locale.ROOT));
+        metrics.transition(action.name().toLowerCase(Locale.ROOT), result.verdict().name().toLowerCase(Locale.ROOT));
         return acted(request, result);
     }
 
@@ -255,7 +255,7 @@ public final class Interpreter {
         if (request.from() == From.COMMAND) {
             return new Answer(new Answer.Privately(outcome), announce);
         }
-        if (result.outcome() == ActionItems.Outcome.DUPLICATE) {
+        if (result.verdict() == ActionItems.Verdict.DUPLICATE) {
             return Answer.NOTHING;
         }
         if (request.from() == From.MENTION) {
@@ -334,8 +334,8 @@ public final class Interpreter {
         }
         Action action = closing ? Action.WONT_DO : Action.OUTCOME;
         ActionItems.Result result = items.act(form.itemId(), action, user, null, key, new ActionItems.Note(text, link));
-        metrics.transition(action.name().toLowerCase(Locale.ROOT), result.outcome().name().toLowerCase(Locale.ROOT));
-        if (result.outcome() == ActionItems.Outcome.DUPLICATE) {
+        metrics.transition(action.name().toLowerCase(Locale.ROOT), result.verdict().name().toLowerCase(Locale.ROOT));
+        if (result.verdict() == ActionItems.Verdict.DUPLICATE) {
             return Answer.NOTHING;
         }
         if (!result.changed()) {

@@ -214,7 +214,7 @@ public final class ItemMessages {
     public static String outcome(Result result) {
         ActionItem item = result.item();
         String ref = item == null ? "That item" : item.ref();
-        return switch (result.outcome()) {
+        return switch (result.verdict()) {
             case CHANGED -> switch (result.action()) {
                 case CLAIM -> "You claimed " + ref + ". It's yours.";
                 case UNCLAIM -> "You unclaimed " + ref + "; it is open again.";

@@ -245,7 +245,7 @@ public final class TalkOfTheDay implements Job, Daily {
             return;
         }
         Reply message = Messages.talkOfTheDay(talk.get(), digests.build(since(post.slot())), digests.staleAfter().toDays());
-        SlackCalls.Outcome<ChatPostMessageResponse> sent = calls.call(settings.retries(),
+        SlackCalls.Result<ChatPostMessageResponse> sent = calls.call(settings.retries(),
                 () -> slack.chatPostMessage(r -> r.channel(post.channel()).text(message.text()).blocks(message.blocks())
                         .metadata(new Message.Metadata(METADATA_TYPE, Map.of("slot", post.slot())))),
                 () -> findPosted(post).map(TalkOfTheDay::found),

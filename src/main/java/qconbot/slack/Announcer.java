@@ -47,7 +47,7 @@ public final class Announcer {
 
     /** Posts an item to {@code channel} as the start of its discussion, and asks for the post's permalink. */
     public Posted discussionPost(String channel, Reply post) {
-        SlackCalls.Outcome<ChatPostMessageResponse> posted = post("discussion_post",
+        SlackCalls.Result<ChatPostMessageResponse> posted = post("discussion_post",
                 () -> slack.chatPostMessage(r -> r.channel(channel).text(post.text()).blocks(post.blocks())));
         if (!posted.ok()) {
             return new Posted(channel, null, null, posted.error());
@@ -69,7 +69,7 @@ public final class Announcer {
 
     /** A message's permalink, or null when Slack would not give it. */
     public String permalink(String channel, String ts) {
-        SlackCalls.Outcome<ChatGetPermalinkResponse> permalink = post("permalink",
+        SlackCalls.Result<ChatGetPermalinkResponse> permalink = post("permalink",
                 () -> slack.chatGetPermalink(r -> r.channel(channel).messageTs(ts)));
         return permalink.ok() ? permalink.value().getPermalink() : null;
     }
@@ -85,7 +85,7 @@ public final class Announcer {
 
     /** A user's time zone as Slack has it ("Europe/London", "" when none), or null when Slack could not be asked. */
     public String timeZone(String user) {
-        SlackCalls.Outcome<UsersInfoResponse> info = post("users_info", () -> slack.usersInfo(r -> r.user(user)));
+        SlackCalls.Result<UsersInfoResponse> info = post("users_info", () -> slack.usersInfo(r -> r.user(user)));
         if (!info.ok()) {
             return null;
         }
@@ -98,7 +98,7 @@ public final class Announcer {
         return reply.blocks().isEmpty() ? request.text(reply.text()) : request.text(reply.text()).blocks(reply.blocks());
     }
 
-    private <T> SlackCalls.Outcome<T> post(String what, SlackCalls.Call<T> call) {
+    private <T> SlackCalls.Result<T> post(String what, SlackCalls.Call<T> call) {
         return calls.call(SlackCalls.Policy.announcement(what), call);
     }
 }

@@ -239,7 +239,7 @@ public final class SlackApp {
          */
         public void warmUp(SlackCalls calls, ExecutorService executor) {
             executor.execute(() -> {
-                SlackCalls.Outcome<AuthTestResponse> answer = calls.call(
+                SlackCalls.Result<AuthTestResponse> answer = calls.call(
                         SlackCalls.Policy.untilItWorks("auth_test", Duration.ofMinutes(5)),
                         () -> slack.methods(token).authTest(r -> r), Optional::empty,
                         (attempt, failure, wait) -> status = "auth.test failed: " + failure.error());
@@ -271,7 +271,7 @@ public final class SlackApp {
 
         public void connect(SlackCalls calls, ExecutorService background) {
             background.execute(() -> {
-                SlackCalls.Outcome<Object> connected = calls.call(SlackCalls.Policy.untilItWorks("socket_mode_connect",
+                SlackCalls.Result<Object> connected = calls.call(SlackCalls.Policy.untilItWorks("socket_mode_connect",
                         Duration.ofMinutes(1)), () -> {
                     app.startAsync();
                     return "connected";

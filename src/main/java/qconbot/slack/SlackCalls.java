@@ -72,7 +72,7 @@ public final class SlackCalls {
     }
 
     /** How a call ended: the answer when it succeeded (or what the check found), else the last failure. */
-    public record Outcome<T>(T value, Failure failure, boolean stopped) {
+    public record Result<T>(T value, Failure failure, boolean stopped) {
         public boolean ok() {
             return failure == null && !stopped;
         }
@@ -128,16 +128,16 @@ public final class SlackCalls {
         stopping.countDown();
     }
 
-    public <T> Outcome<T> call(Policy policy, Call<T> call) {
+    public <T> Result<T> call(Policy policy, Call<T> call) {
         return call(policy, call, Optional::empty, (attempt, failure, wait) -> { });
     }
 
     /** Calls until it works or the policy gives up: look first (when the last failure may have done it), try, wait. */
-    public <T> Outcome<T> call(Policy policy, Call<T> call, Check<T> check, BeforeWait beforeWait) {
+    public <T> Result<T> call(Policy policy, Call<T> call, Check<T> check, BeforeWait beforeWait) {
         Instant giveUpAt = policy.giveUpAfter() == null ? null : clock.instant().plus(policy.giveUpAfter());
         Duration backoff = policy.firstWait();
         for (int attempt = 1; ; attempt++) {
-            Outcome<T> tried = attempt(call);
+            Result<T> tried = attempt(call);
             if (tried.ok() || tried.stopped()) {
                 return tried;
             }
@@ -152,13 +152,13 @@ public final class SlackCalls {
                 return tried;
             }
             if (!waited(policy, attempt, failure, wait, beforeWait)) {
-                return new Outcome<>(null, failure, true);
+                return new Result<>(null, failure, true);
             }
             if (failure.kind() == Kind.MAYBE_DONE && policy.maybeDone() == MaybeDone.CHECK_FIRST) {
                 Optional<T> found = look(policy, check);
                 if (found.isPresent()) {
                     log.info("Slack {}: found done after attempt {} failed", policy.name(), attempt);
-                    return new Outcome<>(found.get(), null, false);
+                    return new Result<>(found.get(), null, false);
                 }
             }
             backoff = backoff.multipliedBy(2).compareTo(policy.maxWait()) <= 0 ? backoff.multipliedBy(2) : policy.maxWait();
@@ -166,21 +166,21 @@ public final class SlackCalls {
     }
 
     /** One try: the answer, or the failure it was. */
-    private static <T> Outcome<T> attempt(Call<T> call) {
+    private static <T> Result<T> attempt(Call<T> call) {
         try {
             T value = call.call();
             if (value instanceof SlackApiTextResponse response && !response.isOk()) {
-                return new Outcome<>(null, classify(response), false);
+                return new Result<>(null, classify(response), false);
             }
             if (value instanceof WebhookResponse webhook && webhook.getCode() != 200) {
-                return new Outcome<>(null, classify(webhook), false);
+                return new Result<>(null, classify(webhook), false);
             }
-            return new Outcome<>(value, null, false);
+            return new Result<>(value, null, false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome<>(null, null, true);
+            return new Result<>(null, null, true);
         } catch (Exception e) {
-            return new Outcome<>(null, classify(e), false);
+            return new Result<>(null, classify(e), false);
         }
     }
 

@@ -40,7 +40,7 @@ public final class ActionItems {
     }
 
     /** How an action ended. Only CHANGED wrote anything. */
-    public enum Outcome {
+    public enum Verdict {
         CHANGED,
         /** The item already was as asked (claim your own item, reopen an open one). */
         ALREADY,
@@ -72,27 +72,6 @@ public final class ActionItems {
                              Instant changedAt, List<Thread> threads, String parent, String addedBy,
                              boolean wontDo, String closedBy, ItemOutcome outcome) {
 
-        public ActionItem(long id, String text, String talkKey, String talkTitle, String day, String source, int line,
-                          boolean inNotes, State state, String owner, String assignedBy, Instant changedAt,
-                          List<Thread> threads, String parent, String addedBy) {
-            this(id, text, talkKey, talkTitle, day, source, line, inNotes, state, owner, assignedBy, changedAt,
-                    threads, parent, addedBy, false, null, null);
-        }
-
-        public ActionItem(long id, String text, String talkKey, String talkTitle, String day, String source, int line,
-                          boolean inNotes, State state, String owner, String assignedBy, Instant changedAt,
-                          List<Thread> threads, String parent) {
-            this(id, text, talkKey, talkTitle, day, source, line, inNotes, state, owner, assignedBy, changedAt,
-                    threads, parent, null);
-        }
-
-        public ActionItem(long id, String text, String talkKey, String talkTitle, String day, String source, int line,
-                          boolean inNotes, State state, String owner, String assignedBy, Instant changedAt,
-                          List<Thread> threads) {
-            this(id, text, talkKey, talkTitle, day, source, line, inNotes, state, owner, assignedBy, changedAt,
-                    threads, null);
-        }
-
         /** What people type: "A3". */
         public String ref() {
             return "A" + id;
@@ -110,9 +89,9 @@ public final class ActionItems {
     }
 
     /** The result of an action: how it ended, and the item as it is now (null only when NOT_FOUND). */
-    public record Result(Outcome outcome, Action action, String actor, ActionItem item) {
+    public record Result(Verdict verdict, Action action, String actor, ActionItem item) {
         public boolean changed() {
-            return outcome == Outcome.CHANGED;
+            return verdict == Verdict.CHANGED;
         }
     }
 
@@ -158,16 +137,16 @@ public final class ActionItems {
         }
         return db.inTransaction(connection -> {
             if (requestKey != null && !markHandled(connection, requestKey)) {
-                return new Result(Outcome.DUPLICATE, action, actor, read(connection, id).orElse(null));
+                return new Result(Verdict.DUPLICATE, action, actor, read(connection, id).orElse(null));
             }
             Optional<ActionItem> found = read(connection, id);
             if (found.isEmpty()) {
-                return new Result(Outcome.NOT_FOUND, action, actor, null);
+                return new Result(Verdict.NOT_FOUND, action, actor, null);
             }
             ActionItem item = found.get();
             Decision decision = decide(item, action, actor, assignee);
-            if (decision.outcome() != Outcome.CHANGED) {
-                return new Result(decision.outcome(), action, actor, item);
+            if (decision.verdict() != Verdict.CHANGED) {
+                return new Result(decision.verdict(), action, actor, item);
             }
             Instant now = clock.instant();
             try (PreparedStatement update = connection.prepareStatement("""
@@ -208,7 +187,7 @@ public final class ActionItems {
                         : note.text() + (note.link() == null ? "" : " " + note.link()));
                 audit.executeUpdate();
             }
-            return new Result(Outcome.CHANGED, action, actor, read(connection, id).orElseThrow());
+            return new Result(Verdict.CHANGED, action, actor, read(connection, id).orElseThrow());
         });
     }
 
@@ -246,9 +225,9 @@ public final class ActionItems {
         }
     }
 
-    private record Decision(Outcome outcome, State state, String owner, String assignedBy) {
-        static Decision refuse(Outcome outcome) {
-            return new Decision(outcome, null, null, null);
+    private record Decision(Verdict verdict, State state, String owner, String assignedBy) {
+        static Decision refuse(Verdict verdict) {
+            return new Decision(verdict, null, null, null);
         }
     }
 
@@ -257,40 +236,40 @@ public final class ActionItems {
         boolean mayChange = actor.equals(item.owner()) || actor.equals(item.assignedBy()) || admins.contains(actor);
         return switch (action) {
             case CLAIM -> switch (item.state()) {
-                case OPEN -> new Decision(Outcome.CHANGED, State.CLAIMED, actor, null);
-                case CLAIMED -> Decision.refuse(actor.equals(item.owner()) ? Outcome.ALREADY : Outcome.TAKEN);
-                case DONE -> Decision.refuse(Outcome.IS_DONE);
+                case OPEN -> new Decision(Verdict.CHANGED, State.CLAIMED, actor, null);
+                case CLAIMED -> Decision.refuse(actor.equals(item.owner()) ? Verdict.ALREADY : Verdict.TAKEN);
+                case DONE -> Decision.refuse(Verdict.IS_DONE);
             };
             case UNCLAIM -> switch (item.state()) {
-                case OPEN -> Decision.refuse(Outcome.ALREADY);
-                case CLAIMED -> mayChange ? new Decision(Outcome.CHANGED, State.OPEN, null, null)
-                        : Decision.refuse(Outcome.NOT_ALLOWED);
-                case DONE -> Decision.refuse(Outcome.IS_DONE);
+                case OPEN -> Decision.refuse(Verdict.ALREADY);
+                case CLAIMED -> mayChange ? new Decision(Verdict.CHANGED, State.OPEN, null, null)
+                        : Decision.refuse(Verdict.NOT_ALLOWED);
+                case DONE -> Decision.refuse(Verdict.IS_DONE);
             };
             case ASSIGN -> switch (item.state()) {
-                case OPEN -> new Decision(Outcome.CHANGED, State.CLAIMED, assignee, actor);
-                case CLAIMED -> assignee.equals(item.owner()) ? Decision.refuse(Outcome.ALREADY)
-                        : mayChange ? new Decision(Outcome.CHANGED, State.CLAIMED, assignee, actor)
-                        : Decision.refuse(Outcome.NOT_ALLOWED);
-                case DONE -> Decision.refuse(Outcome.IS_DONE);
+                case OPEN -> new Decision(Verdict.CHANGED, State.CLAIMED, assignee, actor);
+                case CLAIMED -> assignee.equals(item.owner()) ? Decision.refuse(Verdict.ALREADY)
+                        : mayChange ? new Decision(Verdict.CHANGED, State.CLAIMED, assignee, actor)
+                        : Decision.refuse(Verdict.NOT_ALLOWED);
+                case DONE -> Decision.refuse(Verdict.IS_DONE);
             };
             // An unowned item may be finished by anyone: there is nobody's claim to protect. Won't do closes alike.
             case DONE, WONT_DO -> switch (item.state()) {
-                case OPEN -> new Decision(Outcome.CHANGED, State.DONE, actor, null);
-                case CLAIMED -> mayChange ? new Decision(Outcome.CHANGED, State.DONE, item.owner(), item.assignedBy())
-                        : Decision.refuse(Outcome.NOT_ALLOWED);
-                case DONE -> Decision.refuse(Outcome.ALREADY);
+                case OPEN -> new Decision(Verdict.CHANGED, State.DONE, actor, null);
+                case CLAIMED -> mayChange ? new Decision(Verdict.CHANGED, State.DONE, item.owner(), item.assignedBy())
+                        : Decision.refuse(Verdict.NOT_ALLOWED);
+                case DONE -> Decision.refuse(Verdict.ALREADY);
             };
             case REOPEN -> switch (item.state()) {
-                case OPEN -> Decision.refuse(Outcome.ALREADY);
-                case CLAIMED -> Decision.refuse(Outcome.NOT_DONE);
-                case DONE -> new Decision(Outcome.CHANGED, State.OPEN, null, null);
+                case OPEN -> Decision.refuse(Verdict.ALREADY);
+                case CLAIMED -> Decision.refuse(Verdict.NOT_DONE);
+                case DONE -> new Decision(Verdict.CHANGED, State.OPEN, null, null);
             };
             // What came of it: the owner, whoever closed it, or an admin; only once it is closed.
-            case OUTCOME -> item.state() != State.DONE ? Decision.refuse(Outcome.NOT_DONE)
+            case OUTCOME -> item.state() != State.DONE ? Decision.refuse(Verdict.NOT_DONE)
                     : actor.equals(item.owner()) || actor.equals(item.closedBy()) || admins.contains(actor)
-                    ? new Decision(Outcome.CHANGED, State.DONE, item.owner(), item.assignedBy())
-                    : Decision.refuse(Outcome.NOT_ALLOWED);
+                    ? new Decision(Verdict.CHANGED, State.DONE, item.owner(), item.assignedBy())
+                    : Decision.refuse(Verdict.NOT_ALLOWED);
         };
     }
 

@@ -134,7 +134,8 @@ class VerbTest {
 
     private static ActionItem item(State state) {
         return new ActionItem(1, "we should look for dead code", "f.txt/day-1/t", "Java in containers", "Day 1",
-                "f.txt", 4, true, state, state == State.OPEN ? null : "U0ANN", null, null, List.of());
+                "f.txt", 4, true, state, state == State.OPEN ? null : "U0ANN", null, null, List.of(), null, null, false,
+                null, null);
     }
 
     private static Talk talk(String title) {

@@ -64,7 +64,7 @@ class SlackCallsTest {
         return new SlackApiException(response.build(), "");
     }
 
-    SlackCalls.Outcome<ChatPostMessageResponse> post(SlackCalls.Policy policy) {
+    SlackCalls.Result<ChatPostMessageResponse> post(SlackCalls.Policy policy) {
         return calls.call(policy, () -> slack.chatPostMessage(POST));
     }
 
@@ -72,7 +72,7 @@ class SlackCallsTest {
     void a_429_is_retried_after_what_retry_after_says_then_succeeds() throws Exception {
         when(slack.chatPostMessage(any(ChatPostMessageRequest.class))).thenThrow(http(429, "7")).thenReturn(ok(true, null));
 
-        SlackCalls.Outcome<ChatPostMessageResponse> outcome = post(SlackCalls.Policy.announcement("dm"));
+        SlackCalls.Result<ChatPostMessageResponse> outcome = post(SlackCalls.Policy.announcement("dm"));
 
         assertTrue(outcome.ok());
         assertEquals("1.1", outcome.value().getTs());
@@ -83,9 +83,9 @@ class SlackCallsTest {
     void retry_after_is_capped_and_a_caller_with_less_patience_gives_up_instead_of_waiting() throws Exception {
         when(slack.chatPostMessage(any(ChatPostMessageRequest.class))).thenThrow(http(429, "3600"));
 
-        SlackCalls.Outcome<ChatPostMessageResponse> patient = post(new SlackCalls.Policy("daily", Duration.ofSeconds(1),
+        SlackCalls.Result<ChatPostMessageResponse> patient = post(new SlackCalls.Policy("daily", Duration.ofSeconds(1),
                 Duration.ofMinutes(1), null, 2, SlackCalls.MaybeDone.RETRY));
-        SlackCalls.Outcome<ChatPostMessageResponse> hurried = post(SlackCalls.Policy.announcement("dm"));
+        SlackCalls.Result<ChatPostMessageResponse> hurried = post(SlackCalls.Policy.announcement("dm"));
 
         assertEquals(List.of(Duration.ofMinutes(1)), waits, "one hour asked, one minute waited; the announcement did not wait");
         assertFalse(patient.ok());
@@ -96,7 +96,7 @@ class SlackCallsTest {
     void a_timeout_may_have_posted_so_an_announcement_is_not_sent_twice() throws Exception {
         when(slack.chatPostMessage(any(ChatPostMessageRequest.class))).thenThrow(new InterruptedIOException("timeout"));
 
-        SlackCalls.Outcome<ChatPostMessageResponse> outcome = post(SlackCalls.Policy.announcement("dm"));
+        SlackCalls.Result<ChatPostMessageResponse> outcome = post(SlackCalls.Policy.announcement("dm"));
 
         assertEquals("timed out", outcome.error());
         verify(slack, times(1)).chatPostMessage(any(ChatPostMessageRequest.class));
@@ -110,7 +110,7 @@ class SlackCallsTest {
         SlackCalls.Policy policy = new SlackCalls.Policy("daily", Duration.ofSeconds(1), Duration.ofMinutes(1),
                 Duration.ofMinutes(15), 0, SlackCalls.MaybeDone.CHECK_FIRST);
 
-        SlackCalls.Outcome<ChatPostMessageResponse> outcome = calls.call(policy, () -> slack.chatPostMessage(POST), () -> {
+        SlackCalls.Result<ChatPostMessageResponse> outcome = calls.call(policy, () -> slack.chatPostMessage(POST), () -> {
             looked.add("history");
             return Optional.of(ok(true, null));
         }, (attempt, failure, wait) -> { });
@@ -128,7 +128,7 @@ class SlackCallsTest {
         SlackCalls.Policy retrying = new SlackCalls.Policy("daily", Duration.ofSeconds(1), Duration.ofMinutes(1),
                 Duration.ofMinutes(15), 0, SlackCalls.MaybeDone.RETRY);
 
-        SlackCalls.Outcome<ChatPostMessageResponse> outcome = calls.call(retrying, () -> slack.chatPostMessage(POST),
+        SlackCalls.Result<ChatPostMessageResponse> outcome = calls.call(retrying, () -> slack.chatPostMessage(POST),
                 Optional::empty, (attempt, failure, wait) -> told.add(attempt + " " + failure.kind() + " " + wait.toSeconds()));
 
         assertEquals("not_in_channel", outcome.error(), "no waiting mends that");
@@ -142,7 +142,7 @@ class SlackCallsTest {
         SlackCalls.Policy policy = new SlackCalls.Policy("daily", Duration.ofSeconds(1), Duration.ofSeconds(4),
                 Duration.ofSeconds(20), 0, SlackCalls.MaybeDone.RETRY);
 
-        SlackCalls.Outcome<ChatPostMessageResponse> outcome = post(policy);
+        SlackCalls.Result<ChatPostMessageResponse> outcome = post(policy);
 
         assertEquals("HTTP 500", outcome.error());
         assertEquals(List.of(1L, 2L, 4L, 4L, 4L, 4L), waits.stream().map(Duration::toSeconds).toList());
@@ -156,7 +156,7 @@ class SlackCallsTest {
         when(slack.chatPostMessage(any(ChatPostMessageRequest.class))).thenThrow(http(503, null));
 
         long started = System.nanoTime();
-        SlackCalls.Outcome<ChatPostMessageResponse> outcome = stopping.call(
+        SlackCalls.Result<ChatPostMessageResponse> outcome = stopping.call(
                 SlackCalls.Policy.untilItWorks("connect", Duration.ofMinutes(1)), () -> slack.chatPostMessage(POST));
 
         assertTrue(outcome.stopped());

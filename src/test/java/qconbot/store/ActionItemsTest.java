@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qconbot.notes.NotesParser;
 import qconbot.store.ActionItems.Action;
-import qconbot.store.ActionItems.Outcome;
+import qconbot.store.ActionItems.Verdict;
 import qconbot.store.ActionItems.Result;
 import qconbot.store.ActionItems.State;
 
@@ -86,7 +86,7 @@ class ActionItemsTest {
     void claim_makes_the_clicker_the_owner_and_writes_the_audit_trail() throws Exception {
         Result result = act(Action.CLAIM, ANN);
 
-        assertEquals(Outcome.CHANGED, result.outcome());
+        assertEquals(Verdict.CHANGED, result.verdict());
         assertEquals(State.CLAIMED, result.item().state());
         assertEquals(ANN, result.item().owner());
         List<ActionItems.Change> history = items.history(A1);
@@ -100,9 +100,9 @@ class ActionItemsTest {
         act(Action.CLAIM, ANN);
 
         Result second = act(Action.CLAIM, BOB);
-        assertEquals(Outcome.TAKEN, second.outcome());
+        assertEquals(Verdict.TAKEN, second.verdict());
         assertEquals(ANN, second.item().owner());
-        assertEquals(Outcome.ALREADY, act(Action.CLAIM, ANN).outcome());
+        assertEquals(Verdict.ALREADY, act(Action.CLAIM, ANN).verdict());
         assertEquals(1, items.history(A1).size());
     }
 
@@ -110,16 +110,16 @@ class ActionItemsTest {
     void only_owner_assigner_or_admin_may_unclaim_or_finish() throws Exception {
         items.act(A1, Action.ASSIGN, ANN, BOB, null);
 
-        assertEquals(Outcome.NOT_ALLOWED, act(Action.UNCLAIM, CAT).outcome());
-        assertEquals(Outcome.NOT_ALLOWED, act(Action.DONE, CAT).outcome());
-        assertEquals(Outcome.NOT_ALLOWED, items.act(A1, Action.ASSIGN, CAT, CAT, null).outcome());
+        assertEquals(Verdict.NOT_ALLOWED, act(Action.UNCLAIM, CAT).verdict());
+        assertEquals(Verdict.NOT_ALLOWED, act(Action.DONE, CAT).verdict());
+        assertEquals(Verdict.NOT_ALLOWED, items.act(A1, Action.ASSIGN, CAT, CAT, null).verdict());
         assertEquals(BOB, items.get(A1).orElseThrow().owner(), "nothing changed");
 
-        assertEquals(Outcome.CHANGED, act(Action.UNCLAIM, ANN).outcome(), "the assigner may");
+        assertEquals(Verdict.CHANGED, act(Action.UNCLAIM, ANN).verdict(), "the assigner may");
         act(Action.CLAIM, BOB);
-        assertEquals(Outcome.CHANGED, act(Action.UNCLAIM, BOB).outcome(), "the owner may");
+        assertEquals(Verdict.CHANGED, act(Action.UNCLAIM, BOB).verdict(), "the owner may");
         act(Action.CLAIM, BOB);
-        assertEquals(Outcome.CHANGED, act(Action.DONE, ADMIN).outcome(), "an admin may");
+        assertEquals(Verdict.CHANGED, act(Action.DONE, ADMIN).verdict(), "an admin may");
         assertEquals(BOB, items.get(A1).orElseThrow().owner(), "done keeps who did it");
     }
 
@@ -127,10 +127,10 @@ class ActionItemsTest {
     void assign_gives_the_item_to_the_selected_user_and_remembers_who_assigned() throws Exception {
         Result result = items.act(A1, Action.ASSIGN, ANN, BOB, null);
 
-        assertEquals(Outcome.CHANGED, result.outcome());
+        assertEquals(Verdict.CHANGED, result.verdict());
         assertEquals(BOB, result.item().owner());
         assertEquals(ANN, result.item().assignedBy());
-        assertEquals(Outcome.ALREADY, items.act(A1, Action.ASSIGN, ANN, BOB, null).outcome());
+        assertEquals(Verdict.ALREADY, items.act(A1, Action.ASSIGN, ANN, BOB, null).verdict());
     }
 
     @Test
@@ -138,15 +138,15 @@ class ActionItemsTest {
         act(Action.DONE, ANN);
         assertEquals(ANN, items.get(A1).orElseThrow().owner(), "an unowned item finished is credited to who finished it");
 
-        assertEquals(Outcome.IS_DONE, act(Action.CLAIM, BOB).outcome());
-        assertEquals(Outcome.ALREADY, act(Action.DONE, BOB).outcome());
+        assertEquals(Verdict.IS_DONE, act(Action.CLAIM, BOB).verdict());
+        assertEquals(Verdict.ALREADY, act(Action.DONE, BOB).verdict());
         Result reopened = act(Action.REOPEN, CAT);
-        assertEquals(Outcome.CHANGED, reopened.outcome());
+        assertEquals(Verdict.CHANGED, reopened.verdict());
         assertEquals(State.OPEN, reopened.item().state());
         assertNull(reopened.item().owner());
-        assertEquals(Outcome.ALREADY, act(Action.REOPEN, CAT).outcome());
+        assertEquals(Verdict.ALREADY, act(Action.REOPEN, CAT).verdict());
         act(Action.CLAIM, BOB);
-        assertEquals(Outcome.NOT_DONE, act(Action.REOPEN, CAT).outcome(), "reopen is no back door to unclaim");
+        assertEquals(Verdict.NOT_DONE, act(Action.REOPEN, CAT).verdict(), "reopen is no back door to unclaim");
     }
 
     @Test
@@ -155,7 +155,7 @@ class ActionItemsTest {
         Result done = items.act(A1, Action.DONE, BOB, null, "click:9",
                 new ActionItems.Note("removed 4,000 lines of dead code", "https://github.com/acme/pay/pull/42"));
 
-        assertEquals(Outcome.CHANGED, done.outcome());
+        assertEquals(Verdict.CHANGED, done.verdict());
         ActionItems.ActionItem item = items.get(A1).orElseThrow();
         assertEquals(new ActionItems.ItemOutcome("removed 4,000 lines of dead code", "https://github.com/acme/pay/pull/42",
                 BOB, Instant.parse("2026-11-26T09:30:00Z")), item.outcome());
@@ -164,7 +164,7 @@ class ActionItemsTest {
         assertEquals("removed 4,000 lines of dead code https://github.com/acme/pay/pull/42",
                 items.history(A1).get(1).detail());
 
-        assertEquals(Outcome.CHANGED, act(Action.REOPEN, CAT).outcome());
+        assertEquals(Verdict.CHANGED, act(Action.REOPEN, CAT).verdict());
         item = items.get(A1).orElseThrow();
         assertNull(item.outcome(), "a reopened item has no outcome yet; the old one stays in its history");
         assertNull(item.closedBy());
@@ -175,18 +175,18 @@ class ActionItemsTest {
     void done_without_words_is_one_step_and_the_outcome_can_follow_from_the_owner_closer_or_an_admin() throws Exception {
         act(Action.CLAIM, BOB);
         items.act(A1, Action.ASSIGN, BOB, ANN, null);
-        assertEquals(Outcome.CHANGED, items.act(A1, Action.DONE, BOB, null, null, new ActionItems.Note("", null)).outcome(),
+        assertEquals(Verdict.CHANGED, items.act(A1, Action.DONE, BOB, null, null, new ActionItems.Note("", null)).verdict(),
                 "Bob assigned it, so he may finish it");
         assertNull(items.get(A1).orElseThrow().outcome());
 
         ActionItems.Note said = new ActionItems.Note("we dropped the old reports", null);
-        assertEquals(Outcome.NOT_ALLOWED, items.act(A1, Action.OUTCOME, CAT, null, null, said).outcome());
+        assertEquals(Verdict.NOT_ALLOWED, items.act(A1, Action.OUTCOME, CAT, null, null, said).verdict());
         assertNull(items.get(A1).orElseThrow().outcome(), "refused: nothing changed");
-        assertEquals(Outcome.CHANGED, items.act(A1, Action.OUTCOME, ANN, null, null, said).outcome(), "the owner may");
-        assertEquals(Outcome.CHANGED, items.act(A1, Action.OUTCOME, BOB, null, null,
-                new ActionItems.Note("dropped the old reports, see the doc", "https://docs.example.com/r")).outcome(),
+        assertEquals(Verdict.CHANGED, items.act(A1, Action.OUTCOME, ANN, null, null, said).verdict(), "the owner may");
+        assertEquals(Verdict.CHANGED, items.act(A1, Action.OUTCOME, BOB, null, null,
+                new ActionItems.Note("dropped the old reports, see the doc", "https://docs.example.com/r")).verdict(),
                 "whoever closed it may change it");
-        assertEquals(Outcome.CHANGED, items.act(A1, Action.OUTCOME, ADMIN, null, null, said).outcome(), "an admin may");
+        assertEquals(Verdict.CHANGED, items.act(A1, Action.OUTCOME, ADMIN, null, null, said).verdict(), "an admin may");
         assertEquals("we dropped the old reports", items.get(A1).orElseThrow().outcome().text());
         assertEquals(State.DONE, items.get(A1).orElseThrow().state(), "an outcome changes no state");
         assertEquals(List.of(Action.CLAIM, Action.ASSIGN, Action.DONE, Action.OUTCOME, Action.OUTCOME, Action.OUTCOME),
@@ -196,29 +196,29 @@ class ActionItemsTest {
     @Test
     void an_outcome_is_for_a_closed_item_and_wont_do_closes_apart_from_done() throws Exception {
         ActionItems.Note why = new ActionItems.Note("we moved to the new platform", null);
-        assertEquals(Outcome.NOT_DONE, items.act(A1, Action.OUTCOME, ANN, null, null, why).outcome());
+        assertEquals(Verdict.NOT_DONE, items.act(A1, Action.OUTCOME, ANN, null, null, why).verdict());
 
         Result closed = items.act(A1, Action.WONT_DO, ANN, null, null, why);
-        assertEquals(Outcome.CHANGED, closed.outcome());
+        assertEquals(Verdict.CHANGED, closed.verdict());
         assertEquals(State.DONE, closed.item().state());
         assertEquals(true, closed.item().wontDo());
         assertEquals("we moved to the new platform", closed.item().outcome().text());
-        assertEquals(Outcome.ALREADY, items.act(A1, Action.DONE, BOB, null, null).outcome());
-        assertEquals(Outcome.CHANGED, act(Action.REOPEN, BOB).outcome(), "reopened like a done one");
+        assertEquals(Verdict.ALREADY, items.act(A1, Action.DONE, BOB, null, null).verdict());
+        assertEquals(Verdict.CHANGED, act(Action.REOPEN, BOB).verdict(), "reopened like a done one");
         assertEquals(false, items.get(A1).orElseThrow().wontDo());
     }
 
     @Test
     void an_unknown_item_is_not_found() throws Exception {
-        assertEquals(Outcome.NOT_FOUND, items.act(999, Action.CLAIM, ANN, null, null).outcome());
+        assertEquals(Verdict.NOT_FOUND, items.act(999, Action.CLAIM, ANN, null, null).verdict());
     }
 
     @Test
     void a_replayed_request_changes_nothing_twice() throws Exception {
-        assertEquals(Outcome.CHANGED, items.act(A1, Action.CLAIM, ANN, null, "click:1").outcome());
-        assertEquals(Outcome.CHANGED, items.act(A1, Action.UNCLAIM, ANN, null, "click:2").outcome());
+        assertEquals(Verdict.CHANGED, items.act(A1, Action.CLAIM, ANN, null, "click:1").verdict());
+        assertEquals(Verdict.CHANGED, items.act(A1, Action.UNCLAIM, ANN, null, "click:2").verdict());
 
-        assertEquals(Outcome.DUPLICATE, items.act(A1, Action.CLAIM, ANN, null, "click:1").outcome());
+        assertEquals(Verdict.DUPLICATE, items.act(A1, Action.CLAIM, ANN, null, "click:1").verdict());
         assertEquals(State.OPEN, items.get(A1).orElseThrow().state());
         assertEquals(2, items.history(A1).size());
     }
@@ -245,7 +245,7 @@ class ActionItemsTest {
         List<Result> winners = done.stream().filter(Result::changed).toList();
         assertEquals(1, winners.size());
         String owner = winners.get(0).actor();
-        assertTrue(done.stream().filter(r -> !r.changed()).allMatch(r -> r.outcome() == Outcome.TAKEN && owner.equals(r.item().owner())),
+        assertTrue(done.stream().filter(r -> !r.changed()).allMatch(r -> r.verdict() == Verdict.TAKEN && owner.equals(r.item().owner())),
                 "every loser is told who has it");
         assertEquals(owner, items.get(A1).orElseThrow().owner());
         assertEquals(1, items.history(A1).size());
@@ -264,7 +264,7 @@ class ActionItemsTest {
             Result b = theirs.get(30, TimeUnit.SECONDS);
             pool.shutdown();
 
-            assertTrue(a.changed() ^ b.changed(), a.outcome() + " / " + b.outcome());
+            assertTrue(a.changed() ^ b.changed(), a.verdict() + " / " + b.verdict());
             assertEquals(1, items.history(A1).size());
         }
     }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import qconbot.notes.NotesParser;
 import qconbot.store.ActionItems.Action;
 import qconbot.store.ActionItems.ActionItem;
-import qconbot.store.ActionItems.Outcome;
+import qconbot.store.ActionItems.Verdict;
 import qconbot.store.Digests.Digest;
 
 import java.nio.file.Path;
@@ -69,11 +69,11 @@ class DigestsTest {
     }
 
     private void act(long id, Action action, String actor) throws Exception {
-        assertEquals(Outcome.CHANGED, items.act(id, action, actor, null, null).outcome(), action + " A" + id);
+        assertEquals(Verdict.CHANGED, items.act(id, action, actor, null, null).verdict(), action + " A" + id);
     }
 
     private void assign(long id, String actor, String assignee) throws Exception {
-        assertEquals(Outcome.CHANGED, items.act(id, Action.ASSIGN, actor, assignee, null).outcome(), "assign A" + id);
+        assertEquals(Verdict.CHANGED, items.act(id, Action.ASSIGN, actor, assignee, null).verdict(), "assign A" + id);
     }
 
     /** Posts item {@code id} for discussion in {@code channel}; returns the thread's ts. */
