@@ -89,6 +89,8 @@ public final class TalkOfTheDay implements Job, Daily {
     /** This process, as the holder of a post's lease. */
     private final String owner = UUID.randomUUID().toString();
     private final AtomicLong failures = new AtomicLong();
+    /** Fire times this bot is posting now, on any thread: the per-minute resume leaves them to their delivery. */
+    private final java.util.Set<String> delivering = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private Scheduler scheduler;
 
     public TalkOfTheDay(Settings settings, DailyPosts posts, Digests digests, Talks talks, MethodsClient slack,
@@ -232,6 +234,17 @@ public final class TalkOfTheDay implements Job, Daily {
      * bot stops while waiting to retry, the post stays pending for the next start.
      */
     private void deliver(Post post, boolean firstTry) throws SQLException {
+        if (!delivering.add(post.slot())) {
+            return; // this bot is posting it right now (a post-now waiting to retry): its lease is its own
+        }
+        try {
+            post(post, firstTry);
+        } finally {
+            delivering.remove(post.slot());
+        }
+    }
+
+    private void post(Post post, boolean firstTry) throws SQLException {
         Optional<Talk> talk = talks.byIds(List.of(post.talkId())).stream().findFirst();
         if (talk.isEmpty()) {
             posts.failed(post.slot(), "the talk is no longer in the notes");
@@ -268,20 +281,17 @@ public final class TalkOfTheDay implements Job, Daily {
 
     /** Our post for this fire time, if Slack has it: a timed-out or failed call may have gone through. */
     private Optional<String> findPosted(Post post) {
-        try {
-            ConversationsHistoryResponse history = slack.conversationsHistory(r -> r.channel(post.channel())
-                    .oldest(String.valueOf(post.fireAt().minusSeconds(60).getEpochSecond())).limit(100).includeAllMetadata(true));
-            if (!history.isOk() || history.getMessages() == null) {
-                return Optional.empty();
-            }
-            return history.getMessages().stream()
-                    .filter(m -> m.getMetadata() != null && METADATA_TYPE.equals(m.getMetadata().getEventType())
-                            && m.getMetadata().getEventPayload() != null
-                            && post.slot().equals(m.getMetadata().getEventPayload().get("slot")))
-                    .map(Message::getTs).findFirst();
-        } catch (Exception e) {
+        SlackCalls.Result<ConversationsHistoryResponse> history = calls.call(SlackCalls.Policy.once("find_posted"),
+                () -> slack.conversationsHistory(r -> r.channel(post.channel())
+                        .oldest(String.valueOf(post.fireAt().minusSeconds(60).getEpochSecond())).limit(100).includeAllMetadata(true)));
+        if (!history.ok() || history.value().getMessages() == null) {
             return Optional.empty();
         }
+        return history.value().getMessages().stream()
+                .filter(m -> m.getMetadata() != null && METADATA_TYPE.equals(m.getMetadata().getEventType())
+                        && m.getMetadata().getEventPayload() != null
+                        && post.slot().equals(m.getMetadata().getEventPayload().get("slot")))
+                .map(Message::getTs).findFirst();
     }
 
     /** A post found in the channel, as if chat.postMessage had answered with it. */

@@ -61,6 +61,11 @@ public final class SlackCalls {
             return new Policy(name, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(30), 3, MaybeDone.GIVE_UP);
         }
 
+        /** A look that is worth one try only (whether a post already landed): a failure is logged, counted, and means "not found". */
+        public static Policy once(String name) {
+            return new Policy(name, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(30), 1, MaybeDone.GIVE_UP);
+        }
+
         /** A call that is safe to repeat and must work in the end (auth.test, connecting): tries until stopped. */
         public static Policy untilItWorks(String name, Duration maxWait) {
             return new Policy(name, Duration.ofSeconds(1), maxWait, null, 0, MaybeDone.RETRY);

@@ -118,8 +118,6 @@ public final class ActionItems {
      *
      * @param assignee   the new owner, for ASSIGN only
      * @param requestKey the Slack event or click this comes from, so a replay changes nothing; null for none
-     *                   <p>One method for one transaction (replay check, decision, conditional update, audit row),
-     *                   so where it begins and commits is in plain sight; hence its length.
      */
     public Result act(long id, Action action, String actor, String assignee, String requestKey) throws SQLException {
         return act(id, action, actor, assignee, requestKey, null);
@@ -149,20 +147,7 @@ public final class ActionItems {
                 return new Result(decision.verdict(), action, actor, item);
             }
             Instant now = clock.instant();
-            try (PreparedStatement update = connection.prepareStatement("""
-                    UPDATE action_items SET state = ?, owner = ?, assigned_by = ?, changed_at = ?, version = version + 1
-                    WHERE id = ? AND state = ? AND owner IS NOT DISTINCT FROM ?""")) {
-                update.setString(1, decision.state().name().toLowerCase(Locale.ROOT));
-                update.setString(2, decision.owner());
-                update.setString(3, decision.assignedBy());
-                update.setString(4, Db.time(now));
-                update.setLong(5, id);
-                update.setString(6, item.state().name().toLowerCase(Locale.ROOT));
-                update.setString(7, item.owner());
-                if (update.executeUpdate() != 1) {
-                    throw new SQLException("action item " + id + " changed under a write lock; refusing to guess");
-                }
-            }
+            update(connection, item, decision, now);
             closing(connection, id, action, actor, note, now);
             if (!Objects.equals(item.owner(), decision.owner())) {
                 // A snooze was the old owner's "not now"; a new owner starts afresh.
@@ -171,24 +156,48 @@ public final class ActionItems {
                     unsnooze.executeUpdate();
                 }
             }
-            try (PreparedStatement audit = connection.prepareStatement("""
-                    INSERT INTO action_item_changes (item_id, at, actor, action, from_state, to_state, from_owner, to_owner,
-                                                     detail)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                audit.setLong(1, id);
-                audit.setString(2, Db.time(now));
-                audit.setString(3, actor);
-                audit.setString(4, action.name().toLowerCase(Locale.ROOT));
-                audit.setString(5, item.state().name().toLowerCase(Locale.ROOT));
-                audit.setString(6, decision.state().name().toLowerCase(Locale.ROOT));
-                audit.setString(7, item.owner());
-                audit.setString(8, decision.owner());
-                audit.setString(9, note == null || note.isEmpty() ? null
-                        : note.text() + (note.link() == null ? "" : " " + note.link()));
-                audit.executeUpdate();
-            }
+            audit(connection, item, action, actor, decision, note, now);
             return new Result(Verdict.CHANGED, action, actor, read(connection, id).orElseThrow());
         });
+    }
+
+    /** The decided change, only if the item is still as it was read (a version check under the write lock). */
+    private static void update(Connection connection, ActionItem item, Decision decision, Instant now) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE action_items SET state = ?, owner = ?, assigned_by = ?, changed_at = ?, version = version + 1
+                WHERE id = ? AND state = ? AND owner IS NOT DISTINCT FROM ?""")) {
+            update.setString(1, decision.state().name().toLowerCase(Locale.ROOT));
+            update.setString(2, decision.owner());
+            update.setString(3, decision.assignedBy());
+            update.setString(4, Db.time(now));
+            update.setLong(5, item.id());
+            update.setString(6, item.state().name().toLowerCase(Locale.ROOT));
+            update.setString(7, item.owner());
+            if (update.executeUpdate() != 1) {
+                throw new SQLException("action item " + item.id() + " changed under a write lock; refusing to guess");
+            }
+        }
+    }
+
+    /** The audit row of a change, with what was said with it; in the change's transaction. */
+    private static void audit(Connection connection, ActionItem item, Action action, String actor, Decision decision,
+                              Note note, Instant now) throws SQLException {
+        try (PreparedStatement audit = connection.prepareStatement("""
+                INSERT INTO action_item_changes (item_id, at, actor, action, from_state, to_state, from_owner, to_owner,
+                                                 detail)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            audit.setLong(1, item.id());
+            audit.setString(2, Db.time(now));
+            audit.setString(3, actor);
+            audit.setString(4, action.name().toLowerCase(Locale.ROOT));
+            audit.setString(5, item.state().name().toLowerCase(Locale.ROOT));
+            audit.setString(6, decision.state().name().toLowerCase(Locale.ROOT));
+            audit.setString(7, item.owner());
+            audit.setString(8, decision.owner());
+            audit.setString(9, note == null || note.isEmpty() ? null
+                    : note.text() + (note.link() == null ? "" : " " + note.link()));
+            audit.executeUpdate();
+        }
     }
 
     /**
