@@ -60,36 +60,9 @@ public final class AddForm {
      * {@code text}, and the message's permalink kept in the view's private metadata.
      */
     public static View of(List<Talk> talks, Talk chosen, String text, String permalink) {
-        List<OptionObject> options = new ArrayList<>();
-        options.add(option(plainText("A new talk…"), NEW_TALK));
-        OptionObject initial = null;
-        List<Talk> listed = new ArrayList<>();
-        if (chosen != null) {
-            listed.add(chosen);
-        }
-        talks.stream().filter(talk -> chosen == null || !talk.key().equals(chosen.key())).forEach(listed::add);
-        for (Talk talk : listed) {
-            if (options.size() == MAX_OPTIONS) {
-                break;
-            }
-            if (talk.key().length() <= MAX_OPTION_VALUE) {
-                OptionObject option = talkOption(talk);
-                options.add(option);
-                if (talk == chosen) {
-                    initial = option;
-                }
-            }
-        }
-        OptionObject first = initial != null || chosen == null || chosen.key().length() > MAX_OPTION_VALUE ? initial
-                : talkOption(chosen);
         String prefilled = text == null ? "" : Messages.clip(text, Added.MAX_POINT);
         List<LayoutBlock> blocks = new ArrayList<>();
-        // Too many talks for one list: Slack asks the bot for the talks matching what is typed (suggestions()).
-        blocks.add(input(i -> i.blockId("talk").label(plainText("Talk")).element(listed.size() < MAX_OPTIONS
-                ? staticSelect(s -> first == null ? s.actionId("talk").placeholder(plainText("Pick a talk")).options(options)
-                : s.actionId("talk").placeholder(plainText("Pick a talk")).options(options).initialOption(first))
-                : externalSelect(s -> first == null ? s.actionId("talk").placeholder(plainText("Type words of its title")).minQueryLength(0)
-                : s.actionId("talk").placeholder(plainText("Type words of its title")).minQueryLength(0).initialOption(first)))));
+        blocks.add(talkPicker(talks, chosen));
         blocks.add(input(i -> i.blockId("text").label(plainText("Point")).element(plainTextInput(p -> p.actionId("text")
                 .multiline(true).maxLength(Added.MAX_POINT).initialValue(prefilled)))));
         blocks.add(input(i -> i.blockId("todo").optional(true).label(plainText("Follow-up"))
@@ -107,6 +80,27 @@ public final class AddForm {
                 .close(viewClose(c -> c.type("plain_text").text("Cancel")))
                 .privateMetadata(permalink == null ? "" : permalink)
                 .blocks(blocks));
+    }
+
+    /**
+     * The talk picker: "A new talk…", then {@code chosen} (picked) and the agenda. Too many talks for one list: Slack
+     * then asks the bot for the talks matching what is typed ({@link #suggestions}).
+     */
+    private static LayoutBlock talkPicker(List<Talk> talks, Talk chosen) {
+        List<OptionObject> options = new ArrayList<>();
+        options.add(option(plainText("A new talk…"), NEW_TALK));
+        List<Talk> listed = new ArrayList<>();
+        if (chosen != null) {
+            listed.add(chosen);
+        }
+        talks.stream().filter(talk -> chosen == null || !talk.key().equals(chosen.key())).forEach(listed::add);
+        listed.stream().filter(talk -> talk.key().length() <= MAX_OPTION_VALUE).limit(MAX_OPTIONS - 1)
+                .forEach(talk -> options.add(talkOption(talk)));
+        OptionObject first = chosen == null || chosen.key().length() > MAX_OPTION_VALUE ? null : talkOption(chosen);
+        return input(i -> i.blockId("talk").label(plainText("Talk")).element(listed.size() < MAX_OPTIONS
+                ? staticSelect(s -> s.actionId("talk").placeholder(plainText("Pick a talk")).options(options).initialOption(first))
+                : externalSelect(s -> s.actionId("talk").placeholder(plainText("Type words of its title")).minQueryLength(0)
+                .initialOption(first))));
     }
 
     /** A talk as an option of the picker: its name and day, its key as the value. */

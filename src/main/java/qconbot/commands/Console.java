@@ -66,29 +66,31 @@ public final class Console {
                     out.println("Export failed: " + e.getMessage());
                 }
             } else if (!text.isEmpty()) {
-                if (text.toLowerCase(Locale.ROOT).startsWith("/qcon")) {
-                    text = text.substring("/qcon".length());
-                }
-                try {
-                    Answer answer = interpreter.handle(Request.command(text, USER, null, null));
-                    if (answer.find(Answer.OpenForm.class).isPresent()) {
-                        out.println("/qcon add opens a form in Slack; the console has no forms. Add a line to the notes"
-                                + " file and /qcon reload instead.");
-                    }
-                    if (answer.reply() != null) {
-                        out.println(render(answer.reply()));
-                    }
-                    if (answer.find(Answer.Later.class).isPresent()) {
-                        out.println(render(answer.find(Answer.Later.class).get().work().call()));
-                    }
-                } catch (Exception e) {
-                    out.println("Sorry, that failed: " + e.getMessage());
-                }
+                answer(text.toLowerCase(Locale.ROOT).startsWith("/qcon") ? text.substring("/qcon".length()) : text, out);
             }
             out.print("> ");
             out.flush();
         }
         out.println();
+    }
+
+    /** A line typed as /qcon text: its answer, and what slow work said when done. */
+    private void answer(String text, PrintStream out) {
+        try {
+            Answer answer = interpreter.handle(Request.command(text, USER, null, null));
+            if (answer.find(Answer.OpenForm.class).isPresent()) {
+                out.println("/qcon add opens a form in Slack; the console has no forms. Add a line to the notes"
+                        + " file and /qcon reload instead.");
+            }
+            if (answer.reply() != null) {
+                out.println(render(answer.reply()));
+            }
+            if (answer.find(Answer.Later.class).isPresent()) {
+                out.println(render(answer.find(Answer.Later.class).get().work().call()));
+            }
+        } catch (Exception e) {
+            out.println("Sorry, that failed: " + e.getMessage());
+        }
     }
 
     /** Block Kit as readable text: headers framed, mrkdwn escapes undone, buttons in brackets. */

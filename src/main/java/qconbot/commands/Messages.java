@@ -112,41 +112,61 @@ public final class Messages {
                     + "* (you typed _" + escape(typed) + "_)")))));
         }
         List<Talk> others = search == null ? List.of() : search.others();
-        // a talk that is also among the other matches is shown there, once
+        blocks.addAll(related(overview, others));
+        blocks.addAll(otherMatches(search, others));
+        if (talk.key().length() <= MAX_BUTTON_VALUE) {
+            blocks.add(talkButtons(overview));
+        }
+        return new Reply(fallback(talk), blocks);
+    }
+
+    /** Talks related to this one, each with the words they share; a talk among the other matches is shown there, once. */
+    private static List<LayoutBlock> related(Overview overview, List<Talk> others) {
         List<Overview.Related> relatedTalks = overview.related().stream()
                 .filter(related -> others.stream().noneMatch(other -> other.key().equals(related.talk().key()))).toList();
+        List<LayoutBlock> blocks = new ArrayList<>();
         for (int i = 0; i < relatedTalks.size(); i++) {
             Overview.Related related = relatedTalks.get(i);
             String line = clip("*Related:* " + oneLine(related.talk()) + "\nShares " + related.shared().stream()
                     .map(word -> "_" + escape(word) + "_").collect(Collectors.joining(", ")), MAX_SECTION);
             blocks.add(withShowButton("related-" + i, line, related.talk()));
         }
-        if (!others.isEmpty()) {
-            blocks.add(divider());
-            blocks.add(section(s -> s.text(markdownText("*Other matches*"))));
-            for (int i = 0; i < others.size(); i++) {
-                Talk other = others.get(i);
-                Answers.Point point = search.question() ? search.bestPointOf(other) : null;
-                String line = point == null ? oneLine(other)
-                        : clip(oneLine(other) + "\n" + clip(pointText(point), 300), MAX_SECTION);
-                blocks.add(withShowButton("other-" + i, line, other));
-            }
+        return blocks;
+    }
+
+    /** The search's other matches, each with its best point for a question. */
+    private static List<LayoutBlock> otherMatches(TalkSearch.Result search, List<Talk> others) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        if (others.isEmpty()) {
+            return blocks;
         }
-        if (talk.key().length() <= MAX_BUTTON_VALUE) {
-            List<BlockElement> buttons = new ArrayList<>();
-            buttons.add(button(b -> b.actionId(Verb.SHARE.button().actionId()).text(plainText(Verb.SHARE.button().label()))
-                    .style("primary").value(talk.key())));
-            if (overview.shortened()) {
-                buttons.add(button(b -> b.actionId(Verb.SHOW_ALL.button().actionId())
-                        .text(plainText("Show all " + talk.bullets().size() + " points")).value(talk.key())));
-            }
-            if (talk.bullets().stream().anyMatch(bullet -> bullet.added() != null)) {
-                buttons.add(button(b -> b.actionId(Verb.EDIT_POINTS.button().actionId())
-                        .text(plainText(Verb.EDIT_POINTS.button().label())).value(talk.key())));
-            }
-            blocks.add(actions(a -> a.blockId("share").elements(buttons)));
+        blocks.add(divider());
+        blocks.add(section(s -> s.text(markdownText("*Other matches*"))));
+        for (int i = 0; i < others.size(); i++) {
+            Talk other = others.get(i);
+            Answers.Point point = search.question() ? search.bestPointOf(other) : null;
+            String line = point == null ? oneLine(other)
+                    : clip(oneLine(other) + "\n" + clip(pointText(point), 300), MAX_SECTION);
+            blocks.add(withShowButton("other-" + i, line, other));
         }
-        return new Reply(fallback(talk), blocks);
+        return blocks;
+    }
+
+    /** Share, Show all (when the overview left points out) and Edit added points (when some were added). */
+    private static LayoutBlock talkButtons(Overview overview) {
+        Talk talk = overview.talk();
+        List<BlockElement> buttons = new ArrayList<>();
+        buttons.add(button(b -> b.actionId(Verb.SHARE.button().actionId()).text(plainText(Verb.SHARE.button().label()))
+                .style("primary").value(talk.key())));
+        if (overview.shortened()) {
+            buttons.add(button(b -> b.actionId(Verb.SHOW_ALL.button().actionId())
+                    .text(plainText("Show all " + talk.bullets().size() + " points")).value(talk.key())));
+        }
+        if (talk.bullets().stream().anyMatch(bullet -> bullet.added() != null)) {
+            buttons.add(button(b -> b.actionId(Verb.EDIT_POINTS.button().actionId())
+                    .text(plainText(Verb.EDIT_POINTS.button().label())).value(talk.key())));
+        }
+        return actions(a -> a.blockId("share").elements(buttons));
     }
 
     /** A line about another talk, with a Show button when its key fits in a button's value. */

@@ -106,19 +106,8 @@ public final class BoltHttpServer implements AutoCloseable {
         this.health = health;
         this.metrics = metrics;
         this.limits = limits;
-        AtomicInteger workerNumber = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(limits.workers(), limits.workers(), 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(limits.queue()), runnable -> {
-                    Thread thread = new Thread(runnable, "http-" + workerNumber.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        // Jetty's own threads only accept, read and write; they never wait on the bot's work.
-        QueuedThreadPool io = new QueuedThreadPool(16, 2);
-        io.setReservedThreads(0);
-        io.setName("jetty");
-        io.setDaemon(true);
-        this.server = new Server(io);
+        this.workers = workers(limits);
+        this.server = new Server(ioThreads());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
@@ -126,11 +115,7 @@ public final class BoltHttpServer implements AutoCloseable {
         this.slackPort = connector(address, http);
         this.managementPort = management == null ? null : connector(management, http);
         server.addBean(new NetworkConnectionLimit(limits.connections(), server.getConnectors()));
-        ErrorHandler errors = new ErrorHandler();
-        errors.setShowStacks(false);
-        errors.setShowCauses(false);
-        errors.setDefaultResponseMimeType("application/json");
-        server.setErrorHandler(errors);
+        server.setErrorHandler(errors());
         server.setHandler(new Handler.Abstract.NonBlocking() {
             @Override
             public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
@@ -139,6 +124,35 @@ public final class BoltHttpServer implements AutoCloseable {
                 return true;
             }
         });
+    }
+
+    /** The bot's own workers: a fixed number, and a bounded queue in front of them. */
+    private static ThreadPoolExecutor workers(Limits limits) {
+        AtomicInteger workerNumber = new AtomicInteger();
+        return new ThreadPoolExecutor(limits.workers(), limits.workers(), 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(limits.queue()), runnable -> {
+                    Thread thread = new Thread(runnable, "http-" + workerNumber.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+    }
+
+    /** Jetty's own threads only accept, read and write; they never wait on the bot's work. */
+    private static QueuedThreadPool ioThreads() {
+        QueuedThreadPool io = new QueuedThreadPool(16, 2);
+        io.setReservedThreads(0);
+        io.setName("jetty");
+        io.setDaemon(true);
+        return io;
+    }
+
+    /** Jetty's own error pages: JSON, never a stack trace or a cause. */
+    private static ErrorHandler errors() {
+        ErrorHandler errors = new ErrorHandler();
+        errors.setShowStacks(false);
+        errors.setShowCauses(false);
+        errors.setDefaultResponseMimeType("application/json");
+        return errors;
     }
 
     /**
@@ -316,6 +330,7 @@ public final class BoltHttpServer implements AutoCloseable {
         }
     }
 
+    /** A request verified (signature and age), read by Bolt, and answered by the app; never a 500. */
     private void answer(Exchange exchange, String body) {
         org.eclipse.jetty.server.Request http = exchange.request();
         Map<String, List<String>> headers = new HashMap<>();
@@ -343,6 +358,11 @@ public final class BoltHttpServer implements AutoCloseable {
             exchange.json(400, "unreadable request");
             return;
         }
+        run(exchange, request);
+    }
+
+    /** Bolt's answer to a verified request, headers and all. */
+    private void run(Exchange exchange, Request<?> request) {
         Response response;
         try {
             response = app.run(request);
