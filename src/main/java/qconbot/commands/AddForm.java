@@ -185,7 +185,7 @@ public final class AddForm {
                         ? "Closed as won't do: " : "Done: ") + "*" + item.ref() + "* " + Messages.escape(Messages.clip(item.shown(), 500))
                         + "\nWhat you write here is kept with the conference notes, under this item.")))),
                 input(i -> i.blockId("outcome").optional(!closing).label(plainText(why ? "Why not" : "What came of it"))
-                        .element(plainTextInput(p -> p.actionId("outcome").multiline(true).maxLength(Interpreter.MAX_OUTCOME)
+                        .element(plainTextInput(p -> p.actionId("outcome").multiline(true).maxLength(ItemActions.MAX_OUTCOME)
                                 .initialValue(before.isEmpty() ? null : before)
                                 .placeholder(plainText("Removed 4,000 lines of dead code"))))),
                 input(i -> i.blockId("link").optional(true).label(plainText("Link (a pull request, a doc)"))
@@ -214,8 +214,8 @@ public final class AddForm {
             errors.put("link", "A link starts with http:// or https:// (a pull request, a doc).");
         }
         String text = form.text().strip();
-        if (text.length() > Interpreter.MAX_OUTCOME) {
-            errors.put("outcome", "At most " + Interpreter.MAX_OUTCOME + " characters; link to a doc for more.");
+        if (text.length() > ItemActions.MAX_OUTCOME) {
+            errors.put("outcome", "At most " + ItemActions.MAX_OUTCOME + " characters; link to a doc for more.");
         }
         if (closing && text.isEmpty()) {
             errors.put("outcome", "Say why it won't be done; the team will look for it later.");
