@@ -220,11 +220,16 @@ public final class SlackHandlers {
         try {
             return interpreter.handle(request);
         } catch (Exception e) {
-            String ref = Messages.reference();
-            MDC.put(SlackApp.FAILED, "true");
-            log.error("{} failed, ref {}", describe(request), ref, e);
-            return Interpreter.unable(request, Messages.sorry(ref));
+            return Interpreter.unable(request, sorry(describe(request), e));
         }
+    }
+
+    /** The one error path: logged once with a reference, and an apology that gives it; never the error itself. */
+    private static Reply sorry(String what, Exception e) {
+        String ref = Messages.reference();
+        MDC.put(SlackApp.FAILED, "true");
+        log.error("{} failed, ref {}", what, ref, e);
+        return Messages.sorry(ref);
     }
 
     /** What a request that had no answer in its ack shows, after the ack: by its response_url, or in its thread. */
@@ -315,9 +320,7 @@ public final class SlackHandlers {
         try {
             return later.work().call();
         } catch (Exception e) {
-            String ref = Messages.reference();
-            log.error("slow work after the ack failed, ref {}", ref, e);
-            return Messages.sorry(ref);
+            return sorry("slow work after the ack", e);
         }
     }
 
