@@ -111,50 +111,31 @@ public final class Main {
                 DailyPosts posts, Metrics metrics, Added added) implements AutoCloseable {
 
         static Core open(Config config, Clock clock) throws StartupFailure {
-            Db db;
-            Db index;
+            Db db = openDb(config);
             try {
-                if (config.postgres() == null) {
-                    db = index = Db.open(config.db());
-                } else {
-                    db = Db.openPostgres(config.postgres().url(), config.postgres().user(), config.postgres().password());
-                    index = searchIndex(db);
-                }
-            } catch (SQLException e) {
-                throw new StartupFailure("Cannot open the database " + config.database() + " (QCON_DB): " + e.getMessage(), e);
-            }
-            try {
-                Talks talks = new Talks(db, index);
+                Talks talks = new Talks(db, db.searchIndex());
                 Added added = new Added(db, clock, config.editors());
                 NotesLoader notes = new NotesLoader(config.notes(), talks, added);
                 loadNotes(notes, talks);
-                TalkSearch search = new TalkSearch(index, talks);
+                TalkSearch search = new TalkSearch(talks.index(), talks);
                 notes.afterEachLoad(search::refresh);
                 ActionItems items = new ActionItems(db, clock, config.admins());
                 return new Core(db, talks, search, notes, items, new Digests(db, items, clock, config.staleDays()),
                         new DailyPosts(db, talks, clock), new Metrics(), added);
             } catch (NotesLoader.Refused | SQLException e) {
                 closeQuietly(db);
-                if (index != db) {
-                    closeQuietly(index);
-                }
                 throw new StartupFailure(e instanceof NotesLoader.Refused ? e.getMessage()
                         : "Cannot read the notes back from " + config.database() + ": " + e.getMessage(), e);
             }
         }
 
-        /**
-         * This bot's own search index beside a shared PostgreSQL database: an SQLite file in a fresh temporary folder,
-         * filled from the shared talks (the full-text search and its ranking are SQLite's, the same on both).
-         */
-        private static Db searchIndex(Db shared) throws SQLException {
+        /** The database QCON_DB names: an SQLite file, or a PostgreSQL URL. */
+        private static Db openDb(Config config) throws StartupFailure {
             try {
-                Path folder = Files.createTempDirectory("qcon-search-"); // deleted by close()
-                return Db.open(folder.resolve("index.db"));
-            } catch (IOException | SQLException e) {
-                closeQuietly(shared);
-                throw new SQLException("cannot create this bot's search index in " + System.getProperty("java.io.tmpdir")
-                        + ": " + e.getMessage(), e);
+                return config.postgres() == null ? Db.open(config.db())
+                        : Db.openPostgres(config.postgres().url(), config.postgres().user(), config.postgres().password());
+            } catch (SQLException e) {
+                throw new StartupFailure("Cannot open the database " + config.database() + " (QCON_DB): " + e.getMessage(), e);
             }
         }
 
@@ -181,20 +162,10 @@ public final class Main {
             return new Interpreter(talks, search, items, digests, daily, notes, metrics, answerWithin, added);
         }
 
+        /** Closes the database, and with it this bot's own search index. */
         @Override
         public void close() {
             closeQuietly(db);
-            if (talks.index() != db) {
-                closeQuietly(talks.index());
-                try (var files = Files.list(talks.index().file().getParent())) {
-                    for (Path file : files.toList()) {
-                        Files.deleteIfExists(file);
-                    }
-                    Files.deleteIfExists(talks.index().file().getParent());
-                } catch (IOException e) {
-                    log.debug("search index left in {}: {}", talks.index().file().getParent(), e.toString());
-                }
-            }
         }
     }
 

@@ -31,7 +31,7 @@ public final class Copy {
                 ResultSetMetaData meta = rows.getMetaData();
                 List<String> columns = new ArrayList<>();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    if (!meta.getColumnName(i).equalsIgnoreCase("rowid")) { // PostgreSQL's stand-in for SQLite's own
+                    if (!meta.getColumnName(i).equalsIgnoreCase("rowid")) { // the database numbers rows itself
                         columns.add(meta.getColumnName(i));
                     }
                 }
@@ -64,7 +64,7 @@ public final class Copy {
             "thread_participants", "handled_requests", "scheduled_posts", "snoozes", "stale_reminders", "added_talks",
             "added_points", "added_changes", "imports", "notes_version", "user_zones");
 
-    /** The tables whose id PostgreSQL gives (an identity column): after a copy, the next id follows the copied ones. */
+    /** The tables whose id the database gives: after a copy, the next id follows the copied ones. */
     private static final List<String> IDENTITIES = List.of("talks", "action_items", "action_item_changes", "added_talks",
             "added_points", "added_changes", "imports");
 
@@ -108,10 +108,7 @@ public final class Copy {
                 }
             }
             for (String table : IDENTITIES) {
-                try (PreparedStatement next = to.prepareStatement("SELECT setval(pg_get_serial_sequence('" + table
-                        + "', 'id'), coalesce(max(id), 0) + 1, false) FROM " + table)) {
-                    next.executeQuery().close();
-                }
+                postgres.dialect().followCopiedIds(to, table);
             }
             return null;
         }));
