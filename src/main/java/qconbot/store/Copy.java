@@ -73,18 +73,7 @@ public final class Copy {
      * returns the counts. Refuses a target that holds anything, and a source with a table this copy does not know.
      */
     public static Map<String, Long> database(Db sqlite, Db postgres) throws SQLException {
-        List<String> known = sqlite.read(connection -> {
-            List<String> tables = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'schema_version'
-                    AND name NOT LIKE 'talk_search%' AND name NOT LIKE 'title_search%' AND name NOT LIKE 'sqlite_%'""");
-                 ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    tables.add(rows.getString(1));
-                }
-            }
-            return tables;
-        });
+        List<String> known = sqliteTables(sqlite);
         if (!new HashSet<>(known).equals(new HashSet<>(TABLES))) {
             throw new SQLException("The SQLite database has the tables " + known + "; this copy knows " + TABLES
                     + ". Use the qcon-bot version that wrote the database.");
@@ -118,6 +107,22 @@ public final class Copy {
             throw new SQLException("The copy's counts differ: SQLite " + from + ", PostgreSQL " + to);
         }
         return to;
+    }
+
+    /** The SQLite database's own tables, without its full-text ones and the schema version. */
+    private static List<String> sqliteTables(Db sqlite) throws SQLException {
+        return sqlite.read(connection -> {
+            List<String> tables = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'schema_version'
+                    AND name NOT LIKE 'talk_search%' AND name NOT LIKE 'title_search%' AND name NOT LIKE 'sqlite_%'""");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(rows.getString(1));
+                }
+            }
+            return tables;
+        });
     }
 
     static long notesVersion(Connection connection) throws SQLException {
