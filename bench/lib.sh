@@ -92,6 +92,8 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 #                    e.g. the one scripts/test-postgres.sh prints; each run gets a new schema
 #   bot-before       the bot of another checkout, as the image runs it, for a before/after in one run: BEFORE names
 #                    that checkout, with its target/qcon-bot.jar and target/bench/{runtime,app.jsa} already built
+#   bot-readme-before  that checkout's scripts/qcon-bot with its jar, and the archive its first start made
+#                    (target/cds/app.jsa, already trained)
 command_for() {
     local target=$1 port=$2 scratch=$3
     # extra LoadGen options for this target (bot-help's fixed text)
@@ -99,7 +101,8 @@ command_for() {
     envs=(SLACK_BOT_TOKEN=xoxb-bench SLACK_SIGNING_SECRET="$secret" SLACK_API_URL="http://127.0.0.1:$slack_port/api/"
         PORT="$port" LANG=C.UTF-8)
     local bot_env=(QCON_CONFIG="$scratch/empty.env" QCON_DB="$scratch/qcon.db" QCON_NOTES=config/notes)
-    local shipped_java=("$work/runtime/bin/java" "-XX:SharedArchiveFile=$work/app.jsa" "${shipped[@]}")
+    local shipped_java=("$work/runtime/bin/java" "-XX:SharedArchiveFile=$work/app.jsa" "-Dorg.sqlite.lib.path=$work/native"
+        "${shipped[@]}")
     rm -rf "$scratch" && mkdir -p "$scratch" && touch "$scratch/empty.env"
     case $target in
         noop) cmd=(java "${extra_jvm[@]}" -cp "$classes" NoopServer "$port") ;;
@@ -115,6 +118,8 @@ command_for() {
         bot-jdk) envs+=("${bot_env[@]}"); cmd=(java "${shipped[@]}" "${extra_jvm[@]}" -jar "$jar") ;;
         bot-jdk-default) envs+=("${bot_env[@]}"); cmd=(java "${extra_jvm[@]}" -jar "$jar") ;;
         bot-readme) envs+=("${bot_env[@]}" QCON_JAR="$jar"); cmd=(bash scripts/qcon-bot) ;;
+        bot-readme-before) [[ -n ${BEFORE:-} && -s $BEFORE/target/cds/app.jsa ]] || fail "bot-readme-before needs BEFORE (a built checkout)"
+            envs+=("${bot_env[@]}" QCON_JAR="$BEFORE/target/qcon-bot.jar"); cmd=(bash "$BEFORE/scripts/qcon-bot") ;;
         bot-pg) [[ -n ${POSTGRES_URL:-} ]] || fail "bot-pg needs POSTGRES_URL (eval \"\$(bash scripts/test-postgres.sh start)\"; POSTGRES_URL=\$QCON_TEST_POSTGRES_URL)"
             # a new schema for each run; SHARED_SCHEMA names one for several replicas of one run (bench/claims.sh)
             local schema=${SHARED_SCHEMA:-"bench_${RANDOM}_$$"}
