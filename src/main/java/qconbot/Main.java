@@ -43,13 +43,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Wiring only: reads the settings, builds the bot once, runs it in the mode asked for (serve Slack over HTTP or
@@ -106,10 +109,11 @@ public final class Main {
                 DailyPosts posts, Metrics metrics, Added added) implements AutoCloseable {
 
         static Core open(Config config, Clock clock) throws StartupFailure {
-            return open(config, clock, new Metrics());
+            return open(config, clock, Metrics::new);
         }
 
-        static Core open(Config config, Clock clock, Metrics metrics) throws StartupFailure {
+        /** @param metrics asked for last, so that they may still be in the making when the database is opened */
+        static Core open(Config config, Clock clock, Supplier<Metrics> metrics) throws StartupFailure {
             Db db = openDb(config);
             try {
                 Talks talks = new Talks(db, db.searchIndex());
@@ -120,7 +124,7 @@ public final class Main {
                 notes.afterEachLoad(search::refresh);
                 ActionItems items = new ActionItems(db, clock, config.admins());
                 return new Core(db, talks, search, notes, items, new Digests(db, items, clock, config.staleDays()),
-                        new DailyPosts(db, talks, clock), metrics, added);
+                        new DailyPosts(db, talks, clock), metrics.get(), added);
             } catch (NotesLoader.Refused | SQLException e) {
                 closeQuietly(db);
                 throw new StartupFailure(e instanceof NotesLoader.Refused ? e.getMessage()
@@ -215,32 +219,41 @@ public final class Main {
     }
 
     /**
-     * With a clock, and how the talk of the day retries (null: {@link TalkOfTheDay.Settings#of}), for tests. The
-     * database and the notes are read on a thread of their own while Slack's client and Bolt are built here, so
-     * start-up takes the longer of the two rather than both; the scheduler starts once /health answers.
+     * With a clock, and how the talk of the day retries (null: {@link TalkOfTheDay.Settings#of}), for tests. What
+     * needs nothing else starts first, each on a thread of its own: the database and the notes, the scheduler, Jetty's
+     * classes. Slack's client and Bolt are built here meanwhile, so start-up takes the longest of these, not their sum.
      */
     public static Bot start(Config config, Clock clock, SlackCalls.Policy dailyRetries) throws StartupFailure {
         log.info("Starting qcon-bot: {}", config);
         BoltHttpServer.loadClassesInBackground();
-        Metrics metrics = new Metrics();
-        CompletableFuture<Core> opening = openInBackground(config, clock, metrics);
+        CompletableFuture<Metrics> metrics = new CompletableFuture<>();
+        CompletableFuture<Core> opening = onThread("open-database", () -> Core.open(config, clock, metrics::join));
+        CompletableFuture<Scheduler> quartz = onThread("make-scheduler", Main::newQuartz);
         Slack slack;
         SlackApp.BotIdentity identity;
         App app;
         try {
-            slack = SlackApp.slack(config.slackApiUrl(), config.slackTimeout(), metrics);
+            metrics.complete(new Metrics());
+            slack = SlackApp.slack(config.slackApiUrl(), config.slackTimeout(), metrics.join());
             identity = new SlackApp.BotIdentity(config.botToken(), slack);
-            app = SlackApp.create(config.botToken(), config.signingSecret(), slack, identity, metrics);
+            app = SlackApp.create(config.botToken(), config.signingSecret(), slack, identity, metrics.join());
         } catch (RuntimeException e) {
+            metrics.completeExceptionally(e);
             opening.thenAccept(Core::close);
             throw e;
         }
-        return serve(config, clock, dailyRetries, await(opening), slack, identity, app);
+        try {
+            return serve(config, clock, dailyRetries, await(opening), slack, identity, app, quartz);
+        } catch (StartupFailure | RuntimeException e) {
+            quartz.thenAccept(Main::shutdownQuietly);
+            throw e;
+        }
     }
 
     /** Builds the parts that need the database, then starts serving: HTTP (or Socket Mode), then the scheduler. */
     private static Bot serve(Config config, Clock clock, SlackCalls.Policy dailyRetries, Core core, Slack slack,
-                             SlackApp.BotIdentity identity, App app) throws StartupFailure {
+                             SlackApp.BotIdentity identity, App app, CompletableFuture<Scheduler> quartz)
+            throws StartupFailure {
         // After the ack: answers apart from announcements, so a slow DM never delays an answer.
         AfterAck responses = new AfterAck("responses", 4, 1000);
         AfterAck announcements = new AfterAck("announcements", 4, 1000);
@@ -268,32 +281,33 @@ public final class Main {
                 server.managementPort() < 0 ? "" : "; /health and /metrics on 127.0.0.1 port " + server.managementPort());
         Bot bot = new Bot(server, socketMode, null, calls, core, List.of(responses, announcements), background);
         try {
-            return bot.withQuartz(startQuartz(talkOfTheDay));
+            return bot.withQuartz(startQuartz(await(quartz), talkOfTheDay));
         } catch (StartupFailure e) {
             bot.close();
             throw e;
         }
     }
 
-    /** {@link Core#open} on a thread of its own. */
-    private static CompletableFuture<Core> openInBackground(Config config, Clock clock, Metrics metrics) {
-        CompletableFuture<Core> opening = new CompletableFuture<>();
+    /** A part of start-up that needs nothing else, on a thread of its own; {@link #await} takes its result. */
+    private static <T> CompletableFuture<T> onThread(String name, Callable<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
-                opening.complete(Core.open(config, clock, metrics));
-            } catch (StartupFailure | RuntimeException | Error e) {
-                opening.completeExceptionally(e);
+                result.complete(work.call());
+            } catch (Exception | Error e) {
+                result.completeExceptionally(e);
             }
-        }, "open-database");
+        }, name);
         thread.setDaemon(true);
         thread.start();
-        return opening;
+        return result;
     }
 
-    private static Core await(CompletableFuture<Core> opening) throws StartupFailure {
+    /** The result of {@link #onThread}; its StartupFailure, or its other failure as one. */
+    private static <T> T await(CompletableFuture<T> part) throws StartupFailure {
         try {
-            return opening.join();
-        } catch (java.util.concurrent.CompletionException e) {
+            return part.join();
+        } catch (CompletionException e) {
             if (e.getCause() instanceof StartupFailure failure) {
                 throw failure;
             }
@@ -323,7 +337,7 @@ public final class Main {
         }
     }
 
-    private static BoltHttpServer listen(Config config, App app, java.util.function.Supplier<BoltHttpServer.Health> health,
+    private static BoltHttpServer listen(Config config, App app, Supplier<BoltHttpServer.Health> health,
                                          Metrics metrics) throws StartupFailure {
         try {
             String secret = config.signingSecret() != null ? config.signingSecret() : UUID.randomUUID().toString();
@@ -358,8 +372,8 @@ public final class Main {
         }
     }
 
-    /** Quartz in memory, one thread, a name of its own (tests run several bots in one JVM). */
-    private static Scheduler startQuartz(TalkOfTheDay talkOfTheDay) throws StartupFailure {
+    /** Quartz in memory, one thread, a name of its own (tests run several bots in one JVM); not started yet. */
+    private static Scheduler newQuartz() throws StartupFailure {
         Properties properties = new Properties();
         properties.setProperty("org.quartz.scheduler.instanceName", "qcon-bot-" + UUID.randomUUID());
         properties.setProperty("org.quartz.threadPool.threadCount", "1");
@@ -367,7 +381,22 @@ public final class Main {
         properties.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         properties.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
         try {
-            Scheduler scheduler = new StdSchedulerFactory(properties).getScheduler();
+            return new StdSchedulerFactory(properties).getScheduler();
+        } catch (SchedulerException e) {
+            throw new StartupFailure("Cannot start the scheduler: " + e.getMessage(), e);
+        }
+    }
+
+    private static void shutdownQuietly(Scheduler scheduler) {
+        try {
+            scheduler.shutdown(false);
+        } catch (SchedulerException e) {
+            log.warn("Quartz did not stop cleanly: {}", e.toString());
+        }
+    }
+
+    private static Scheduler startQuartz(Scheduler scheduler, TalkOfTheDay talkOfTheDay) throws StartupFailure {
+        try {
             talkOfTheDay.start(scheduler);
             scheduler.start();
             return scheduler;
