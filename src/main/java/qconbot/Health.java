@@ -36,7 +36,8 @@ final class Health {
             ready = false;
         }
         String notesProblem = notes.problem();
-        field(body.append(','), "notes", notesProblem == null ? "ok" : notesProblem + " Serving the talks already in the database.");
+        field(body.append(','), "notes",
+                notesProblem == null ? "ok" : notesProblem + " Serving the talks already in the database.");
         field(body.append(','), "slack", identity.status());
         String socket = socketMode.get();
         if (socket != null) {

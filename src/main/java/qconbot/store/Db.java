@@ -28,12 +28,13 @@ import org.sqlite.SQLiteConfig;
 
 /**
  * The database that holds all state: one SQLite file (the default), or a PostgreSQL database shared by several bot
- * processes ({@link #openPostgres}); what differs between the two is in {@link Dialect}, and only there. Either way through two connections: one for writes, one for reads. In WAL mode a
- * reader never waits for a writer, so searches, listings and /health keep answering while a write waits, here or in
- * another process. A write waits at most about a second for its turn (ours, then SQLite's lock) and then fails with
- * {@link Busy}, having changed nothing: a user told "try again" is better than a change applied after Slack gave up.
- * A write that fails on the storage itself (disk full, read-only, file deleted or replaced) fails with
- * {@link StorageFault} and is remembered for /health until a write succeeds again.
+ * processes ({@link #openPostgres}); what differs between the two is in {@link Dialect}, and only there. Either way
+ * through two connections: one for writes, one for reads. In WAL mode a reader never waits for a writer, so searches,
+ * listings and /health keep answering while a write waits, here or in another process. A write waits at most about a
+ * second for its turn (ours, then SQLite's lock) and then fails with {@link Busy}, having changed nothing: a user
+ * told "try again" is better than a change applied after Slack gave up. A write that fails on the storage itself
+ * (disk full, read-only, file deleted or replaced) fails with {@link StorageFault} and is remembered for /health
+ * until a write succeeds again.
  * <p>
  * On PostgreSQL every write transaction first takes one advisory lock, so writes from all replicas follow one another
  * as SQLite's do, and every read-then-update (a claim, a fire time's lease) stays correct across processes. A lost

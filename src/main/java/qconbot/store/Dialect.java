@@ -202,7 +202,8 @@ sealed interface Dialect permits Dialect.Sqlite, Dialect.Postgres {
 
         @Override
         public void probe(Connection connection) throws SQLException {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO handled_requests (key, at) VALUES (?, '')");
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO handled_requests (key, at) VALUES (?, '')");
                  Statement delete = connection.createStatement()) {
                 insert.setString(1, PROBE);
                 insert.executeUpdate();
