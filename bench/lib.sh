@@ -14,8 +14,20 @@ extra_jvm=()
 say() { printf '[bench %3ds] %s\n' $((SECONDS - ${begun:-0})) "$*"; }
 fail() { echo "bench: $*" >&2; exit 1; }
 
+# True when a target run.sh will start is one of the arguments; always true when run.sh's target lists are not set
+# (bench/profile.sh), so that everything is built.
+wanted() {
+    [[ -z ${TARGETS+set} || -z ${STARTUP_TARGETS+set} ]] && return 0
+    local target
+    for target in $TARGETS $STARTUP_TARGETS; do
+        [[ " $* " == *" $target "* ]] && return 0
+    done
+    return 1
+}
+
 # Builds the jar, the runtime and CDS archive the image ships (scripts/build-runtime.sh), the Bolt baselines and
-# the harness, into target/ and target/bench/. With SKIP_BUILD=1, only what is missing.
+# the harness, into target/ and target/bench/: each only when a target needs it. With SKIP_BUILD=1, only what is
+# missing.
 build() {
     local tool
     for tool in java javac mvn node npm; do
@@ -32,12 +44,13 @@ build() {
         mvn -B -q -Dstyle.color=never -DskipTests package >"$work/logs/mvn-package.log" 2>&1 \
             || { cat "$work/logs/mvn-package.log" >&2; fail "mvn package failed"; }
     fi
-    if [[ ${SKIP_BUILD:-0} != 1 || ! -x $work/runtime/bin/java || ! -s $work/app.jsa || $jar -nt $work/app.jsa ]]; then
+    if wanted bot bot-help bot-c2 bot-heap128 bot-pg \
+        && [[ ${SKIP_BUILD:-0} != 1 || ! -x $work/runtime/bin/java || ! -s $work/app.jsa || $jar -nt $work/app.jsa ]]; then
         say "building the shipped runtime (jlink) and its CDS archive, with JDK_JAVA_OPTIONS=$shipped_flags"
         JDK_JAVA_OPTIONS=$shipped_flags bash scripts/build-runtime.sh "$jar" "$work" >"$work/logs/build-runtime.log" 2>&1 \
             || { cat "$work/logs/build-runtime.log" >&2; fail "scripts/build-runtime.sh failed"; }
     fi
-    if [[ ${SKIP_BUILD:-0} != 1 || ! -d bench/bolt-js-baseline/node_modules ]]; then
+    if wanted bolt-js && [[ ${SKIP_BUILD:-0} != 1 || ! -d bench/bolt-js-baseline/node_modules ]]; then
         say "npm ci in bench/bolt-js-baseline"
         (cd bench/bolt-js-baseline && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     fi
@@ -47,7 +60,7 @@ build() {
             -Dmdep.outputFile="$work/bolt-java.classpath" >"$work/logs/mvn-classpath.log" 2>&1 \
             || { cat "$work/logs/mvn-classpath.log" >&2; fail "mvn dependency:build-classpath failed"; }
     fi
-    if [[ ${SKIP_BUILD:-0} != 1 || ! -s target/cds/app.jsa || $jar -nt target/cds/app.jsa ]]; then
+    if wanted bot-readme && [[ ${SKIP_BUILD:-0} != 1 || ! -s target/cds/app.jsa || $jar -nt target/cds/app.jsa ]]; then
         say "training scripts/qcon-bot's class-data archive (target/cds/app.jsa), as its first start would"
         JDK_JAVA_OPTIONS=$shipped_flags CDS_JAVA=java bash scripts/build-runtime.sh --only cds "$jar" target/cds \
             >"$work/logs/readme-cds.log" 2>&1 || { cat "$work/logs/readme-cds.log" >&2; fail "training the launcher's archive failed"; }

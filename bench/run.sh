@@ -57,7 +57,7 @@ done
     echo "cpus: $(nproc) ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)); memory: $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo); kernel $(uname -r)"
     echo "java: $(java -version 2>&1 | head -1); the bot's runtime: jlinked from it, with its CDS archive"
     echo "bot JVM flags (the Dockerfile's JDK_JAVA_OPTIONS): $shipped_flags"
-    echo "node: $(node --version); @slack/bolt $(node -p "require('./bench/bolt-js-baseline/node_modules/@slack/bolt/package.json').version")"
+    echo "node: $(node --version); @slack/bolt $(node -p "require('./bench/bolt-js-baseline/node_modules/@slack/bolt/package.json').version" 2>/dev/null || echo '(not installed: no bolt-js target)')"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (waited ${waited}s for the 1-minute one to fall below $QUIET_LOAD)"
     echo "load: $RATE requests/s, ${WARMUP}s warm-up + ${DURATION}s measured, $RUNS runs per target; start-up: $STARTUPS runs per target${LOADGEN_ARGS:+; load options: $LOADGEN_ARGS}"
 } >"$results/machine.txt"
