@@ -13,6 +13,7 @@
 # Knobs (environment): RATE=300 RUNS=3 WARMUP=10 DURATION=30 STARTUPS=5 QUIET_LOAD=1.0 QUIET_WAIT=600
 #   TARGETS="noop bolt-js bolt-java bot bot-help bot-c2 bot-heap128"
 #   STARTUP_TARGETS="bolt-js bolt-java bot bot-jdk"   (also: bot-c2, bot-jdk-default, bot-readme, bot-readme-before)
+#   An empty list skips that part: TARGETS="" runs start-ups only.
 #   SKIP_BUILD=1 reuses what an earlier run built.
 #   LOADGEN_ARGS="--slow 200 --idle 1000" adds load options to every load run (issue 11: slow and idle clients).
 #   BEFORE=/path/to/a/built/checkout enables the target bot-before (name it in TARGETS and STARTUP_TARGETS), for a
@@ -29,8 +30,8 @@ DURATION=${DURATION:-30}
 STARTUPS=${STARTUPS:-5}
 QUIET_LOAD=${QUIET_LOAD:-1.0}
 QUIET_WAIT=${QUIET_WAIT:-600}
-TARGETS=${TARGETS:-"noop bolt-js bolt-java bot bot-help bot-c2 bot-heap128"}
-STARTUP_TARGETS=${STARTUP_TARGETS:-"bolt-js bolt-java bot bot-jdk"}
+TARGETS=${TARGETS-"noop bolt-js bolt-java bot bot-help bot-c2 bot-heap128"}
+STARTUP_TARGETS=${STARTUP_TARGETS-"bolt-js bolt-java bot bot-jdk"}
 
 begun=$SECONDS
 # shellcheck source=bench/lib.sh
