@@ -29,13 +29,18 @@ import qconbot.store.Digests;
 import qconbot.store.NotesLoader;
 import qconbot.store.Talks;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,6 +64,13 @@ import java.util.function.Supplier;
  * Socket Mode, the local console, a backup), and turns a failure to start into one line and exit code 2.
  */
 public final class Main {
+
+    // Before the logger below: it configures logback (about a quarter of a second), and this work overlaps it.
+    static {
+        Thread warmUp = new Thread(Main::warmUpJdk, "warm-up-jdk");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
     /** Slow work (a large reload) holds a Slack request at most this long, then is answered when done. */
@@ -428,6 +440,22 @@ public final class Main {
             db.close();
         } catch (SQLException e) {
             log.warn("Database did not close cleanly: {}", e.toString());
+        }
+    }
+
+    /**
+     * What the JDK makes slowly and the bot needs soon: the default TLS context with the trusted certificates read
+     * (Slack's HTTP client makes its own from them at once) and the platform MBean server (the JVM metrics). Neither
+     * logs through SLF4J, so both may run before logback is set up. A failure here is met again, and reported, where
+     * the thing is needed.
+     */
+    private static void warmUpJdk() {
+        try {
+            SSLContext.getDefault();
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm()).init((KeyStore) null);
+            ManagementFactory.getPlatformMBeanServer();
+        } catch (GeneralSecurityException | RuntimeException notNow) {
+            // made again where it is needed, which fails with its own message
         }
     }
 
