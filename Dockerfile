@@ -28,7 +28,7 @@ ENV LANG=C.UTF-8 \
     QCON_NOTES=/opt/qcon/config/notes \
     PORT=3000
 # The java launcher reads this; override it with `docker run -e JDK_JAVA_OPTIONS=...` (docs/RUNTIME.md).
-ENV JDK_JAVA_OPTIONS="-XX:+UseSerialGC -Xmx64m -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8"
+ENV JDK_JAVA_OPTIONS="-XX:+UseSerialGC -Xmx64m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8"
 # The CDS archive is made here, by the runtime, flags and jar path the bot runs with: it is only valid for those.
 COPY scripts/build-runtime.sh /tmp/build-runtime.sh
 RUN bash /tmp/build-runtime.sh --only cds /opt/qcon/qcon-bot.jar /opt/qcon && rm -rf /tmp/*
