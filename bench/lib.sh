@@ -14,8 +14,20 @@ extra_jvm=()
 say() { printf '[bench %3ds] %s\n' $((SECONDS - ${begun:-0})) "$*"; }
 fail() { echo "bench: $*" >&2; exit 1; }
 
+# True when a target run.sh will start is one of the arguments; always true when run.sh's target lists are not set
+# (bench/profile.sh), so that everything is built.
+wanted() {
+    [[ -z ${TARGETS+set} || -z ${STARTUP_TARGETS+set} ]] && return 0
+    local target
+    for target in $TARGETS $STARTUP_TARGETS; do
+        [[ " $* " == *" $target "* ]] && return 0
+    done
+    return 1
+}
+
 # Builds the jar, the runtime and CDS archive the image ships (scripts/build-runtime.sh), the Bolt baselines and
-# the harness, into target/ and target/bench/. With SKIP_BUILD=1, only what is missing.
+# the harness, into target/ and target/bench/: each only when a target needs it. With SKIP_BUILD=1, only what is
+# missing.
 build() {
     local tool
     for tool in java javac mvn node npm; do
@@ -32,12 +44,13 @@ build() {
         mvn -B -q -Dstyle.color=never -DskipTests package >"$work/logs/mvn-package.log" 2>&1 \
             || { cat "$work/logs/mvn-package.log" >&2; fail "mvn package failed"; }
     fi
-    if [[ ${SKIP_BUILD:-0} != 1 || ! -x $work/runtime/bin/java || ! -s $work/app.jsa || $jar -nt $work/app.jsa ]]; then
+    if wanted bot bot-help bot-c2 bot-heap128 bot-pg \
+        && [[ ${SKIP_BUILD:-0} != 1 || ! -x $work/runtime/bin/java || ! -s $work/app.jsa || $jar -nt $work/app.jsa ]]; then
         say "building the shipped runtime (jlink) and its CDS archive, with JDK_JAVA_OPTIONS=$shipped_flags"
         JDK_JAVA_OPTIONS=$shipped_flags bash scripts/build-runtime.sh "$jar" "$work" >"$work/logs/build-runtime.log" 2>&1 \
             || { cat "$work/logs/build-runtime.log" >&2; fail "scripts/build-runtime.sh failed"; }
     fi
-    if [[ ${SKIP_BUILD:-0} != 1 || ! -d bench/bolt-js-baseline/node_modules ]]; then
+    if wanted bolt-js && [[ ${SKIP_BUILD:-0} != 1 || ! -d bench/bolt-js-baseline/node_modules ]]; then
         say "npm ci in bench/bolt-js-baseline"
         (cd bench/bolt-js-baseline && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     fi
@@ -47,7 +60,7 @@ build() {
             -Dmdep.outputFile="$work/bolt-java.classpath" >"$work/logs/mvn-classpath.log" 2>&1 \
             || { cat "$work/logs/mvn-classpath.log" >&2; fail "mvn dependency:build-classpath failed"; }
     fi
-    if [[ ${SKIP_BUILD:-0} != 1 || ! -s target/cds/app.jsa || $jar -nt target/cds/app.jsa ]]; then
+    if wanted bot-readme && [[ ${SKIP_BUILD:-0} != 1 || ! -s target/cds/app.jsa || $jar -nt target/cds/app.jsa ]]; then
         say "training scripts/qcon-bot's class-data archive (target/cds/app.jsa), as its first start would"
         JDK_JAVA_OPTIONS=$shipped_flags CDS_JAVA=java bash scripts/build-runtime.sh --only cds "$jar" target/cds \
             >"$work/logs/readme-cds.log" 2>&1 || { cat "$work/logs/readme-cds.log" >&2; fail "training the launcher's archive failed"; }
@@ -92,6 +105,8 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 #                    e.g. the one scripts/test-postgres.sh prints; each run gets a new schema
 #   bot-before       the bot of another checkout, as the image runs it, for a before/after in one run: BEFORE names
 #                    that checkout, with its target/qcon-bot.jar and target/bench/{runtime,app.jsa} already built
+#   bot-readme-before  that checkout's scripts/qcon-bot with its jar, and the archive its first start made
+#                    (target/cds/app.jsa, already trained)
 command_for() {
     local target=$1 port=$2 scratch=$3
     # extra LoadGen options for this target (bot-help's fixed text)
@@ -99,7 +114,8 @@ command_for() {
     envs=(SLACK_BOT_TOKEN=xoxb-bench SLACK_SIGNING_SECRET="$secret" SLACK_API_URL="http://127.0.0.1:$slack_port/api/"
         PORT="$port" LANG=C.UTF-8)
     local bot_env=(QCON_CONFIG="$scratch/empty.env" QCON_DB="$scratch/qcon.db" QCON_NOTES=config/notes)
-    local shipped_java=("$work/runtime/bin/java" "-XX:SharedArchiveFile=$work/app.jsa" "${shipped[@]}")
+    local shipped_java=("$work/runtime/bin/java" "-XX:SharedArchiveFile=$work/app.jsa" "-Dorg.sqlite.lib.path=$work/native"
+        "${shipped[@]}")
     rm -rf "$scratch" && mkdir -p "$scratch" && touch "$scratch/empty.env"
     case $target in
         noop) cmd=(java "${extra_jvm[@]}" -cp "$classes" NoopServer "$port") ;;
@@ -115,6 +131,8 @@ command_for() {
         bot-jdk) envs+=("${bot_env[@]}"); cmd=(java "${shipped[@]}" "${extra_jvm[@]}" -jar "$jar") ;;
         bot-jdk-default) envs+=("${bot_env[@]}"); cmd=(java "${extra_jvm[@]}" -jar "$jar") ;;
         bot-readme) envs+=("${bot_env[@]}" QCON_JAR="$jar"); cmd=(bash scripts/qcon-bot) ;;
+        bot-readme-before) [[ -n ${BEFORE:-} && -s $BEFORE/target/cds/app.jsa ]] || fail "bot-readme-before needs BEFORE (a built checkout)"
+            envs+=("${bot_env[@]}" QCON_JAR="$BEFORE/target/qcon-bot.jar"); cmd=(bash "$BEFORE/scripts/qcon-bot") ;;
         bot-pg) [[ -n ${POSTGRES_URL:-} ]] || fail "bot-pg needs POSTGRES_URL (eval \"\$(bash scripts/test-postgres.sh start)\"; POSTGRES_URL=\$QCON_TEST_POSTGRES_URL)"
             # a new schema for each run; SHARED_SCHEMA names one for several replicas of one run (bench/claims.sh)
             local schema=${SHARED_SCHEMA:-"bench_${RANDOM}_$$"}

@@ -12,7 +12,8 @@
 #
 # Knobs (environment): RATE=300 RUNS=3 WARMUP=10 DURATION=30 STARTUPS=5 QUIET_LOAD=1.0 QUIET_WAIT=600
 #   TARGETS="noop bolt-js bolt-java bot bot-help bot-c2 bot-heap128"
-#   STARTUP_TARGETS="bolt-js bolt-java bot bot-jdk"   (also: bot-c2, bot-jdk-default)
+#   STARTUP_TARGETS="bolt-js bolt-java bot bot-jdk"   (also: bot-c2, bot-jdk-default, bot-readme, bot-readme-before)
+#   An empty list skips that part: TARGETS="" runs start-ups only.
 #   SKIP_BUILD=1 reuses what an earlier run built.
 #   LOADGEN_ARGS="--slow 200 --idle 1000" adds load options to every load run (issue 11: slow and idle clients).
 #   BEFORE=/path/to/a/built/checkout enables the target bot-before (name it in TARGETS and STARTUP_TARGETS), for a
@@ -29,8 +30,8 @@ DURATION=${DURATION:-30}
 STARTUPS=${STARTUPS:-5}
 QUIET_LOAD=${QUIET_LOAD:-1.0}
 QUIET_WAIT=${QUIET_WAIT:-600}
-TARGETS=${TARGETS:-"noop bolt-js bolt-java bot bot-help bot-c2 bot-heap128"}
-STARTUP_TARGETS=${STARTUP_TARGETS:-"bolt-js bolt-java bot bot-jdk"}
+TARGETS=${TARGETS-"noop bolt-js bolt-java bot bot-help bot-c2 bot-heap128"}
+STARTUP_TARGETS=${STARTUP_TARGETS-"bolt-js bolt-java bot bot-jdk"}
 
 begun=$SECONDS
 # shellcheck source=bench/lib.sh
@@ -57,7 +58,7 @@ done
     echo "cpus: $(nproc) ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)); memory: $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo); kernel $(uname -r)"
     echo "java: $(java -version 2>&1 | head -1); the bot's runtime: jlinked from it, with its CDS archive"
     echo "bot JVM flags (the Dockerfile's JDK_JAVA_OPTIONS): $shipped_flags"
-    echo "node: $(node --version); @slack/bolt $(node -p "require('./bench/bolt-js-baseline/node_modules/@slack/bolt/package.json').version")"
+    echo "node: $(node --version); @slack/bolt $(node -p "require('./bench/bolt-js-baseline/node_modules/@slack/bolt/package.json').version" 2>/dev/null || echo '(not installed: no bolt-js target)')"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (waited ${waited}s for the 1-minute one to fall below $QUIET_LOAD)"
     echo "load: $RATE requests/s, ${WARMUP}s warm-up + ${DURATION}s measured, $RUNS runs per target; start-up: $STARTUPS runs per target${LOADGEN_ARGS:+; load options: $LOADGEN_ARGS}"
 } >"$results/machine.txt"

@@ -3,8 +3,8 @@
 #
 #   scripts/build-runtime.sh [--only jlink|cds] [JAR] [OUT]
 #
-# JAR is the shaded jar (default target/qcon-bot.jar); the runtime goes to OUT/runtime and the archive to
-# OUT/app.jsa (OUT defaults to target). Both steps run unless --only picks one; the Dockerfile runs jlink in
+# JAR is the shaded jar (default target/qcon-bot.jar); the runtime goes to OUT/runtime, the archive to
+# OUT/app.jsa and sqlite-jdbc's native library to OUT/native (OUT defaults to target). Both steps run unless --only picks one; the Dockerfile runs jlink in
 # its build stage and cds in the image the bot runs in. Needs a full JDK 17 with jmods (JAVA_HOME, or the
 # jlink on PATH) and bash; no curl. See docs/RUNTIME.md for what was measured.
 #
@@ -26,6 +26,7 @@ jar=$(realpath -m "${1:-target/qcon-bot.jar}")
 out=$(realpath -m "${2:-target}")
 runtime=$out/runtime
 archive=$out/app.jsa
+native=$out/native
 [[ -f $jar ]] || { echo "build-runtime: no jar at $jar; run mvn -B -q -DskipTests package first" >&2; exit 2; }
 
 # Modules that jdeps cannot see, because they are only reached through ServiceLoader, java.security's provider
@@ -54,6 +55,22 @@ build_jlink() {
     rm -f "$runtime/lib/server/classes_nocoops.jsa"
     echo "build-runtime: runtime in $runtime ($(du -sh "$runtime" | cut -f1)), modules:"
     "$runtime/bin/java" --list-modules | sed 's/^/    /'
+    extract_native "$jdk/bin"
+}
+
+# sqlite-jdbc's native library for this machine, taken out of the jar into OUT/native once, here: left in the jar,
+# every start copies it to a temporary file before the first connection (about 100 ms of each start-up). The bot
+# runs with -Dorg.sqlite.lib.path=OUT/native; without the file there, sqlite-jdbc takes it from the jar as before.
+# $1: the bin folder of a full JDK (its jar tool).
+extract_native() {
+    local folder
+    folder=$("$1/java" -cp "$jar" org.sqlite.util.OSInfo)
+    rm -rf "$native"
+    mkdir -p "$native/unpacked"
+    (cd "$native/unpacked" && "$1/jar" xf "$jar" "org/sqlite/native/$folder/libsqlitejdbc.so")
+    mv "$native/unpacked/org/sqlite/native/$folder/libsqlitejdbc.so" "$native/"
+    rm -rf "$native/unpacked"
+    echo "build-runtime: sqlite-jdbc's native library for $folder in $native"
 }
 
 # Exit status 0 when GET /health on 127.0.0.1:$1 answers 200. Plain bash, like the Dockerfile's HEALTHCHECK.
@@ -92,8 +109,16 @@ build_cds() {
     # CDS_JAVA: train on another java (scripts/qcon-bot trains on the JDK it runs the jar with); else the runtime.
     local java=${CDS_JAVA:-$runtime/bin/java}
     [[ -n ${CDS_JAVA:-} || -x $java ]] || { echo "build-runtime: no runtime at $runtime; run the jlink step first" >&2; exit 2; }
-    local port status waited attempt
+    local port status waited attempt bin
     mkdir -p "$(dirname "$archive")"
+    bin=$(dirname "$(realpath "$(command -v "$java")")")
+    if [[ -x $bin/jar ]]; then
+        extract_native "$bin"
+    fi
+    local lib_path=()
+    if [[ -s $native/libsqlitejdbc.so ]]; then
+        lib_path=(-Dorg.sqlite.lib.path="$native")
+    fi
     work=$(mktemp -d)
     touch "$work/empty.env"
     for ((attempt = 1; ; attempt++)); do
@@ -105,7 +130,7 @@ build_cds() {
         # the flags the bot runs with.
         env SLACK_BOT_TOKEN=xoxb-training SLACK_SIGNING_SECRET=training SLACK_API_URL=http://127.0.0.1:9/api/ \
             QCON_CONFIG="$work/empty.env" PORT="$port" QCON_DB="$work/qcon-$attempt.db" \
-            "$java" -XX:ArchiveClassesAtExit="$archive" -jar "$jar" >"$work/bot.log" 2>&1 &
+            "$java" -XX:ArchiveClassesAtExit="$archive" "${lib_path[@]}" -jar "$jar" >"$work/bot.log" 2>&1 &
         bot_pid=$!
         waited=0
         until health_ok "$port"; do

@@ -1,7 +1,5 @@
 package qconbot;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import qconbot.schedule.TalkOfTheDay;
 import qconbot.slack.BoltHttpServer;
 import qconbot.slack.SlackApp;
@@ -9,53 +7,86 @@ import qconbot.store.Db;
 import qconbot.store.NotesLoader;
 import qconbot.store.Talks;
 
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
  * GET /health: 200 with "status":"ok" when the database answers, takes writes and notes are loaded, else 503 with
- * the reason under "database" (a storage problem) or "talks" (none loaded).
+ * the reason under "database" (a storage problem) or "talks" (none loaded). The JSON is written by hand: a dozen
+ * flat fields do not need a JSON library, and loading Jackson's was most of the first /health's time at start-up.
  */
 final class Health {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Health() {
     }
 
     static BoltHttpServer.Health check(Db db, Talks talks, NotesLoader notes, SlackApp.BotIdentity identity,
                                        TalkOfTheDay talkOfTheDay, Supplier<String> socketMode) {
-        ObjectNode body = JSON.createObjectNode();
+        StringBuilder body = new StringBuilder("{");
         boolean ready;
         try {
             int count = talks.count();
             String fault = db.fault();
-            body.put("database", fault != null ? "storage problem: " + fault
+            field(body, "database", fault != null ? "storage problem: " + fault
                     : db.busy() ? "busy: another process holds the write lock; reads still answer" : "ok");
-            body.put("talks", count);
+            body.append(",\"talks\":").append(count);
             ready = count > 0 && fault == null;
         } catch (Exception e) {
-            body.put("database", "error: " + e.getClass().getSimpleName());
+            field(body, "database", "error: " + e.getClass().getSimpleName());
             ready = false;
         }
         String notesProblem = notes.problem();
-        body.put("notes", notesProblem == null ? "ok" : notesProblem + " Serving the talks already in the database.");
-        body.put("slack", identity.status());
+        field(body.append(','), "notes",
+                notesProblem == null ? "ok" : notesProblem + " Serving the talks already in the database.");
+        field(body.append(','), "slack", identity.status());
         String socket = socketMode.get();
         if (socket != null) {
-            body.put("socketMode", socket);
+            field(body.append(','), "socketMode", socket);
         }
-        ObjectNode daily = body.putObject("talkOfTheDay");
-        daily.put("enabled", talkOfTheDay.enabled());
-        daily.put("givenUp", talkOfTheDay.failures());
+        body.append(",\"talkOfTheDay\":").append(talkOfTheDay(talkOfTheDay));
+        field(body.append(','), "status", ready ? "ok" : "unavailable");
+        return new BoltHttpServer.Health(ready ? 200 : 503, body.append('}').toString());
+    }
+
+    private static String talkOfTheDay(TalkOfTheDay talkOfTheDay) {
+        StringBuilder daily = new StringBuilder("{\"enabled\":").append(talkOfTheDay.enabled())
+                .append(",\"givenUp\":").append(talkOfTheDay.failures());
         try {
             talkOfTheDay.lastPost().ifPresent(post -> {
-                daily.put("lastSlot", post.slot());
-                daily.put("lastResult", post.state().name().toLowerCase(java.util.Locale.ROOT));
+                field(daily.append(','), "lastSlot", post.slot());
+                field(daily.append(','), "lastResult", post.state().name().toLowerCase(Locale.ROOT));
             });
         } catch (Exception e) {
-            daily.put("lastResult", "unknown: " + e.getClass().getSimpleName());
+            field(daily.append(','), "lastResult", "unknown: " + e.getClass().getSimpleName());
         }
-        body.put("status", ready ? "ok" : "unavailable");
-        return new BoltHttpServer.Health(ready ? 200 : 503, body.toString());
+        return daily.append('}').toString();
+    }
+
+    /** Appends {@code "name":"value"}, the value escaped as JSON requires (quotes, backslashes, control characters). */
+    static void field(StringBuilder json, String name, String value) {
+        json.append('"').append(name).append("\":");
+        if (value == null) {
+            json.append("null");
+            return;
+        }
+        json.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> json.append("\\\"");
+                case '\\' -> json.append("\\\\");
+                case '\n' -> json.append("\\n");
+                case '\r' -> json.append("\\r");
+                case '\t' -> json.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        json.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        json.append(c);
+                    }
+                }
+            }
+        }
+        json.append('"');
     }
 }

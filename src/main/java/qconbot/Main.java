@@ -21,9 +21,6 @@ import qconbot.slack.SlackApp;
 import qconbot.slack.SlackCalls;
 import qconbot.slack.SlackFiles;
 import qconbot.slack.SlackHandlers;
-import qconbot.notes.Notes;
-import qconbot.notes.NotesParser;
-import qconbot.notes.NotesWriter;
 import qconbot.store.ActionItems;
 import qconbot.store.Added;
 import qconbot.store.DailyPosts;
@@ -32,35 +29,48 @@ import qconbot.store.Digests;
 import qconbot.store.NotesLoader;
 import qconbot.store.Talks;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Wiring only: reads the settings, builds the bot once, runs it in the mode asked for (serve Slack over HTTP or
  * Socket Mode, the local console, a backup), and turns a failure to start into one line and exit code 2.
  */
 public final class Main {
+
+    // Before the logger below: it configures logback (about a quarter of a second), and this work overlaps it.
+    static {
+        Thread warmUp = new Thread(Main::warmUpJdk, "warm-up-jdk");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
     /** Slow work (a large reload) holds a Slack request at most this long, then is answered when done. */
@@ -87,9 +97,9 @@ public final class Main {
                     stopped.await();
                 }
                 case "console" -> console(Config.loadForConsole(System.getenv()));
-                case "backup" -> backup(Config.loadForConsole(System.getenv()), args);
-                case "export" -> export(Config.loadForConsole(System.getenv()), args);
-                case "migrate-db" -> migrateDb(Config.loadForConsole(System.getenv()), args);
+                case "backup" -> Tools.backup(Config.loadForConsole(System.getenv()), args);
+                case "export" -> Tools.export(Config.loadForConsole(System.getenv()), args);
+                case "migrate-db" -> Tools.migrateDb(Config.loadForConsole(System.getenv()), args);
                 default -> {
                     System.err.println("qcon-bot: unknown command \"" + mode + "\". Use no argument to serve Slack,"
                             + " `console` to try it locally, `backup FILE` to copy the database, `export DIR` to"
@@ -111,50 +121,36 @@ public final class Main {
                 DailyPosts posts, Metrics metrics, Added added) implements AutoCloseable {
 
         static Core open(Config config, Clock clock) throws StartupFailure {
-            Db db;
-            Db index;
+            return open(config, clock, Metrics::new);
+        }
+
+        /** @param metrics asked for last, so that they may still be in the making when the database is opened */
+        static Core open(Config config, Clock clock, Supplier<Metrics> metrics) throws StartupFailure {
+            Db db = openDb(config);
             try {
-                if (config.postgres() == null) {
-                    db = index = Db.open(config.db());
-                } else {
-                    db = Db.openPostgres(config.postgres().url(), config.postgres().user(), config.postgres().password());
-                    index = searchIndex(db);
-                }
-            } catch (SQLException e) {
-                throw new StartupFailure("Cannot open the database " + config.database() + " (QCON_DB): " + e.getMessage(), e);
-            }
-            try {
-                Talks talks = new Talks(db, index);
+                Talks talks = new Talks(db, db.searchIndex());
                 Added added = new Added(db, clock, config.editors());
                 NotesLoader notes = new NotesLoader(config.notes(), talks, added);
                 loadNotes(notes, talks);
-                TalkSearch search = new TalkSearch(index, talks);
+                TalkSearch search = new TalkSearch(talks.index(), talks);
                 notes.afterEachLoad(search::refresh);
                 ActionItems items = new ActionItems(db, clock, config.admins());
                 return new Core(db, talks, search, notes, items, new Digests(db, items, clock, config.staleDays()),
-                        new DailyPosts(db, talks, clock), new Metrics(), added);
+                        new DailyPosts(db, talks, clock), metrics.get(), added);
             } catch (NotesLoader.Refused | SQLException e) {
                 closeQuietly(db);
-                if (index != db) {
-                    closeQuietly(index);
-                }
                 throw new StartupFailure(e instanceof NotesLoader.Refused ? e.getMessage()
                         : "Cannot read the notes back from " + config.database() + ": " + e.getMessage(), e);
             }
         }
 
-        /**
-         * This bot's own search index beside a shared PostgreSQL database: an SQLite file in a fresh temporary folder,
-         * filled from the shared talks (the full-text search and its ranking are SQLite's, the same on both).
-         */
-        private static Db searchIndex(Db shared) throws SQLException {
+        /** The database QCON_DB names: an SQLite file, or a PostgreSQL URL. */
+        private static Db openDb(Config config) throws StartupFailure {
             try {
-                Path folder = Files.createTempDirectory("qcon-search-"); // deleted by close()
-                return Db.open(folder.resolve("index.db"));
-            } catch (IOException | SQLException e) {
-                closeQuietly(shared);
-                throw new SQLException("cannot create this bot's search index in " + System.getProperty("java.io.tmpdir")
-                        + ": " + e.getMessage(), e);
+                return config.postgres() == null ? Db.open(config.db())
+                        : Db.openPostgres(config.postgres().url(), config.postgres().user(), config.postgres().password());
+            } catch (SQLException e) {
+                throw new StartupFailure("Cannot open the database " + config.database() + " (QCON_DB): " + e.getMessage(), e);
             }
         }
 
@@ -181,20 +177,10 @@ public final class Main {
             return new Interpreter(talks, search, items, digests, daily, notes, metrics, answerWithin, added, importMaxBytes);
         }
 
+        /** Closes the database, and with it this bot's own search index. */
         @Override
         public void close() {
             closeQuietly(db);
-            if (talks.index() != db) {
-                closeQuietly(talks.index());
-                try (var files = Files.list(talks.index().file().getParent())) {
-                    for (Path file : files.toList()) {
-                        Files.deleteIfExists(file);
-                    }
-                    Files.deleteIfExists(talks.index().file().getParent());
-                } catch (IOException e) {
-                    log.debug("search index left in {}: {}", talks.index().file().getParent(), e.toString());
-                }
-            }
         }
     }
 
@@ -205,6 +191,11 @@ public final class Main {
 
         public int port() {
             return http.port();
+        }
+
+        /** The same bot with its scheduler, which starts last. */
+        Bot withQuartz(Scheduler scheduler) {
+            return new Bot(http, socketMode, scheduler, calls, core, afterAck, background);
         }
 
         /** Where /health and /metrics are served when QCON_MANAGEMENT_PORT is set; -1 otherwise. */
@@ -224,7 +215,9 @@ public final class Main {
             afterAck.forEach(pool -> pool.finish(deadline));
             calls.stop(); // a talk of the day waiting to retry stays pending, for the next start
             try {
-                quartz.shutdown(true);
+                if (quartz != null) {
+                    quartz.shutdown(true);
+                }
             } catch (SchedulerException e) {
                 log.warn("Quartz did not stop cleanly: {}", e.toString());
             }
@@ -238,30 +231,47 @@ public final class Main {
     }
 
     /**
-     * With a clock, and how the talk of the day retries (null: {@link TalkOfTheDay.Settings#of}), for tests. The
-     * wiring reads top to bottom in the order the parts start, which is why it is one method.
+     * With a clock, and how the talk of the day retries (null: {@link TalkOfTheDay.Settings#of}), for tests. What
+     * needs nothing else starts first, each on a thread of its own: the database and the notes, the scheduler, Jetty's
+     * classes. Slack's client and Bolt are built here meanwhile, so start-up takes the longest of these, not their sum.
      */
     public static Bot start(Config config, Clock clock, SlackCalls.Policy dailyRetries) throws StartupFailure {
         log.info("Starting qcon-bot: {}", config);
         BoltHttpServer.loadClassesInBackground();
-        Core core = Core.open(config, clock);
+        CompletableFuture<Metrics> metrics = new CompletableFuture<>();
+        CompletableFuture<Core> opening = onThread("open-database", () -> Core.open(config, clock, metrics::join));
+        CompletableFuture<Scheduler> quartz = onThread("make-scheduler", Main::newQuartz);
+        Slack slack;
+        SlackApp.BotIdentity identity;
+        App app;
+        try {
+            metrics.complete(new Metrics());
+            slack = SlackApp.slack(config.slackApiUrl(), config.slackTimeout(), metrics.join());
+            identity = new SlackApp.BotIdentity(config.botToken(), slack);
+            app = SlackApp.create(config.botToken(), config.signingSecret(), slack, identity, metrics.join());
+        } catch (RuntimeException e) {
+            metrics.completeExceptionally(e);
+            opening.thenAccept(Core::close);
+            throw e;
+        }
+        try {
+            return serve(config, clock, dailyRetries, await(opening), slack, identity, app, quartz);
+        } catch (StartupFailure | RuntimeException e) {
+            quartz.thenAccept(Main::shutdownQuietly);
+            throw e;
+        }
+    }
+
+    /** Builds the parts that need the database, then starts serving: HTTP (or Socket Mode), then the scheduler. */
+    private static Bot serve(Config config, Clock clock, SlackCalls.Policy dailyRetries, Core core, Slack slack,
+                             SlackApp.BotIdentity identity, App app, CompletableFuture<Scheduler> quartz)
+            throws StartupFailure {
         // After the ack: answers apart from announcements, so a slow DM never delays an answer.
         AfterAck responses = new AfterAck("responses", 4, 1000);
         AfterAck announcements = new AfterAck("announcements", 4, 1000);
-        // Retry loops (auth.test, Socket Mode) and housekeeping: one thread each, so none waits behind another.
-        ScheduledExecutorService background = Executors.newScheduledThreadPool(3, named("background"));
-        background.scheduleAtFixedRate(() -> forgetOldRequests(core.items()), 0, 6, TimeUnit.HOURS);
-        if (core.db().shared()) {
-            // What other replicas changed (a reload, a point added, an import) is answered here within FOLLOW.
-            background.scheduleWithFixedDelay(() -> followOthers(core.notes()), FOLLOW.toMillis(), FOLLOW.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        }
-
-        Slack slack = SlackApp.slack(config.slackApiUrl(), config.slackTimeout(), core.metrics());
+        ScheduledExecutorService background = background(core);
         MethodsClient methods = slack.methods(config.botToken());
         SlackCalls calls = new SlackCalls(core.metrics());
-        SlackApp.BotIdentity identity = new SlackApp.BotIdentity(config.botToken(), slack);
-        App app = SlackApp.create(config.botToken(), config.signingSecret(), slack, identity, core.metrics());
         Announcer announcer = new Announcer(methods, calls);
         TalkOfTheDay.Settings daily = TalkOfTheDay.Settings.of(config.digestChannel(), config.schedule());
         TalkOfTheDay talkOfTheDay = new TalkOfTheDay(dailyRetries == null ? daily
@@ -272,38 +282,86 @@ public final class Main {
                 .register(app);
         app.start();
         identity.warmUp(calls, background);
-        Scheduler quartz = startQuartz(talkOfTheDay);
-
-        SlackApp.SocketMode socketMode = null;
-        if (config.socketMode()) {
-            try {
-                socketMode = new SlackApp.SocketMode(config.appToken(), app);
-            } catch (IOException e) {
-                throw new StartupFailure("Cannot set up Socket Mode: " + e.getMessage(), e);
-            }
-        }
-        SlackApp.SocketMode socket = socketMode;
-        BoltHttpServer server;
-        try {
-            String secret = config.signingSecret() != null ? config.signingSecret() : UUID.randomUUID().toString();
-            InetSocketAddress management = config.managementPort() == null ? null
-                    : new InetSocketAddress(InetAddress.getLoopbackAddress(), config.managementPort());
-            server = new BoltHttpServer(app, secret, new InetSocketAddress(config.bind(), config.port()), management,
-                    BoltHttpServer.Limits.standard(),
-                    () -> Health.check(core.db(), core.talks(), core.notes(), identity, talkOfTheDay,
-                            socket == null ? () -> null : socket::state), core.metrics()::scrape).start();
-        } catch (IOException e) {
-            throw new StartupFailure("Cannot listen on " + config.bind().getHostAddress() + " port " + config.port()
-                    + (config.managementPort() == null ? "" : " or 127.0.0.1 port " + config.managementPort())
-                    + ": " + e.getMessage() + ". Set PORT (and QCON_MANAGEMENT_PORT) to free ports.", e);
-        }
+        SlackApp.SocketMode socketMode = socketMode(config, app);
+        BoltHttpServer server = listen(config, app, () -> Health.check(core.db(), core.talks(), core.notes(), identity,
+                talkOfTheDay, socketMode == null ? () -> null : socketMode::state), core.metrics());
         if (socketMode != null) {
             socketMode.connect(calls, background);
         }
         log.info("qcon-bot is up: {} on {} port {}{}", config.socketMode() ? "Socket Mode, /health" : "POST /slack/events",
                 config.bind().getHostAddress(), server.port(),
                 server.managementPort() < 0 ? "" : "; /health and /metrics on 127.0.0.1 port " + server.managementPort());
-        return new Bot(server, socketMode, quartz, calls, core, List.of(responses, announcements), background);
+        Bot bot = new Bot(server, socketMode, null, calls, core, List.of(responses, announcements), background);
+        try {
+            return bot.withQuartz(startQuartz(await(quartz), talkOfTheDay));
+        } catch (StartupFailure e) {
+            bot.close();
+            throw e;
+        }
+    }
+
+    /** A part of start-up that needs nothing else, on a thread of its own; {@link #await} takes its result. */
+    private static <T> CompletableFuture<T> onThread(String name, Callable<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(work.call());
+            } catch (Exception | Error e) {
+                result.completeExceptionally(e);
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return result;
+    }
+
+    /** The result of {@link #onThread}; its StartupFailure, or its other failure as one. */
+    private static <T> T await(CompletableFuture<T> part) throws StartupFailure {
+        try {
+            return part.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof StartupFailure failure) {
+                throw failure;
+            }
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
+    }
+
+    /** Retry loops (auth.test, Socket Mode) and housekeeping: one thread each, so none waits behind another. */
+    private static ScheduledExecutorService background(Core core) {
+        ScheduledExecutorService background = Executors.newScheduledThreadPool(3, named("background"));
+        background.scheduleAtFixedRate(() -> forgetOldRequests(core.items()), 0, 6, TimeUnit.HOURS);
+        // What other replicas changed (a reload, a point added, an import) is answered here within FOLLOW; a bot alone
+        // on its database has nobody to follow, and the call returns at once.
+        background.scheduleWithFixedDelay(() -> followOthers(core.notes()), FOLLOW.toMillis(), FOLLOW.toMillis(),
+                TimeUnit.MILLISECONDS);
+        return background;
+    }
+
+    private static SlackApp.SocketMode socketMode(Config config, App app) throws StartupFailure {
+        if (!config.socketMode()) {
+            return null;
+        }
+        try {
+            return new SlackApp.SocketMode(config.appToken(), app);
+        } catch (IOException e) {
+            throw new StartupFailure("Cannot set up Socket Mode: " + e.getMessage(), e);
+        }
+    }
+
+    private static BoltHttpServer listen(Config config, App app, Supplier<BoltHttpServer.Health> health,
+                                         Metrics metrics) throws StartupFailure {
+        try {
+            String secret = config.signingSecret() != null ? config.signingSecret() : UUID.randomUUID().toString();
+            InetSocketAddress management = config.managementPort() == null ? null
+                    : new InetSocketAddress(InetAddress.getLoopbackAddress(), config.managementPort());
+            return new BoltHttpServer(app, secret, new InetSocketAddress(config.bind(), config.port()), management,
+                    BoltHttpServer.Limits.standard(), health, metrics::scrape).start();
+        } catch (IOException e) {
+            throw new StartupFailure("Cannot listen on " + config.bind().getHostAddress() + " port " + config.port()
+                    + (config.managementPort() == null ? "" : " or 127.0.0.1 port " + config.managementPort())
+                    + ": " + e.getMessage() + ". Set PORT (and QCON_MANAGEMENT_PORT) to free ports.", e);
+        }
     }
 
     /** How often a replica looks whether another changed the talks: one indexed read of one row. */
@@ -326,8 +384,8 @@ public final class Main {
         }
     }
 
-    /** Quartz in memory, one thread, a name of its own (tests run several bots in one JVM). */
-    private static Scheduler startQuartz(TalkOfTheDay talkOfTheDay) throws StartupFailure {
+    /** Quartz in memory, one thread, a name of its own (tests run several bots in one JVM); not started yet. */
+    private static Scheduler newQuartz() throws StartupFailure {
         Properties properties = new Properties();
         properties.setProperty("org.quartz.scheduler.instanceName", "qcon-bot-" + UUID.randomUUID());
         properties.setProperty("org.quartz.threadPool.threadCount", "1");
@@ -335,7 +393,22 @@ public final class Main {
         properties.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         properties.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
         try {
-            Scheduler scheduler = new StdSchedulerFactory(properties).getScheduler();
+            return new StdSchedulerFactory(properties).getScheduler();
+        } catch (SchedulerException e) {
+            throw new StartupFailure("Cannot start the scheduler: " + e.getMessage(), e);
+        }
+    }
+
+    private static void shutdownQuietly(Scheduler scheduler) {
+        try {
+            scheduler.shutdown(false);
+        } catch (SchedulerException e) {
+            log.warn("Quartz did not stop cleanly: {}", e.toString());
+        }
+    }
+
+    private static Scheduler startQuartz(Scheduler scheduler, TalkOfTheDay talkOfTheDay) throws StartupFailure {
+        try {
             talkOfTheDay.start(scheduler);
             scheduler.start();
             return scheduler;
@@ -349,7 +422,7 @@ public final class Main {
         Clock clock = Clock.systemUTC();
         try (Core core = Core.open(config, clock)) {
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-            new Console(offline(core, config, clock, Duration.ofDays(1)), dir -> export(core, config, dir)).run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
+            new Console(offline(core, config, clock, Duration.ofDays(1)), dir -> Tools.export(core, config, dir)).run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
         } catch (IOException e) {
             throw new StartupFailure("Console failed: " + e.getMessage(), e);
         }
@@ -362,88 +435,27 @@ public final class Main {
         return core.interpreter(daily, answerWithin, config.importMaxBytes());
     }
 
-    /** backup FILE: a consistent copy of QCON_DB, safe while the bot runs. */
-    /**
-     * {@code migrate-db --to jdbc:postgresql://host:5432/qcon}: copies the SQLite database QCON_DB names into an empty
-     * PostgreSQL database (user and password from QCON_DB_USER and QCON_DB_PASSWORD, or the URL), and checks the
-     * counts of every table. Stop the bot first; then start the bots with QCON_DB set to the URL.
-     */
-    static void migrateDb(Config config, String[] args) throws StartupFailure {
-        if (args.length != 3 || !args[1].equals("--to") || !args[2].startsWith("jdbc:postgresql://")) {
-            throw new StartupFailure("Usage: java -jar qcon-bot.jar migrate-db --to jdbc:postgresql://host:5432/qcon"
-                    + " (QCON_DB names the SQLite file to copy; QCON_DB_USER and QCON_DB_PASSWORD the PostgreSQL login)", null);
-        }
-        if (config.postgres() != null) {
-            throw new StartupFailure("QCON_DB is already a PostgreSQL database; set it to the SQLite file to copy.", null);
-        }
-        if (!Files.isRegularFile(config.db())) {
-            throw new StartupFailure("There is no SQLite database at " + config.db() + " (QCON_DB) to copy.", null);
-        }
-        Config.Postgres target = new Config.Postgres(args[2], System.getenv(Config.QCON_DB_USER),
-                System.getenv(Config.QCON_DB_PASSWORD));
-        try (Db sqlite = Db.open(config.db());
-             Db postgres = Db.openPostgres(target.url(), target.user(), target.password())) {
-            Map<String, Long> counts = qconbot.store.Copy.database(sqlite, postgres);
-            System.out.println("Copied " + config.db() + " to " + target + "; rows in both: " + counts + ".");
-            System.out.println("Now start the bots with QCON_DB=" + Db.withoutPassword(target.url())
-                    + " (README, Running several replicas). Keep " + config.db() + " as it is until they run well.");
-        } catch (SQLException e) {
-            throw new StartupFailure("migrate-db: " + e.getMessage(), e);
-        }
-    }
-
-    static void backup(Config config, String[] args) throws StartupFailure {
-        if (args.length != 2) {
-            throw new StartupFailure("Usage: java -jar qcon-bot.jar backup FILE (a new file; QCON_DB names the database)", null);
-        }
-        if (config.postgres() != null) {
-            throw new StartupFailure("QCON_DB is a PostgreSQL database, which this command does not copy. Use PostgreSQL's"
-                    + " own tools: pg_dump --format=custom --file=qcon.dump <database> while the bots run, and pg_restore"
-                    + " into an empty database to restore (README, Running several replicas).", null);
-        }
-        Path copy = Path.of(args[1]);
-        try {
-            Db.backup(config.db(), copy);
-        } catch (SQLException e) {
-            throw new StartupFailure("Backup failed: " + e.getMessage(), e);
-        }
-        System.out.println("Backed up " + config.db() + " to " + copy + " (integrity check ok). To restore: stop the bot,"
-                + " then copy it over " + config.db() + " and delete any " + config.db() + "-wal and -shm files.");
-    }
-
-    /**
-     * export DIR: every conference as a notes file, the files' talks with the points added in Slack and the talks
-     * added there, in the format the notes are read in. Files of the same name in DIR are replaced.
-     */
-    static void export(Config config, String[] args) throws StartupFailure {
-        if (args.length != 2) {
-            throw new StartupFailure("Usage: java -jar qcon-bot.jar export DIR (QCON_NOTES and QCON_DB say what to export)", null);
-        }
-        try (Core core = Core.open(config, Clock.systemUTC())) {
-            System.out.println(export(core, config, Path.of(args[1])));
-        } catch (IOException | SQLException e) {
-            throw new StartupFailure("Export failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** Writes the notes files with what was added in Slack to {@code dir}; says which files it wrote. */
-    static String export(Core core, Config config, Path dir) throws IOException, SQLException {
-        Files.createDirectories(dir);
-        StringBuilder wrote = new StringBuilder();
-        for (Notes notes : core.added().mergeInto(NotesParser.readAll(config.notes()))) {
-            Path file = dir.resolve(NotesWriter.fileName(notes));
-            Files.writeString(file, NotesWriter.write(notes), StandardCharsets.UTF_8);
-            wrote.append(wrote.isEmpty() ? "" : "\n").append("Wrote ").append(file).append(": ").append(notes.conference())
-                    .append(", ").append(notes.talks().size()).append(" talks");
-        }
-        return wrote.toString();
-    }
-
     private static void closeQuietly(Db db) {
         try {
             db.close();
         } catch (SQLException e) {
             log.warn("Database did not close cleanly: {}", e.toString());
+        }
+    }
+
+    /**
+     * What the JDK makes slowly and the bot needs soon: the default TLS context with the trusted certificates read
+     * (Slack's HTTP client makes its own from them at once) and the platform MBean server (the JVM metrics). Neither
+     * logs through SLF4J, so both may run before logback is set up. A failure here is met again, and reported, where
+     * the thing is needed.
+     */
+    private static void warmUpJdk() {
+        try {
+            SSLContext.getDefault();
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm()).init((KeyStore) null);
+            ManagementFactory.getPlatformMBeanServer();
+        } catch (GeneralSecurityException | RuntimeException notNow) {
+            // made again where it is needed, which fails with its own message
         }
     }
 

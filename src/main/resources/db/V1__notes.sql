@@ -1,4 +1,5 @@
--- Talks, their bullets and their [INTERNAL] lines, as read from the notes files.
+-- Talks, their bullets and their [INTERNAL] lines, as read from the notes files. The full-text table is SQLite's
+-- own (sqlite/V1__notes.sql); PostgreSQL makes the row ids identity columns (postgres/V1__notes.sql).
 -- A talk's key (file, day, title slug) and an internal line's key (talk key, normalised text) stay the same
 -- when a notes file is edited and read again, so ids that people and later tables use stay put.
 
@@ -36,10 +37,4 @@ CREATE TABLE internal_lines (
     text      TEXT NOT NULL,
     line      INTEGER NOT NULL,
     in_notes  INTEGER NOT NULL DEFAULT 1
-);
-
--- Ranked search. rowid = talks.id; only talks still in the notes have a row.
-CREATE VIRTUAL TABLE talk_search USING fts5 (
-    title, speaker, body,
-    tokenize = 'porter unicode61 remove_diacritics 2'
 );

@@ -1,5 +1,6 @@
 -- The [INTERNAL] lines become action items people claim, assign, discuss and close.
--- The table is rebuilt (SQLite cannot add table CHECK constraints to an existing one); ids are kept.
+-- The table is rebuilt (SQLite cannot add table CHECK constraints to an existing one); ids are kept. "user" is
+-- quoted: PostgreSQL reserves the word.
 
 CREATE TABLE action_items (
     id           INTEGER PRIMARY KEY,
@@ -52,8 +53,8 @@ CREATE TABLE threads (
 CREATE TABLE thread_participants (
     channel  TEXT NOT NULL,
     ts       TEXT NOT NULL,
-    user     TEXT NOT NULL,
-    PRIMARY KEY (channel, ts, user)
+    "user"   TEXT NOT NULL,
+    PRIMARY KEY (channel, ts, "user")
 );
 
 -- Events and clicks already handled, so a retried or replayed one changes nothing twice.

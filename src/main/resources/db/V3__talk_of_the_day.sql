@@ -29,6 +29,6 @@ CREATE TABLE snoozes (
 
 -- When each person last got the weekly reminder about their stale claims.
 CREATE TABLE stale_reminders (
-    user     TEXT PRIMARY KEY,
+    "user"   TEXT PRIMARY KEY,   -- quoted: PostgreSQL reserves the word
     sent_at  TEXT NOT NULL
 );

@@ -60,7 +60,7 @@ class ExportTest {
                     "edge functions are cheap", false, "U0ANN", null, "view:2");
         }
 
-        Main.export(qconbot.Config.loadForConsole(env), new String[] {"export", dir.resolve("out").toString()});
+        Tools.export(qconbot.Config.loadForConsole(env), new String[] {"export", dir.resolve("out").toString()});
 
         List<Notes> exported = NotesParser.readAll(dir.resolve("out"));
         assertEquals(2, exported.size(), exported.stream().map(Notes::source).toList().toString());
@@ -86,7 +86,7 @@ class ExportTest {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try (Main.Core core = Main.Core.open(config, Clock.systemUTC())) {
             new qconbot.commands.Console(Main.offline(core, config, Clock.systemUTC(), java.time.Duration.ofSeconds(2)),
-                    folder -> Main.export(core, config, folder))
+                    folder -> Tools.export(core, config, folder))
                     .run(new java.io.BufferedReader(new java.io.StringReader("export " + dir.resolve("from-console") + "\nexit\n")),
                             new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
         }

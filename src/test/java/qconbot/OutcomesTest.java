@@ -86,7 +86,7 @@ class OutcomesTest {
                 + " *What came of A1:* removed 4,000 lines of dead code"), "shown under the item's line: " + talk);
 
         java.nio.file.Path env = java.nio.file.Files.writeString(dir.resolve("empty.env"), "");
-        Main.export(Config.loadForConsole(Map.of(Config.QCON_CONFIG, env.toString(), Config.QCON_DB,
+        Tools.export(Config.loadForConsole(Map.of(Config.QCON_CONFIG, env.toString(), Config.QCON_DB,
                 dir.resolve("qcon.db").toString(), Config.QCON_NOTES, TestBot.NOTES.toString())),
                 new String[] {"export", dir.resolve("out").toString()});
         String exported = java.nio.file.Files.readString(dir.resolve("out").resolve("qcon-2020.txt"));

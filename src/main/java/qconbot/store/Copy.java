@@ -31,7 +31,7 @@ public final class Copy {
                 ResultSetMetaData meta = rows.getMetaData();
                 List<String> columns = new ArrayList<>();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    if (!meta.getColumnName(i).equalsIgnoreCase("rowid")) { // PostgreSQL's stand-in for SQLite's own
+                    if (!meta.getColumnName(i).equalsIgnoreCase("rowid")) { // the database numbers rows itself
                         columns.add(meta.getColumnName(i));
                     }
                 }
@@ -64,7 +64,7 @@ public final class Copy {
             "thread_participants", "handled_requests", "scheduled_posts", "snoozes", "stale_reminders", "added_talks",
             "added_points", "added_changes", "imports", "notes_version", "user_zones");
 
-    /** The tables whose id PostgreSQL gives (an identity column): after a copy, the next id follows the copied ones. */
+    /** The tables whose id the database gives: after a copy, the next id follows the copied ones. */
     private static final List<String> IDENTITIES = List.of("talks", "action_items", "action_item_changes", "added_talks",
             "added_points", "added_changes", "imports");
 
@@ -73,18 +73,7 @@ public final class Copy {
      * returns the counts. Refuses a target that holds anything, and a source with a table this copy does not know.
      */
     public static Map<String, Long> database(Db sqlite, Db postgres) throws SQLException {
-        List<String> known = sqlite.read(connection -> {
-            List<String> tables = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'schema_version'
-                    AND name NOT LIKE 'talk_search%' AND name NOT LIKE 'title_search%' AND name NOT LIKE 'sqlite_%'""");
-                 ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    tables.add(rows.getString(1));
-                }
-            }
-            return tables;
-        });
+        List<String> known = sqliteTables(sqlite);
         if (!new HashSet<>(known).equals(new HashSet<>(TABLES))) {
             throw new SQLException("The SQLite database has the tables " + known + "; this copy knows " + TABLES
                     + ". Use the qcon-bot version that wrote the database.");
@@ -108,10 +97,7 @@ public final class Copy {
                 }
             }
             for (String table : IDENTITIES) {
-                try (PreparedStatement next = to.prepareStatement("SELECT setval(pg_get_serial_sequence('" + table
-                        + "', 'id'), coalesce(max(id), 0) + 1, false) FROM " + table)) {
-                    next.executeQuery().close();
-                }
+                postgres.dialect().followCopiedIds(to, table);
             }
             return null;
         }));
@@ -121,6 +107,22 @@ public final class Copy {
             throw new SQLException("The copy's counts differ: SQLite " + from + ", PostgreSQL " + to);
         }
         return to;
+    }
+
+    /** The SQLite database's own tables, without its full-text ones and the schema version. */
+    private static List<String> sqliteTables(Db sqlite) throws SQLException {
+        return sqlite.read(connection -> {
+            List<String> tables = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'schema_version'
+                    AND name NOT LIKE 'talk_search%' AND name NOT LIKE 'title_search%' AND name NOT LIKE 'sqlite_%'""");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(rows.getString(1));
+                }
+            }
+            return tables;
+        });
     }
 
     static long notesVersion(Connection connection) throws SQLException {

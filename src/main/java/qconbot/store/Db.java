@@ -1,7 +1,6 @@
 package qconbot.store;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,17 +25,16 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 /**
  * The database that holds all state: one SQLite file (the default), or a PostgreSQL database shared by several bot
- * processes ({@link #openPostgres}). Either way through two connections: one for writes, one for reads. In WAL mode a
- * reader never waits for a writer, so searches, listings and /health keep answering while a write waits, here or in
- * another process. A write waits at most about a second for its turn (ours, then SQLite's lock) and then fails with
- * {@link Busy}, having changed nothing: a user told "try again" is better than a change applied after Slack gave up.
- * A write that fails on the storage itself (disk full, read-only, file deleted or replaced) fails with
- * {@link StorageFault} and is remembered for /health until a write succeeds again.
+ * processes ({@link #openPostgres}); what differs between the two is in {@link Dialect}, and only there. Either way
+ * through two connections: one for writes, one for reads. In WAL mode a reader never waits for a writer, so searches,
+ * listings and /health keep answering while a write waits, here or in another process. A write waits at most about a
+ * second for its turn (ours, then SQLite's lock) and then fails with {@link Busy}, having changed nothing: a user
+ * told "try again" is better than a change applied after Slack gave up. A write that fails on the storage itself
+ * (disk full, read-only, file deleted or replaced) fails with {@link StorageFault} and is remembered for /health
+ * until a write succeeds again.
  * <p>
  * On PostgreSQL every write transaction first takes one advisory lock, so writes from all replicas follow one another
  * as SQLite's do, and every read-then-update (a claim, a fire time's lease) stays correct across processes. A lost
@@ -66,7 +63,7 @@ public final class Db implements AutoCloseable {
     static final Duration WAIT_FOR_OUR_TURN = Duration.ofMillis(500);
     static final Duration WAIT_FOR_SQLITE = Duration.ofSeconds(1);
     /** Migrations wait longer: a second bot starting at the same moment may be migrating the same file. */
-    private static final Duration WAIT_TO_MIGRATE = Duration.ofSeconds(10);
+    static final Duration WAIT_TO_MIGRATE = Duration.ofSeconds(10);
 
     /**
      * How every instant is stored: ISO-8601 UTC with exactly three decimals, so comparing the text compares the
@@ -136,43 +133,29 @@ public final class Db implements AutoCloseable {
 
     private final Line writer;
     private final Line reader;
-    /** The SQLite file; null on PostgreSQL. */
+    private final Dialect dialect;
+    /** The file the database lives in, watched for being deleted or replaced; null when it is not a local file. */
     private final Path file;
-    /** The PostgreSQL JDBC URL and its connection settings; null for SQLite. */
-    private final String url;
-    private final java.util.Properties settings;
     /** The file as it was opened (inode and device, where the platform says), to notice it deleted or replaced. */
     private volatile Object fileKey;
+    /** This bot's own search index beside a shared database; made on first use, deleted by close. */
+    private Db index;
     /** Told when the database was replaced under the bot and taken: what they cache is stale. */
     private final List<Runnable> afterReopen = new CopyOnWriteArrayList<>();
     /** Why the last write failed on storage, or null since a write succeeded. */
     private volatile String fault;
     /** When a write last failed for want of its turn, or null since a write succeeded. */
     private volatile Instant lastBusy;
-    /** A key long enough to need a page of its own: a probe write that does not allocate proves nothing. */
-    private static final String PROBE = "qcon-storage-probe-" + "x".repeat(5000);
     /** When /health last tried a write to see whether a storage fault was mended. */
     private volatile Instant lastProbe = Instant.EPOCH;
 
-    private Db(Path file, Connection writer, Connection reader, Object fileKey) {
+    private Db(Dialect dialect, Path file, Connection writer, Connection reader, Object fileKey) {
+        this.dialect = dialect;
         this.file = file;
         this.writer = new Line(writer);
         this.reader = new Line(reader);
         this.fileKey = fileKey;
-        this.url = null;
-        this.settings = null;
     }
-
-    private Db(String url, java.util.Properties settings) {
-        this.file = null;
-        this.writer = new Line(null);
-        this.reader = new Line(null);
-        this.url = url;
-        this.settings = settings;
-    }
-
-    /** The one advisory lock every write transaction takes on PostgreSQL ("qcon" in ASCII). */
-    private static final long WRITE_LOCK = 0x71636f6eL;
 
     /**
      * Connects to a PostgreSQL database ({@code jdbc:postgresql://host:5432/qcon}) and brings its schema up to date;
@@ -180,19 +163,7 @@ public final class Db implements AutoCloseable {
      * migrate one after the other. Fails with one sentence when the database cannot be reached or refuses us.
      */
     public static Db openPostgres(String url, String user, String password) throws SQLException {
-        java.util.Properties settings = new java.util.Properties();
-        if (user != null && !user.isBlank()) {
-            settings.setProperty("user", user);
-        }
-        if (password != null && !password.isEmpty()) {
-            settings.setProperty("password", password);
-        }
-        // Every wait bounded: connecting, and any one read or write on the socket (a database that stops answering).
-        settings.setProperty("connectTimeout", "3");
-        settings.setProperty("socketTimeout", "15");
-        settings.setProperty("tcpKeepAlive", "true");
-        settings.setProperty("ApplicationName", "qcon-bot");
-        Db db = new Db(url, settings);
+        Db db = new Db(Dialect.Postgres.of(url, user, password), null, null, null, null);
         try {
             db.migrate();
         } catch (SQLException | RuntimeException e) {
@@ -202,14 +173,42 @@ public final class Db implements AutoCloseable {
         return db;
     }
 
-    /** True for a PostgreSQL database, which several bot processes may share. */
+    /**
+     * Several bots share this database (PostgreSQL): each searches its own index ({@link #searchIndex}) and follows
+     * what the others change. False for an SQLite file, which holds the full-text search tables itself.
+     */
     public boolean shared() {
-        return url != null;
+        return dialect.shared();
+    }
+
+    /**
+     * The database search runs on: this one, unless it is shared; then this bot's own SQLite file in a fresh
+     * temporary folder, made on first use, filled from the shared talks by {@link Talks} (full-text search and its
+     * ranking are SQLite's on both), and deleted when this database is closed.
+     */
+    public synchronized Db searchIndex() throws SQLException {
+        if (!dialect.shared()) {
+            return this;
+        }
+        if (index == null) {
+            try {
+                index = open(Files.createTempDirectory("qcon-search-").resolve("index.db"));
+            } catch (IOException | SQLException e) {
+                throw new SQLException("cannot create this bot's search index in " + System.getProperty("java.io.tmpdir")
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        return index;
+    }
+
+    /** What differs on this database, for the store's own use. */
+    Dialect dialect() {
+        return dialect;
     }
 
     /** Where the database is, for messages: the file, or the PostgreSQL URL without its password. */
     public String where() {
-        return url == null ? String.valueOf(file) : withoutPassword(url);
+        return dialect.where();
     }
 
     /** A JDBC URL fit for a log or a message: a password in it is replaced by "…". */
@@ -219,7 +218,7 @@ public final class Db implements AutoCloseable {
 
     /** The id the last INSERT on this connection gave its row. */
     public String lastIdSql() {
-        return url == null ? "SELECT last_insert_rowid()" : "SELECT lastval()";
+        return dialect.lastIdSql();
     }
 
     /**
@@ -227,7 +226,7 @@ public final class Db implements AutoCloseable {
      * attempt, requests in the next second fail at once rather than each waiting to connect.
      */
     private Connection connection(Line line) throws SQLException {
-        if (url != null && (line.connection == null || line.connection.isClosed())) {
+        if (dialect.shared() && (line.connection == null || line.connection.isClosed())) {
             line.statements.clear();
             line.connection = null;
             String down = fault;
@@ -235,7 +234,7 @@ public final class Db implements AutoCloseable {
                 throw new StorageFault(down, null);
             }
             try {
-                line.connection = DriverManager.getConnection(url, settings);
+                line.connection = dialect.connect();
             } catch (SQLException e) {
                 line.failedAt = System.nanoTime();
                 throw classify(e, line);
@@ -266,14 +265,13 @@ public final class Db implements AutoCloseable {
             throw new SQLException("the database is missing or empty, but one was created here before (see " + marker
                     + "). Restore it from a backup; or, to start with an empty database, delete " + marker + " and start again.");
         }
-        Connection writer = connect(file);
+        Dialect.Sqlite dialect = new Dialect.Sqlite(file);
+        Connection writer = dialect.connect();
         Connection reader = null;
         try {
-            Db db = new Db(file, writer, reader = connect(file), fileKey(file));
+            Db db = new Db(dialect, file, writer, reader = dialect.connect(), fileKey(file));
             db.migrate();
-            try (Statement statement = writer.createStatement()) {
-                statement.execute("PRAGMA busy_timeout = " + WAIT_FOR_SQLITE.toMillis());
-            }
+            Dialect.Sqlite.readyForWrites(writer);
             if (fresh && !file.toString().equals(":memory:")) {
                 writeMarker(marker, file);
             }
@@ -285,16 +283,6 @@ public final class Db implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    private static Connection connect(Path file) throws SQLException {
-        SQLiteConfig settings = new SQLiteConfig();
-        settings.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        // NORMAL in WAL mode survives a killed process; only a power cut can lose the last commits.
-        settings.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        settings.enforceForeignKeys(true);
-        settings.setBusyTimeout((int) WAIT_TO_MIGRATE.toMillis());
-        return DriverManager.getConnection("jdbc:sqlite:" + file, settings.toProperties());
     }
 
     private static void writeMarker(Path marker, Path file) throws SQLException {
@@ -328,19 +316,8 @@ public final class Db implements AutoCloseable {
         try {
             checkFile();
             Connection connection = connection(writer);
-            if (url == null) {
-                // IMMEDIATE takes SQLite's write lock as it begins (waiting up to WAIT_FOR_SQLITE), so a read-then-update
-                // is never overtaken by another process. By hand, not through the driver: its commit() opens the next
-                // transaction at once, and that BEGIN could wait for another process and fail after our COMMIT landed.
-                execute(connection, "BEGIN IMMEDIATE");
-                begun = true;
-            } else {
-                // One round trip: begin, bound this transaction's waits, then wait (that long at most) for our turn.
-                begun = true;
-                execute(connection, "BEGIN; SELECT set_config('lock_timeout', '" + lockWait.toMillis() + "', true),"
-                        + " set_config('statement_timeout', '" + (lockWait.toMillis() + 5_000) + "', true),"
-                        + " pg_advisory_xact_lock(" + WRITE_LOCK + ")");
-            }
+            begun = true; // a BEGIN that fails halfway (PostgreSQL's waits for the lock after it) is rolled back too
+            execute(connection, dialect.beginWrite(lockWait));
             T result = work.apply(connection);
             execute(connection, "COMMIT");
             begun = false;
@@ -378,7 +355,7 @@ public final class Db implements AutoCloseable {
 
     /** Reads on the read connection (each statement sees a consistent snapshot), never behind a write. */
     public <T> T read(SqlFunction<T> work) throws SQLException {
-        if (url == null) {
+        if (!dialect.shared()) {
             reader.lock.lock();
         } else if (!tryLock(reader.lock)) {
             // a database that stops answering holds one read up to the socket timeout; the others do not queue behind it
@@ -387,7 +364,7 @@ public final class Db implements AutoCloseable {
         try {
             return work.apply(connection(reader));
         } catch (SQLException e) {
-            throw url == null ? e : classify(e, reader);
+            throw dialect.shared() ? classify(e, reader) : e;
         } finally {
             reader.lock.unlock();
         }
@@ -398,29 +375,7 @@ public final class Db implements AutoCloseable {
      * (the shared talks into a bot's own index).
      */
     public <T> T snapshot(SqlFunction<T> work) throws SQLException {
-        return read(connection -> {
-            if (url == null) {
-                execute(connection, "BEGIN");
-                try {
-                    return work.apply(connection);
-                } finally {
-                    execute(connection, "COMMIT");
-                }
-            }
-            // Through the driver, not by hand: pgjdbc fetches a result in parts (setFetchSize) only outside autocommit.
-            connection.setAutoCommit(false);
-            try {
-                execute(connection, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
-                T result = work.apply(connection);
-                connection.commit();
-                return result;
-            } finally {
-                if (!connection.isClosed()) {
-                    connection.rollback();
-                    connection.setAutoCommit(true);
-                }
-            }
-        });
+        return read(connection -> dialect.snapshot(connection, work));
     }
 
     /**
@@ -447,38 +402,21 @@ public final class Db implements AutoCloseable {
      * clears by itself.
      */
     public String fault() {
-        if (url != null) {
-            // Nothing else would notice a database gone while nobody writes: try one write a second at most.
-            if (lastProbe.isBefore(Instant.now().minusSeconds(1))) {
-                lastProbe = Instant.now();
-                try {
-                    run(connection -> execute(connection, "SELECT 1"));
-                } catch (SQLException notNow) {
-                    // a storage fault says which; busy is not a fault
-                }
+        boolean replaced = false;
+        if (file != null) {
+            try {
+                replaced = fileKey != null && !fileKey.equals(fileKey(file));
+            } catch (SQLException deleted) {
+                return storage(new StorageFault("the database file " + file + " was deleted while the bot ran", deleted)).getMessage();
             }
-            return fault;
         }
-        boolean replaced;
-        try {
-            replaced = fileKey != null && !fileKey.equals(fileKey(file));
-        } catch (SQLException deleted) {
-            return storage(new StorageFault("the database file " + file + " was deleted while the bot ran", deleted)).getMessage();
-        }
-        if ((replaced || fault != null) && lastProbe.isBefore(Instant.now().minusSeconds(5))) {
+        Duration every = dialect.probeEvery(replaced || fault != null);
+        if (every != null && lastProbe.isBefore(Instant.now().minus(every))) {
             lastProbe = Instant.now();
             try {
-                run(connection -> {
-                    try (PreparedStatement insert = connection.prepareStatement(
-                            "INSERT INTO handled_requests (key, at) VALUES (?, '')");
-                         Statement delete = connection.createStatement()) {
-                        insert.setString(1, PROBE);
-                        insert.executeUpdate();
-                        delete.executeUpdate("DELETE FROM handled_requests WHERE key LIKE 'qcon-storage-probe%'");
-                    }
-                });
+                run(dialect::probe);
             } catch (SQLException stillFailing) {
-                // the fault stands; fault says which
+                // a storage fault says which; busy is not a fault
             }
         }
         return fault;
@@ -527,15 +465,13 @@ public final class Db implements AutoCloseable {
             reader.closeAll();
             Connection newWriter = null;
             try {
-                newWriter = connect(file);
+                newWriter = dialect.connect();
                 if (schemaVersion(newWriter) != LATEST_VERSION) {
                     throw new SQLException("schema version " + schemaVersion(newWriter));
                 }
-                try (Statement statement = newWriter.createStatement()) {
-                    statement.execute("PRAGMA busy_timeout = " + WAIT_FOR_SQLITE.toMillis());
-                }
+                Dialect.Sqlite.readyForWrites(newWriter);
                 writer.connection = newWriter;
-                reader.connection = connect(file);
+                reader.connection = dialect.connect();
                 fileKey = newKey;
             } catch (SQLException notOurs) {
                 closeQuietly(newWriter);
@@ -586,38 +522,18 @@ public final class Db implements AutoCloseable {
         if (e instanceof Busy || e instanceof StorageFault) {
             return e;
         }
-        if (url != null) {
-            String state = e.getSQLState() == null ? "" : e.getSQLState();
-            if (state.equals("55P03") || state.equals("57014") || state.startsWith("40")) {
-                return busy(new Busy("another bot holds the database's write lock", e));
-            }
-            if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53") || state.startsWith("58")) {
+        SQLException kind = dialect.classify(e);
+        if (kind instanceof Busy busy) {
+            return busy(busy);
+        }
+        if (kind instanceof StorageFault storageFault) {
+            if (dialect.shared()) { // the connection is lost: the next use connects again
                 closeQuietly(line.connection);
                 line.connection = null;
-                return storage(new StorageFault("the database at " + where() + " cannot be reached (" + state + ": "
-                        + e.getMessage() + ")", e));
             }
-            return e;
+            return storage(storageFault);
         }
-        if (!(e instanceof SQLiteException sqlite)) {
-            return e;
-        }
-        SQLiteErrorCode code = sqlite.getResultCode();
-        String name = code == null ? "" : code.name();
-        if (name.startsWith("SQLITE_BUSY") || name.startsWith("SQLITE_LOCKED")) {
-            return busy(new Busy("another process holds the database's write lock", e));
-        }
-        if (name.startsWith("SQLITE_FULL")) {
-            return storage(new StorageFault("the disk is full", e));
-        }
-        if (name.startsWith("SQLITE_READONLY")) {
-            return storage(new StorageFault("the database is read-only", e));
-        }
-        if (name.startsWith("SQLITE_IOERR") || name.startsWith("SQLITE_CANTOPEN") || name.startsWith("SQLITE_CORRUPT")
-                || name.startsWith("SQLITE_NOTADB")) {
-            return storage(new StorageFault("the storage failed (" + name + ")", e));
-        }
-        return e;
+        return kind;
     }
 
     private Busy busy(Busy busy) {
@@ -641,7 +557,7 @@ public final class Db implements AutoCloseable {
         }
     }
 
-    private static void execute(Connection connection, String sql) throws SQLException {
+    static void execute(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
@@ -662,11 +578,11 @@ public final class Db implements AutoCloseable {
                 statement.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
                 int current = schemaVersion(connection);
                 if (current > MIGRATIONS.size()) {
-                    throw new SQLException("The database " + file + " has schema version " + current
+                    throw new SQLException("The database " + where() + " has schema version " + current
                             + ", newer than this bot knows (" + MIGRATIONS.size() + "). Run a newer qcon-bot.");
                 }
                 for (int version = current + 1; version <= MIGRATIONS.size(); version++) {
-                    for (String sql : statements(MIGRATIONS.get(version - 1), url != null)) {
+                    for (String sql : dialect.migration(MIGRATIONS.get(version - 1))) {
                         statement.execute(sql);
                     }
                     statement.executeUpdate("DELETE FROM schema_version");
@@ -684,45 +600,9 @@ public final class Db implements AutoCloseable {
         }
     }
 
-    /**
-     * Splits a migration file on semicolons that end a line (our migrations keep one statement per paragraph). For
-     * PostgreSQL, {@code /db/postgres/} holds the files whose SQL differs (full-text tables, a reserved word); the
-     * rest are shared, with one rule: a row id, {@code id INTEGER PRIMARY KEY,} on a line of its own, becomes an
-     * identity column, which is what SQLite's row id is.
-     */
-    private static final java.util.regex.Pattern ROW_ID =
-            java.util.regex.Pattern.compile("(?m)^(\\s*id\\s+)INTEGER PRIMARY KEY,$");
-
+    /** A migration's statements as an SQLite (or, {@code postgres}, a PostgreSQL) database runs them; for tests. */
     static List<String> statements(String resource, boolean postgres) throws SQLException {
-        String sql;
-        boolean variant = postgres && Db.class.getResource("/db/postgres/" + resource) != null;
-        try (InputStream in = Db.class.getResourceAsStream((variant ? "/db/postgres/" : "/db/") + resource)) {
-            if (in == null) {
-                throw new SQLException("Missing migration /db/" + resource + " in the jar");
-            }
-            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            if (postgres && !variant) {
-                sql = ROW_ID.matcher(sql).replaceAll("$1INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,");
-            }
-        } catch (IOException e) {
-            throw new SQLException("Cannot read migration " + resource, e);
-        }
-        List<String> statements = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : sql.split("\n")) {
-            if (line.strip().startsWith("--")) {
-                continue;
-            }
-            current.append(line).append('\n');
-            if (line.strip().endsWith(";")) {
-                statements.add(current.toString().strip());
-                current.setLength(0);
-            }
-        }
-        if (!current.toString().isBlank()) {
-            statements.add(current.toString().strip());
-        }
-        return statements;
+        return (postgres ? Dialect.Postgres.of("", null, null) : new Dialect.Sqlite(Path.of(""))).migration(resource);
     }
 
     /**
@@ -762,6 +642,7 @@ public final class Db implements AutoCloseable {
         }
     }
 
+    /** Closes the connections, and this bot's own search index with its folder. */
     @Override
     public void close() throws SQLException {
         for (Line line : List.of(reader, writer)) {
@@ -771,6 +652,28 @@ public final class Db implements AutoCloseable {
             } finally {
                 line.lock.unlock();
             }
+        }
+        Db own;
+        synchronized (this) {
+            own = index;
+            index = null;
+        }
+        if (own != null) {
+            own.close();
+            own.deleteFolder();
+        }
+    }
+
+    /** Deletes the temporary folder of a search index, with the files SQLite left there. */
+    private void deleteFolder() {
+        Path folder = file.getParent();
+        try (var files = Files.list(folder)) {
+            for (Path left : files.toList()) {
+                Files.deleteIfExists(left);
+            }
+            Files.deleteIfExists(folder);
+        } catch (IOException e) {
+            log.debug("search index left in {}: {}", folder, e.toString());
         }
     }
 }

@@ -1,2 +1,2 @@
--- V4 for PostgreSQL: nothing to do. It rewrote times an older SQLite bot stored with other decimals; a PostgreSQL
+-- Nothing to do on PostgreSQL. sqlite/V4 rewrote times an older SQLite bot stored with other decimals; a PostgreSQL
 -- database only ever had times as Db.time() writes them.

@@ -1,1 +1,1 @@
--- V5 for PostgreSQL: nothing to do. It added a full-text table; on PostgreSQL each bot searches its own index.
+-- Nothing to do on PostgreSQL. sqlite/V5 added a full-text table; on PostgreSQL each bot searches its own index.
