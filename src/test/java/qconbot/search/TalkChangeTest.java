@@ -98,7 +98,7 @@ class TalkChangeTest {
 
     @Test
     void an_edited_point_loses_its_old_word_and_a_removed_point_is_gone() throws Exception {
-        long id = added.point(addPoint(MONZO, "zanzibarian retrospectives")).orElseThrow().id();
+        long id = addPoint(MONZO, "zanzibarian retrospectives");
         loader.talkChanged(MONZO);
         added.change(id, "ulaanbaataran retrospectives", "U0ANN");
         loader.talkChanged(MONZO);
@@ -178,7 +178,7 @@ class TalkChangeTest {
 
     @Test
     void after_small_writes_the_talks_and_the_search_are_what_a_full_load_gives() throws Exception {
-        long point = added.point(addPoint(MONZO, "zanzibarian drills")).orElseThrow().id();
+        long point = addPoint(MONZO, "zanzibarian drills");
         loader.talkChanged(MONZO);
         added.change(point, "shortened drills", "U0ANN");
         loader.talkChanged(MONZO);
@@ -224,13 +224,16 @@ class TalkChangeTest {
         StringBuilder all = new StringBuilder(talks.agenda().toString());
         for (String sql : List.of("SELECT id, key, source, position, in_notes FROM talks ORDER BY id",
                 "SELECT id, key, talk_id, text, line, parent, in_notes, state FROM action_items ORDER BY id")) {
-            all.append('\n').append(db.read(connection -> rows(connection, sql)));
+            String rows = db.read(connection -> rows(connection, sql));
+            all.append('\n').append(rows);
         }
         return all.toString();
     }
 
-    private String addPoint(String key, String text) throws SQLException {
-        return added.addPoint(key, null, text, false, "U0ANN", null, "view:" + ++requests).orElseThrow();
+    /** @return the new point's id */
+    private long addPoint(String key, String text) throws SQLException {
+        added.addPoint(key, null, text, false, "U0ANN", null, "view:" + ++requests).orElseThrow();
+        return db.read(connection -> count(connection, "SELECT max(id) FROM added_points"));
     }
 
     private void importFile(String name, String text) throws SQLException {
