@@ -227,6 +227,9 @@ public final class TalkSearch {
     public synchronized void changed(Talks.Change change) {
         Talk before = change.before();
         Talk after = change.after();
+        if (before == null && after == null) {
+            return; // out of the notes already, so out of the search
+        }
         Map<String, Integer> words = new HashMap<>(vocabulary.counts());
         Map<String, Integer> talksWith = new HashMap<>(vocabulary.talksWith());
         Set<String> touched = new HashSet<>();
