@@ -451,13 +451,18 @@ public final class Answers {
 
     /** How many points of the notes have each stem, for a word's weight; rebuilt with the vocabulary. */
     static final class PointIndex {
+        /** A concurrent map, changed in place a talk at a time ({@link #change}); read by searches meanwhile. */
         private final Map<String, Integer> pointsWith;
-        private final int points;
-        private final long stems;
-        private final double averageLength;
+        private volatile int points;
+        private volatile long stems;
+        private volatile double averageLength;
 
         PointIndex(Map<String, Integer> pointsWith, int points, long stems) {
-            this.pointsWith = pointsWith;
+            this.pointsWith = new java.util.concurrent.ConcurrentHashMap<>(pointsWith);
+            counted(points, stems);
+        }
+
+        private void counted(int points, long stems) {
             this.points = points;
             this.stems = stems;
             this.averageLength = points == 0 ? 1 : Math.max(1, (double) stems / points);
@@ -478,22 +483,21 @@ public final class Answers {
         }
 
         /**
-         * This index with the points of one talk changed: those of {@code before} out, those of {@code after} in
-         * (either may be null). The same counts as counting every point again, at the cost of one talk's points and
-         * a copy of the map.
+         * One talk's points changed, in place: those of {@code before} out, those of {@code after} in (either may be
+         * null). The same counts as counting every point again, at the cost of one talk's points. One change at a
+         * time (the search's lock); a question ranked meanwhile may weigh a word by the counts halfway through.
          */
-        PointIndex with(Talk before, Talk after) {
-            Map<String, Integer> changed = new HashMap<>(pointsWith);
+        void change(Talk before, Talk after) {
             int pointCount = points;
             long stemCount = stems;
             for (int sign = -1; sign <= 1; sign += 2) {
                 Talk talk = sign < 0 ? before : after;
                 for (Bullet bullet : talk == null ? List.<Bullet>of() : talk.bullets()) {
-                    stemCount += sign * count(bullet.text(), changed, sign);
+                    stemCount += sign * count(bullet.text(), pointsWith, sign);
                     pointCount += sign;
                 }
             }
-            return new PointIndex(changed, pointCount, stemCount);
+            counted(pointCount, stemCount);
         }
 
         /** BM25's weight of a word (every stem of a several-word synonym: the rarest), never below a small floor. */

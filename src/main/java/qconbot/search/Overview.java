@@ -189,6 +189,10 @@ public record Overview(Talk talk, Set<Bullet> telling, List<Related> related) {
             }
             for (String stem : stems) {
                 Integer said = after == null ? null : after.said().get(stem);
+                Integer saidBefore = before == null ? null : before.said().get(stem);
+                if (said != null && saidBefore != null && said >= 2 == saidBefore >= 2) {
+                    continue; // its posting for this talk stays as it was
+                }
                 int[] list = talksWith.getOrDefault(stem, EMPTY);
                 int[] changed = IntStream.concat(IntStream.of(list).filter(posting -> posting >>> 1 != id),
                         said == null ? IntStream.empty() : IntStream.of(id << 1 | (said >= 2 ? 1 : 0))).toArray();

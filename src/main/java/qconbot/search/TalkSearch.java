@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -105,8 +106,8 @@ public final class TalkSearch {
     private volatile Answers.PointIndex points = new Answers.PointIndex(Map.of(), 0, 0);
     private static final int SUGGESTIONS = 10;
     private volatile List<String> suggestions = List.of();
-    /** How many titles have each word that may be suggested; replaced, never changed. */
-    private volatile Map<String, Integer> titleWords = Map.of();
+    /** How many titles have each word that may be suggested; read and changed only under this object's lock. */
+    private Map<String, Integer> titleWords = new HashMap<>();
 
     public TalkSearch(Db db, Talks talks) throws SQLException {
         this.db = db;
@@ -221,8 +222,10 @@ public final class TalkSearch {
      * answered, so that a word only in a new point is found (and not mended into another) by the next search, and
      * its point answers a question. Every structure ends as {@link #refresh} would build it from the talks now: the
      * word counts, the point index and the links exactly; the overviews worked out so far are dropped (the weights
-     * of every talk's points moved a little), and the suggestions ranked again. Milliseconds at 10,000 talks
-     * (docs/PERFORMANCE.md), against about two seconds for a refresh.
+     * of every talk's points moved a little), and the suggestions ranked again. The counts are changed in place
+     * (copying them cost more than the rest of the write at 10,000 talks), so a search running meanwhile may weigh a
+     * word by counts halfway through the change; what it finds is what is stored. A few milliseconds at 10,000
+     * talks (docs/PERFORMANCE.md), against about two seconds for a refresh.
      */
     public synchronized void changed(Talks.Change change) {
         Talk before = change.before();
@@ -230,26 +233,26 @@ public final class TalkSearch {
         if (before == null && after == null) {
             return; // out of the notes already, so out of the search
         }
-        Map<String, Integer> words = new HashMap<>(vocabulary.counts());
-        Map<String, Integer> talksWith = new HashMap<>(vocabulary.talksWith());
-        Set<String> touched = new HashSet<>();
-        Map<String, Integer> titles = new HashMap<>(titleWords);
-        int talkCount = vocabulary.talks() + (after != null ? 1 : 0) - (before != null ? 1 : 0);
+        Vocabulary vocabulary = this.vocabulary;
+        Map<String, Integer> was = new HashMap<>();
         for (int sign = -1; sign <= 1; sign += 2) {
             Talk talk = sign < 0 ? before : after;
             if (talk != null) {
                 List<String> title = words(talk.title());
-                touched.addAll(countWords(List.of(title, words(talk.speaker()), words(body(talk))), sign, words, talksWith));
-                countTitle(title, sign, titles);
+                List<List<String>> columns = List.of(title, words(talk.speaker()), words(body(talk)));
+                columns.forEach(column -> column.forEach(word -> was.putIfAbsent(word, vocabulary.count(word))));
+                countWords(columns, sign, vocabulary.counts(), vocabulary.talksWith());
+                countTitle(title, sign, titleWords);
             }
         }
+        was.entrySet().removeIf(word -> word.getValue() == vocabulary.count(word.getKey()));
+        int talkCount = vocabulary.talks() + (after != null ? 1 : 0) - (before != null ? 1 : 0);
+        this.vocabulary = vocabulary.with(talkCount, was);
         String key = (after != null ? after : before).key();
         links.update((int) change.id(), key, linkWords(before), linkWords(after));
-        points = points.with(before, after);
-        vocabulary = vocabulary.with(words, talksWith, talkCount, touched);
-        titleWords = titles;
+        points.change(before, after);
         overviews = overviewCache();
-        suggestions = rankTitleWords(titles);
+        suggestions = rankTitleWords(titleWords);
     }
 
     private static Overview.Words linkWords(Talk talk) {
@@ -679,24 +682,30 @@ public final class TalkSearch {
                 bucket.counts()[i] = counts.get(word);
                 bucket.letters()[i] = letters(word);
             }
-            return new Vocabulary(sorted, counts, byLength, talksWith, talks);
+            return new Vocabulary(sorted, new ConcurrentHashMap<>(counts), byLength, new ConcurrentHashMap<>(talksWith),
+                    talks);
+        }
+
+        /** How often the word occurs in the notes; 0 for none. */
+        int count(String word) {
+            return counts.getOrDefault(word, 0);
         }
 
         /**
-         * These words with the counts changed for the {@code touched} words only (some new, some gone): the same
-         * vocabulary as {@link #of} would build from the counts, with only the sorted list and the length buckets of
-         * the touched words made again, not sorted again.
+         * This vocabulary after {@link #counts} and {@link #talksWith} were changed in place for the words of
+         * {@code was} (each with its count before, 0 for a word new to the notes): the same as {@link #of} would
+         * build from the counts, with only the sorted list and the length buckets of those words made again.
          */
-        Vocabulary with(Map<String, Integer> counts, Map<String, Integer> talksWith, int talks, Set<String> touched) {
+        Vocabulary with(int talks, Map<String, Integer> was) {
             List<String> added = new ArrayList<>();
             Set<String> removed = new HashSet<>();
-            for (String word : touched) {
-                if (counts.containsKey(word) && !this.counts.containsKey(word)) {
+            was.forEach((word, before) -> {
+                if (before == 0) {
                     added.add(word);
-                } else if (!counts.containsKey(word) && this.counts.containsKey(word)) {
+                } else if (count(word) == 0) {
                     removed.add(word);
                 }
-            }
+            });
             Collections.sort(added);
             int longest = byLength.length - 1;
             for (String word : added) {
@@ -704,36 +713,60 @@ public final class TalkSearch {
             }
             Bucket[] buckets = Arrays.copyOf(byLength, longest + 1);
             Arrays.fill(buckets, byLength.length, buckets.length, EMPTY);
-            for (int length : touched.stream().map(String::length).distinct().toList()) {
-                String[] words = edit(buckets[length].words(), added, removed, length);
-                buckets[length] = new Bucket(words, new int[words.length], new long[words.length]);
-                for (int i = 0; i < words.length; i++) {
-                    buckets[length].counts()[i] = counts.get(words[i]);
-                    buckets[length].letters()[i] = letters(words[i]);
-                }
+            for (int length : was.keySet().stream().map(String::length).distinct().toList()) {
+                buckets[length] = bucket(buckets[length], length, added, removed, was);
             }
-            String[] words = added.isEmpty() && removed.isEmpty() ? sorted : edit(sorted, added, removed, -1);
-            return new Vocabulary(words, counts, buckets, talksWith, talks);
+            return new Vocabulary(edit(sorted, added, removed), counts, buckets, talksWith, talks);
         }
 
-        /** Sorted {@code words} less {@code removed}, with the sorted {@code added} of this length (-1: any) merged in. */
-        private static String[] edit(String[] words, List<String> added, Set<String> removed, int length) {
-            List<String> adding = length < 0 ? added : added.stream().filter(word -> word.length() == length).toList();
-            String[] edited = new String[words.length + adding.size()];
-            int size = 0;
-            int next = 0;
-            for (String word : words) {
-                while (next < adding.size() && adding.get(next).compareTo(word) < 0) {
-                    edited[size++] = adding.get(next++);
-                }
-                if (!removed.contains(word)) {
-                    edited[size++] = word;
+        /** A length's bucket with new counts, and the words of that length added and removed. */
+        private Bucket bucket(Bucket bucket, int length, List<String> added, Set<String> removed,
+                              Map<String, Integer> was) {
+            List<String> adding = added.stream().filter(word -> word.length() == length).toList();
+            if (adding.isEmpty() && removed.stream().noneMatch(word -> word.length() == length)) {
+                int[] counts = bucket.counts().clone();
+                was.keySet().stream().filter(word -> word.length() == length).forEach(word ->
+                        counts[Arrays.binarySearch(bucket.words(), word)] = count(word));
+                return new Bucket(bucket.words(), counts, bucket.letters());
+            }
+            String[] words = edit(bucket.words(), adding, removed);
+            Bucket edited = new Bucket(words, new int[words.length], new long[words.length]);
+            for (int i = 0; i < words.length; i++) {
+                edited.counts()[i] = count(words[i]);
+                edited.letters()[i] = letters(words[i]);
+            }
+            return edited;
+        }
+
+        /** Sorted {@code words} less {@code removed}, with the sorted {@code added} in their places. */
+        private static String[] edit(String[] words, List<String> added, Set<String> removed) {
+            int[] removeAt = removed.stream().mapToInt(word -> Arrays.binarySearch(words, word)).filter(at -> at >= 0)
+                    .sorted().toArray();
+            List<String> adding = added.stream().filter(word -> Arrays.binarySearch(words, word) < 0).toList();
+            if (removeAt.length == 0 && adding.isEmpty()) {
+                return words;
+            }
+            String[] edited = new String[words.length + adding.size() - removeAt.length];
+            int from = 0;
+            int to = 0;
+            int nextAdded = 0;
+            int nextRemoved = 0;
+            while (true) {
+                int insertAt = nextAdded < adding.size() ? -Arrays.binarySearch(words, adding.get(nextAdded)) - 1 : Integer.MAX_VALUE;
+                int removeNext = nextRemoved < removeAt.length ? removeAt[nextRemoved] : Integer.MAX_VALUE;
+                int stop = Math.min(Math.min(insertAt, removeNext), words.length);
+                System.arraycopy(words, from, edited, to, stop - from);
+                to += stop - from;
+                from = stop;
+                if (insertAt == from) {
+                    edited[to++] = adding.get(nextAdded++);
+                } else if (removeNext == from) {
+                    from++;
+                    nextRemoved++;
+                } else {
+                    return edited;
                 }
             }
-            while (next < adding.size()) {
-                edited[size++] = adding.get(next++);
-            }
-            return Arrays.copyOf(edited, size);
         }
 
         /** One bit per letter a to z and digit, the rest of the alphabet folded onto the remaining bits. */

@@ -25,6 +25,8 @@ import java.util.function.Consumer;
 /**
  * Reads every notes file into the database: at start-up, from the console and on /qcon reload, one operation, so all
  * three refuse the same bad notes and report the same way. Ids, claims and threads are kept ({@link Talks#sync}).
+ * A change made in Slack (a point, an outcome, an imported file) is not a load: {@link #talkChanged} and
+ * {@link #fileChanged} write just the talks it touched, starting from the notes as the last load read them.
  */
 public final class NotesLoader {
 
@@ -141,7 +143,7 @@ public final class NotesLoader {
         }
         Notes now = added.imported(fileName).map(text -> NotesParser.parse(fileName, text))
                 .orElse(new Notes(fileName, fileName, List.of(), List.of()));
-        Notes before = imports.put(fileName, now);
+        Notes before = imports.get(fileName);
         List<Talk> merged = added.mergeFile(now);
         List<Talks.Placed> changed = new ArrayList<>();
         for (int position = 0; position < merged.size(); position++) {
@@ -150,9 +152,11 @@ public final class NotesLoader {
         Set<String> keys = new HashSet<>(now.talks().stream().map(Talk::key).toList());
         List<String> gone = before == null ? List.of()
                 : before.talks().stream().map(Talk::key).filter(key -> !keys.contains(key)).toList();
+        List<Talks.Change> changes = talks.write(changed, gone);
+        imports.put(fileName, now);
         gone.forEach(lastRead::remove);
         remember(now);
-        tell(talks.write(changed, gone));
+        tell(changes);
     }
 
     private void tell(List<Talks.Change> changes) {
