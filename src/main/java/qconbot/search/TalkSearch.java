@@ -252,7 +252,9 @@ public final class TalkSearch {
         links.update((int) change.id(), key, linkWords(before), linkWords(after));
         points.change(before, after);
         overviews = overviewCache();
-        suggestions = rankTitleWords(titleWords);
+        if (before == null || after == null || !before.title().equals(after.title())) {
+            suggestions = rankTitleWords(titleWords); // a sort of every title word: only when a title changed
+        }
     }
 
     private static Overview.Words linkWords(Talk talk) {
