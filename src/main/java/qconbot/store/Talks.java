@@ -20,7 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The talks of every notes file, kept in the database: written by {@link #sync}, read by key or as an agenda. On
+ * The talks of every notes file, kept in the database: written all at once by {@link #sync} (a load), a few at a time
+ * by {@link #write} (a change made in Slack), read by key or as an agenda. On
  * PostgreSQL the talks are written to the shared database (where items and posts refer to their ids) and read from
  * this bot's own SQLite index, a copy kept up to date by {@link #followShared}; on SQLite both are the one file.
  */
