@@ -338,7 +338,6 @@ public final class Answers {
                                Hints hints, PointIndex index) {
         Bullet bullet = talk.bullets().get(at);
         List<String> own = stemmed.own().get(at);
-        Set<String> ownSet = stemmed.ownSets().get(at);
         int parentAt = stemmed.parents()[at];
         Bullet parent = parentAt < 0 ? null : talk.bullets().get(parentAt);
         Found above = parentAt < 0 ? null : found[parentAt];
@@ -364,16 +363,22 @@ public final class Answers {
         }
         // A point that has more of what was asked beats one that has a single rare word of it.
         score *= (double) covered / terms.size();
+        return new Point(talk, bullet, parent, shaped(score, at, stemmed, terms, hints, matched), matched);
+    }
+
+    /** The score less for a point that only repeats the question, more for one shaped as the question asks. */
+    private static double shaped(double score, int at, Stemmed stemmed, List<Term> terms, Hints hints,
+                                 Set<String> matched) {
         // A point that only repeats the question ("patterns...") tells nothing new.
-        if (terms.stream().map(term -> term.alternatives().get(0).get(0)).toList().containsAll(ownSet)) {
+        if (terms.stream().map(term -> term.alternatives().get(0).get(0)).toList().containsAll(stemmed.ownSets().get(at))) {
             score *= REPEATS;
         }
         if (hints.why() && stemmed.reasons()[at]
                 || !hints.quantities().isEmpty() && stemmed.numbers()[at]
-                || hints.definition() && defines(bullet.text(), matched)) {
+                || hints.definition() && defines(stemmed.talk().bullets().get(at).text(), matched)) {
             score *= SHAPE;
         }
-        return new Point(talk, bullet, parent, score, matched);
+        return score;
     }
 
     /** "strangler: start with …", "CDS - class data sharing …": the point opens with a matched word and says what it is. */
@@ -446,23 +451,53 @@ public final class Answers {
 
     /** How many points of the notes have each stem, for a word's weight; rebuilt with the vocabulary. */
     static final class PointIndex {
+        /** A concurrent map, changed in place a talk at a time ({@link #change}); read by searches meanwhile. */
         private final Map<String, Integer> pointsWith;
-        private final int points;
-        private final double averageLength;
+        private volatile int points;
+        private volatile long stems;
+        private volatile double averageLength;
 
         PointIndex(Map<String, Integer> pointsWith, int points, long stems) {
-            this.pointsWith = pointsWith;
+            this.pointsWith = new java.util.concurrent.ConcurrentHashMap<>(pointsWith);
+            counted(points, stems);
+        }
+
+        private void counted(int points, long stems) {
             this.points = points;
+            this.stems = stems;
             this.averageLength = points == 0 ? 1 : Math.max(1, (double) stems / points);
         }
 
         /** Counts one point's stems into {@code pointsWith}; returns how many it has. */
         static int count(String text, Map<String, Integer> pointsWith) {
+            return count(text, pointsWith, 1);
+        }
+
+        /** {@link #count} adding {@code sign} (1, or -1 to take a point out); a stem in no point any more goes. */
+        private static int count(String text, Map<String, Integer> pointsWith, int sign) {
             List<String> stems = stemList(text);
             for (String stem : new LinkedHashSet<>(stems)) {
-                pointsWith.merge(stem, 1, Integer::sum);
+                pointsWith.merge(stem, sign, (had, more) -> had + more == 0 ? null : had + more);
             }
             return stems.size();
+        }
+
+        /**
+         * One talk's points changed, in place: those of {@code before} out, those of {@code after} in (either may be
+         * null). The same counts as counting every point again, at the cost of one talk's points. One change at a
+         * time (the search's lock); a question ranked meanwhile may weigh a word by the counts halfway through.
+         */
+        void change(Talk before, Talk after) {
+            int pointCount = points;
+            long stemCount = stems;
+            for (int sign = -1; sign <= 1; sign += 2) {
+                Talk talk = sign < 0 ? before : after;
+                for (Bullet bullet : talk == null ? List.<Bullet>of() : talk.bullets()) {
+                    stemCount += sign * count(bullet.text(), pointsWith, sign);
+                    pointCount += sign;
+                }
+            }
+            counted(pointCount, stemCount);
         }
 
         /** BM25's weight of a word (every stem of a several-word synonym: the rarest), never below a small floor. */

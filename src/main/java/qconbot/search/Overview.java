@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.HashMap;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
 /**
@@ -126,22 +127,23 @@ public record Overview(Talk talk, Set<Bullet> telling, List<Related> related) {
     }
 
     /**
-     * Which talks have each rare stem (in at least two talks and at most {@code most}), and whether it is their topic:
-     * built with the search index, so finding a talk's related talks reads no notes and runs no query.
+     * Which talks have each stem, and whether it is their topic: built with the search index, so finding a talk's
+     * related talks reads no notes and runs no query. Only rare stems link talks (in at least two talks and at most
+     * {@link TalkSearch#relatedAtMost} of them); every stem is kept so that a talk changed in place ({@link #update})
+     * leaves the links exactly as building them again would. A stem's list is replaced whole, never changed, so a
+     * search reading it while a talk changes sees the list before or after.
      */
     static final class Links {
         /** Per stem: talk ids, shifted left one bit, the low bit set when the stem is that talk's topic. */
         private final Map<String, int[]> talksWith;
         private final Map<String, Integer> ids;
-        private final int talks;
 
-        private Links(Map<String, int[]> talksWith, Map<String, Integer> ids, int talks) {
+        private Links(Map<String, int[]> talksWith, Map<String, Integer> ids) {
             this.talksWith = talksWith;
             this.ids = ids;
-            this.talks = talks;
         }
 
-        static final Links NONE = new Links(Map.of(), Map.of(), 0);
+        static final Links NONE = new Links(Map.of(), Map.of());
 
         static final class Builder {
             private final Map<String, int[]> postings = new HashMap<>();
@@ -163,15 +165,42 @@ public record Overview(Talk talk, Set<Bullet> telling, List<Related> related) {
                 });
             }
 
-            Links build(int most) {
-                Map<String, int[]> rare = new HashMap<>();
-                postings.forEach((stem, list) -> {
-                    int size = sizes.get(stem);
-                    if (size >= 2 && size <= most) {
-                        rare.put(stem, java.util.Arrays.copyOf(list, size));
-                    }
-                });
-                return new Links(rare, Map.copyOf(ids), ids.size());
+            Links build() {
+                Map<String, int[]> all = new ConcurrentHashMap<>(postings.size() * 2);
+                postings.forEach((stem, list) -> all.put(stem, java.util.Arrays.copyOf(list, sizes.get(stem))));
+                return new Links(all, new ConcurrentHashMap<>(ids));
+            }
+        }
+
+        /**
+         * The talk with this id and key changed: the stems of {@code before} (its title and points as searched, or
+         * null when it was not in the notes) out, those of {@code after} in (null: gone from the notes).
+         */
+        void update(int id, String key, Words before, Words after) {
+            Set<String> stems = new HashSet<>();
+            if (before != null) {
+                stems.addAll(before.said().keySet());
+            }
+            if (after != null) {
+                stems.addAll(after.said().keySet());
+                ids.put(key, id);
+            } else {
+                ids.remove(key);
+            }
+            for (String stem : stems) {
+                Integer said = after == null ? null : after.said().get(stem);
+                Integer saidBefore = before == null ? null : before.said().get(stem);
+                if (said != null && saidBefore != null && said >= 2 == saidBefore >= 2) {
+                    continue; // its posting for this talk stays as it was
+                }
+                int[] list = talksWith.getOrDefault(stem, EMPTY);
+                int[] changed = IntStream.concat(IntStream.of(list).filter(posting -> posting >>> 1 != id),
+                        said == null ? IntStream.empty() : IntStream.of(id << 1 | (said >= 2 ? 1 : 0))).toArray();
+                if (changed.length == 0) {
+                    talksWith.remove(stem);
+                } else {
+                    talksWith.put(stem, changed);
+                }
             }
         }
 
@@ -183,15 +212,17 @@ public record Overview(Talk talk, Set<Bullet> telling, List<Related> related) {
          */
         Map<Long, List<String>> related(Talk talk, int count) {
             Integer self = ids.get(talk.key());
+            int talks = ids.size();
+            int most = TalkSearch.relatedAtMost(talks);
             Words words = Words.of(talk);
             Map<Integer, List<String>> shared = new HashMap<>();
             Map<Integer, Double> score = new HashMap<>();
             List<String> stems = new ArrayList<>(words.said().keySet());
-            stems.sort(Comparator.comparingInt((String stem) -> talksWith.getOrDefault(stem, EMPTY).length)
+            stems.sort(Comparator.comparingInt((String stem) -> rareLength(talksWith.get(stem), most))
                     .thenComparing(Comparator.naturalOrder()));
             for (String stem : stems) {
                 int[] list = talksWith.get(stem);
-                if (list == null) {
+                if (list == null || list.length < 2 || list.length > most) {
                     continue;
                 }
                 boolean topic = words.said().get(stem) >= 2;
@@ -212,6 +243,11 @@ public record Overview(Talk talk, Set<Bullet> telling, List<Related> related) {
                     .forEach(entry -> best.put((long) entry.getKey(), List.copyOf(shared.get(entry.getKey())
                             .subList(0, Math.min(SHARED_SHOWN, shared.get(entry.getKey()).size())))));
             return best;
+        }
+
+        /** How many talks have the stem when it is rare enough to link them; else 0, as if no talk had it. */
+        private static int rareLength(int[] list, int most) {
+            return list == null || list.length < 2 || list.length > most ? 0 : list.length;
         }
 
         private static final int[] EMPTY = new int[0];

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -105,6 +106,8 @@ public final class TalkSearch {
     private volatile Answers.PointIndex points = new Answers.PointIndex(Map.of(), 0, 0);
     private static final int SUGGESTIONS = 10;
     private volatile List<String> suggestions = List.of();
+    /** How many titles have each word that may be suggested; read and changed only under this object's lock. */
+    private Map<String, Integer> titleWords = new HashMap<>();
 
     public TalkSearch(Db db, Talks talks) throws SQLException {
         this.db = db;
@@ -123,36 +126,21 @@ public final class TalkSearch {
         return vocabulary;
     }
 
-    /** Re-reads the words of the notes; call after {@link Talks#sync}. */
-    public void refresh() throws SQLException {
-        // counted in a hash map and sorted once, not merged into a TreeMap word by word (1.5 million at 10,000 talks)
-        Map<String, Integer> words = new HashMap<>();
-        Map<String, Integer> talksWith = new HashMap<>();
-        Overview.Links.Builder links = new Overview.Links.Builder();
-        int talkCount = db.read(connection -> {
-            int rowCount = 0;
-            Set<String> inTalk = new HashSet<>();
+    /**
+     * Re-reads the words of the notes; call after {@link Talks#sync}. One at a time with {@link #changed}, so that a
+     * talk changed in place is counted from what this read.
+     */
+    public synchronized void refresh() throws SQLException {
+        Tally tally = new Tally();
+        db.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT s.rowid, t.key, s.title, s.speaker, s.body FROM talk_search s JOIN talks t ON t.id = s.rowid");
                  ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    rowCount++;
-                    inTalk.clear();
-                    List<String> title = words(rows.getString(3));
-                    List<String> body = words(rows.getString(5));
-                    links.add(rows.getInt(1), rows.getString(2), title, body);
-                    for (List<String> column : List.of(title, words(rows.getString(4)), body)) {
-                        for (String word : column) {
-                            words.merge(word, 1, Integer::sum);
-                            inTalk.add(word);
-                        }
-                    }
-                    for (String word : inTalk) {
-                        talksWith.merge(word, 1, Integer::sum);
-                    }
+                    tally.add(rows.getInt(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5));
                 }
             }
-            return rowCount;
+            return null;
         });
         Map<String, Integer> pointsWith = new HashMap<>();
         long[] pointsAndStems = new long[2];
@@ -168,15 +156,144 @@ public final class TalkSearch {
             return null;
         });
         points = new Answers.PointIndex(pointsWith, (int) pointsAndStems[0], pointsAndStems[1]);
-        vocabulary = Vocabulary.of(words, talksWith, talkCount);
-        this.links = links.build(relatedAtMost(talkCount));
+        vocabulary = Vocabulary.of(tally.words, tally.talksWith, tally.talks);
+        links = tally.links.build();
+        titleWords = tally.titleWords;
         overviews = overviewCache();
-        suggestions = rankTitleWords();
+        suggestions = rankTitleWords(titleWords);
+    }
+
+    /**
+     * What {@link #refresh} counts, talk by talk. Counted in hash maps and sorted once, not merged into a TreeMap
+     * word by word (1.5 million at 10,000 talks).
+     */
+    private static final class Tally {
+        final Map<String, Integer> words = new HashMap<>();
+        final Map<String, Integer> talksWith = new HashMap<>();
+        final Map<String, Integer> titleWords = new HashMap<>();
+        final Overview.Links.Builder links = new Overview.Links.Builder();
+        int talks;
+
+        void add(int id, String key, String title, String speaker, String body) {
+            talks++;
+            List<String> titleWords = words(title);
+            List<String> bodyWords = words(body);
+            links.add(id, key, titleWords, bodyWords);
+            countWords(List.of(titleWords, words(speaker), bodyWords), 1, words, talksWith);
+            countTitle(titleWords, 1, this.titleWords);
+        }
+    }
+
+    /**
+     * Adds ({@code sign} 1) or takes out (-1) one talk's words: how often each occurs, and one talk more or less for
+     * each; a word in no talk any more goes. Returns the words counted.
+     */
+    private static Set<String> countWords(List<List<String>> columns, int sign, Map<String, Integer> words,
+                                          Map<String, Integer> talksWith) {
+        Set<String> inTalk = new HashSet<>();
+        for (List<String> column : columns) {
+            for (String word : column) {
+                words.merge(word, sign, TalkSearch::plus);
+                inTalk.add(word);
+            }
+        }
+        for (String word : inTalk) {
+            talksWith.merge(word, sign, TalkSearch::plus);
+        }
+        return inTalk;
+    }
+
+    private static void countTitle(List<String> title, int sign, Map<String, Integer> titleWords) {
+        for (String word : title) {
+            if (word.length() > 3 && !STOP_WORDS.contains(word)) {
+                titleWords.merge(word, sign, TalkSearch::plus);
+            }
+        }
+    }
+
+    /** A sum for {@link Map#merge}: null (the word goes) at 0. */
+    private static Integer plus(Integer had, Integer more) {
+        return had + more == 0 ? null : had + more;
+    }
+
+    /**
+     * One talk changed in place ({@link qconbot.store.NotesLoader#talkChanged}): its words, points and links taken
+     * out as {@code before} had them and put in as {@code after} has them, all before the change's request is
+     * answered, so that a word only in a new point is found (and not mended into another) by the next search, and
+     * its point answers a question. Every structure ends as {@link #refresh} would build it from the talks now: the
+     * word counts, the point index and the links exactly; the overviews worked out so far are dropped (the weights
+     * of every talk's points moved a little), and the suggestions ranked again. The counts are changed in place
+     * (copying them cost more than the rest of the write at 10,000 talks), so a search running meanwhile may weigh a
+     * word by counts halfway through the change; what it finds is what is stored. A few milliseconds at 10,000
+     * talks (docs/PERFORMANCE.md), against about two seconds for a refresh.
+     */
+    public synchronized void changed(Talks.Change change) {
+        Talk before = change.before();
+        Talk after = change.after();
+        if (before == null && after == null) {
+            return; // out of the notes already, so out of the search
+        }
+        Vocabulary vocabulary = this.vocabulary;
+        Map<String, Integer> was = new HashMap<>();
+        for (int sign = -1; sign <= 1; sign += 2) {
+            Talk talk = sign < 0 ? before : after;
+            if (talk != null) {
+                List<String> title = words(talk.title());
+                List<List<String>> columns = List.of(title, words(talk.speaker()), words(body(talk)));
+                columns.forEach(column -> column.forEach(word -> was.putIfAbsent(word, vocabulary.count(word))));
+                countWords(columns, sign, vocabulary.counts(), vocabulary.talksWith());
+                countTitle(title, sign, titleWords);
+            }
+        }
+        was.entrySet().removeIf(word -> word.getValue() == vocabulary.count(word.getKey()));
+        int talkCount = vocabulary.talks() + (after != null ? 1 : 0) - (before != null ? 1 : 0);
+        this.vocabulary = vocabulary.with(talkCount, was);
+        String key = (after != null ? after : before).key();
+        links.update((int) change.id(), key, linkWords(before), linkWords(after));
+        points.change(before, after);
+        overviews = overviewCache();
+        if (before == null || after == null || !before.title().equals(after.title())) {
+            suggestions = rankTitleWords(titleWords); // a sort of every title word: only when a title changed
+        }
+    }
+
+    private static Overview.Words linkWords(Talk talk) {
+        return talk == null ? null : Overview.Words.of(words(talk.title()), words(body(talk)));
+    }
+
+    /** A talk's points as its search row holds them (Talks indexes them so): one a line. */
+    static String body(Talk talk) {
+        StringBuilder body = new StringBuilder();
+        for (Bullet bullet : talk.bullets()) {
+            body.append(bullet.text()).append('\n');
+        }
+        return body.toString();
     }
 
     public Result search(String query) throws SQLException {
-        List<String> typed = queryWords(query);
         Vocabulary vocabulary = this.vocabulary;
+        Mended mended = mend(queryWords(query), vocabulary);
+        List<String> words = mended.words();
+        if (words.isEmpty()) {
+            return new Result(query, words, mended.corrections(), mended.unknown(), List.of());
+        }
+        boolean question = Answers.isQuestion(query);
+        // A question's talks are found by its content words alone, and more of them, for its points to choose from.
+        Answers.Hints hints = question ? Answers.hints(query) : null;
+        List<String> forTalks = question ? Answers.content(hints, words) : words;
+        List<Long> ids = candidates(forTalks, vocabulary);
+        List<Talk> found = talks.byIds(ids.subList(0, Math.min(question ? QUESTION_CANDIDATES : MAX_RESULTS, ids.size())));
+        if (!question) {
+            return new Result(query, words, mended.corrections(), mended.unknown(), found);
+        }
+        return answer(query, mended, hints, forTalks, found);
+    }
+
+    /** The words typed, each known, mended ({@code corrections}) or {@code unknown}; {@code words} the ones to search. */
+    private record Mended(List<String> words, Map<String, String> corrections, List<String> unknown) {
+    }
+
+    private static Mended mend(List<String> typed, Vocabulary vocabulary) {
         Map<String, String> corrections = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
         Set<String> searched = new LinkedHashSet<>();
@@ -193,36 +310,34 @@ public final class TalkSearch {
                 unknown.add(word);
             }
         }
-        List<String> words = List.copyOf(searched);
-        if (words.isEmpty()) {
-            return new Result(query, words, corrections, unknown, List.of());
-        }
-        boolean question = Answers.isQuestion(query);
-        // A question's talks are found by its content words alone, and more of them, for its points to choose from.
-        Answers.Hints hints = question ? Answers.hints(query) : null;
-        List<String> forTalks = question ? Answers.content(hints, words) : words;
-        int wanted = question ? QUESTION_CANDIDATES : MAX_RESULTS;
-        LinkedHashSet<Long> ids = new LinkedHashSet<>();
-        ids.addAll(matching(TITLES, terms(forTalks, " AND ")));
-        List<String> telling = worthRanking(forTalks, vocabulary);
-        List<String> anywhere = telling.isEmpty() ? forTalks : telling;
+        return new Mended(List.copyOf(searched), corrections, unknown);
+    }
+
+    /**
+     * The talks with the words, best first: those with all in the title or speaker, then, only when too few talks
+     * were found for a reply (each tier is a full-text query, the cost of a search), those with all anywhere, then
+     * with any. A question then ranks the points of all the talks those tiers gave.
+     */
+    private List<Long> candidates(List<String> words, Vocabulary vocabulary) throws SQLException {
+        LinkedHashSet<Long> ids = new LinkedHashSet<>(matching(TITLES, terms(words, " AND ")));
+        List<String> telling = worthRanking(words, vocabulary);
+        List<String> anywhere = telling.isEmpty() ? words : telling;
         String everything = telling.isEmpty() ? EVERYTHING_UNRANKED : EVERYTHING;
-        // The next tier only when too few talks were found for a reply (each tier is a full-text query, the cost
-        // of a search); a question then ranks the points of all the talks those tiers gave, up to `wanted`.
         if (ids.size() < MAX_RESULTS) {
             ids.addAll(matching(everything, terms(anywhere, " AND ")));
         }
         if (ids.size() < MAX_RESULTS && anywhere.size() > 1) {
             ids.addAll(matching(everything, terms(anywhere, " OR ")));
         }
-        List<Talk> found = talks.byIds(new ArrayList<>(ids).subList(0, Math.min(wanted, ids.size())));
-        if (!question) {
-            return new Result(query, words, corrections, unknown, found);
-        }
+        return new ArrayList<>(ids);
+    }
+
+    /** A question's reply: its points ranked, and the talks of the best points first. */
+    private Result answer(String query, Mended mended, Answers.Hints hints, List<String> forTalks, List<Talk> found) {
         List<Answers.Point> ranked = Answers.rank(hints, forTalks, found, points);
         if (ranked.isEmpty()) {
-            return new Result(query, words, corrections, unknown, found.subList(0, Math.min(MAX_RESULTS, found.size())),
-                    true, List.of());
+            return new Result(query, mended.words(), mended.corrections(), mended.unknown(),
+                    found.subList(0, Math.min(MAX_RESULTS, found.size())), true, List.of());
         }
         // The talk of the best point first, then the others in the order of their best points, then the rest.
         // (by key: a talk record's own equals and hashCode walk all its points)
@@ -230,7 +345,7 @@ public final class TalkSearch {
         ranked.forEach(point -> order.putIfAbsent(point.talk().key(), point.talk()));
         found.forEach(talk -> order.putIfAbsent(talk.key(), talk));
         List<Talk> best = new ArrayList<>(order.values()).subList(0, Math.min(MAX_RESULTS, order.size()));
-        return new Result(query, words, corrections, unknown, best, true, ranked);
+        return new Result(query, mended.words(), mended.corrections(), mended.unknown(), best, true, ranked);
     }
 
     /** How many talks may share a word for it to link them: a word in more than this is not telling enough. */
@@ -315,18 +430,8 @@ public final class TalkSearch {
         return words.subList(0, Math.min(count, words.size()));
     }
 
-    /** The {@link #SUGGESTIONS} most frequent title words, worked out at each {@link #refresh}, not at each miss. */
-    private List<String> rankTitleWords() throws SQLException {
-        Map<String, Integer> titleWords = new HashMap<>();
-        for (List<String> titles : talks.titles().values()) {
-            for (String title : titles) {
-                for (String word : words(title)) {
-                    if (word.length() > 3 && !STOP_WORDS.contains(word)) {
-                        titleWords.merge(word, 1, Integer::sum);
-                    }
-                }
-            }
-        }
+    /** The {@link #SUGGESTIONS} most frequent title words, worked out at each change, not at each miss. */
+    private static List<String> rankTitleWords(Map<String, Integer> titleWords) {
         return titleWords.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(SUGGESTIONS)
@@ -494,6 +599,22 @@ public final class TalkSearch {
         if (word.length() < 4) {
             return null;
         }
+        String best = closestByEdits(vocabulary, word);
+        if (best != null) {
+            return best;
+        }
+        for (int split = 3; split <= word.length() - 3; split++) {
+            String left = word.substring(0, split);
+            String right = word.substring(split);
+            if (vocabulary.contains(left) && isKnown(vocabulary, right)) {
+                return left + " " + right;
+            }
+        }
+        return null;
+    }
+
+    /** The word within the allowed edits of {@code word}, fewest edits first, then most frequent, then alphabetical. */
+    private static String closestByEdits(Vocabulary vocabulary, String word) {
         int allowed = word.length() < 8 ? 1 : 2;
         String best = null;
         int bestDistance = allowed + 1;
@@ -520,17 +641,7 @@ public final class TalkSearch {
                 }
             }
         }
-        if (best != null) {
-            return best;
-        }
-        for (int split = 3; split <= word.length() - 3; split++) {
-            String left = word.substring(0, split);
-            String right = word.substring(split);
-            if (vocabulary.contains(left) && isKnown(vocabulary, right)) {
-                return left + " " + right;
-            }
-        }
-        return null;
+        return best;
     }
 
     /**
@@ -573,7 +684,91 @@ public final class TalkSearch {
                 bucket.counts()[i] = counts.get(word);
                 bucket.letters()[i] = letters(word);
             }
-            return new Vocabulary(sorted, counts, byLength, talksWith, talks);
+            return new Vocabulary(sorted, new ConcurrentHashMap<>(counts), byLength, new ConcurrentHashMap<>(talksWith),
+                    talks);
+        }
+
+        /** How often the word occurs in the notes; 0 for none. */
+        int count(String word) {
+            return counts.getOrDefault(word, 0);
+        }
+
+        /**
+         * This vocabulary after {@link #counts} and {@link #talksWith} were changed in place for the words of
+         * {@code was} (each with its count before, 0 for a word new to the notes): the same as {@link #of} would
+         * build from the counts, with only the sorted list and the length buckets of those words made again.
+         */
+        Vocabulary with(int talks, Map<String, Integer> was) {
+            List<String> added = new ArrayList<>();
+            Set<String> removed = new HashSet<>();
+            was.forEach((word, before) -> {
+                if (before == 0) {
+                    added.add(word);
+                } else if (count(word) == 0) {
+                    removed.add(word);
+                }
+            });
+            Collections.sort(added);
+            int longest = byLength.length - 1;
+            for (String word : added) {
+                longest = Math.max(longest, word.length());
+            }
+            Bucket[] buckets = Arrays.copyOf(byLength, longest + 1);
+            Arrays.fill(buckets, byLength.length, buckets.length, EMPTY);
+            for (int length : was.keySet().stream().map(String::length).distinct().toList()) {
+                buckets[length] = bucket(buckets[length], length, added, removed, was);
+            }
+            return new Vocabulary(edit(sorted, added, removed), counts, buckets, talksWith, talks);
+        }
+
+        /** A length's bucket with new counts, and the words of that length added and removed. */
+        private Bucket bucket(Bucket bucket, int length, List<String> added, Set<String> removed,
+                              Map<String, Integer> was) {
+            List<String> adding = added.stream().filter(word -> word.length() == length).toList();
+            if (adding.isEmpty() && removed.stream().noneMatch(word -> word.length() == length)) {
+                int[] counts = bucket.counts().clone();
+                was.keySet().stream().filter(word -> word.length() == length).forEach(word ->
+                        counts[Arrays.binarySearch(bucket.words(), word)] = count(word));
+                return new Bucket(bucket.words(), counts, bucket.letters());
+            }
+            String[] words = edit(bucket.words(), adding, removed);
+            Bucket edited = new Bucket(words, new int[words.length], new long[words.length]);
+            for (int i = 0; i < words.length; i++) {
+                edited.counts()[i] = count(words[i]);
+                edited.letters()[i] = letters(words[i]);
+            }
+            return edited;
+        }
+
+        /** Sorted {@code words} less {@code removed}, with the sorted {@code added} in their places. */
+        private static String[] edit(String[] words, List<String> added, Set<String> removed) {
+            int[] removeAt = removed.stream().mapToInt(word -> Arrays.binarySearch(words, word)).filter(at -> at >= 0)
+                    .sorted().toArray();
+            List<String> adding = added.stream().filter(word -> Arrays.binarySearch(words, word) < 0).toList();
+            if (removeAt.length == 0 && adding.isEmpty()) {
+                return words;
+            }
+            String[] edited = new String[words.length + adding.size() - removeAt.length];
+            int from = 0;
+            int to = 0;
+            int nextAdded = 0;
+            int nextRemoved = 0;
+            while (true) {
+                int insertAt = nextAdded < adding.size() ? -Arrays.binarySearch(words, adding.get(nextAdded)) - 1 : Integer.MAX_VALUE;
+                int removeNext = nextRemoved < removeAt.length ? removeAt[nextRemoved] : Integer.MAX_VALUE;
+                int stop = Math.min(Math.min(insertAt, removeNext), words.length);
+                System.arraycopy(words, from, edited, to, stop - from);
+                to += stop - from;
+                from = stop;
+                if (insertAt == from) {
+                    edited[to++] = adding.get(nextAdded++);
+                } else if (removeNext == from) {
+                    from++;
+                    nextRemoved++;
+                } else {
+                    return edited;
+                }
+            }
         }
 
         /** One bit per letter a to z and digit, the rest of the alphabet folded onto the remaining bits. */

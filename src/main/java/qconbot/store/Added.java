@@ -231,18 +231,24 @@ public final class Added {
                 }
                 update.executeUpdate();
             }
-            try (PreparedStatement audit = connection.prepareStatement("""
-                    INSERT INTO added_changes (point_id, action, by_user, at, old_text, new_text) VALUES (?, ?, ?, ?, ?, ?)""")) {
-                audit.setLong(1, id);
-                audit.setString(2, text == null ? "removed" : "edited");
-                audit.setString(3, by);
-                audit.setString(4, now);
-                audit.setString(5, old);
-                audit.setString(6, text == null ? null : oneLine(text));
-                audit.executeUpdate();
-            }
+            audit(connection, id, old, text, by, now);
             return true;
         });
+    }
+
+    /** The change's line in the audit trail: the point's text before, and after (null when it was removed). */
+    private static void audit(Connection connection, long id, String old, String text, String by, String now)
+            throws SQLException {
+        try (PreparedStatement audit = connection.prepareStatement("""
+                INSERT INTO added_changes (point_id, action, by_user, at, old_text, new_text) VALUES (?, ?, ?, ?, ?, ?)""")) {
+            audit.setLong(1, id);
+            audit.setString(2, text == null ? "removed" : "edited");
+            audit.setString(3, by);
+            audit.setString(4, now);
+            audit.setString(5, old);
+            audit.setString(6, text == null ? null : oneLine(text));
+            audit.executeUpdate();
+        }
     }
 
     /** A point is one line of the notes (export writes it so): line breaks become spaces. */
@@ -280,9 +286,11 @@ public final class Added {
      * notes of their own, one per conference. A point whose talk is in neither is left out (and kept).
      */
     public List<Notes> mergeInto(List<Notes> files) throws SQLException {
-        Map<String, List<Bullet>> points = new LinkedHashMap<>();
-        Map<String, Bullet> outcomes = new HashMap<>();
-        List<Talk> addedTalks = new ArrayList<>();
+        return merge(withImports(files));
+    }
+
+    /** The notes files and after them the files imported from Slack, parsed, nothing added yet. */
+    public List<Notes> withImports(List<Notes> files) throws SQLException {
         List<Notes> all = new ArrayList<>(files);
         db.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
@@ -292,42 +300,118 @@ public final class Added {
                     all.add(NotesParser.parse(rows.getString(1), rows.getString(2)));
                 }
             }
-            try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT id, talk_key, text, internal, added_by, added_at, permalink FROM added_points
-                    WHERE removed_at IS NULL ORDER BY id""");
-                 ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    Bullet.Added added = new Bullet.Added(rows.getLong("id"), rows.getString("added_by"),
-                            Instant.parse(rows.getString("added_at")), rows.getString("permalink"));
-                    points.computeIfAbsent(rows.getString("talk_key"), key -> new ArrayList<>()).add(new Bullet(1,
-                            rows.getInt("internal") == 1 ? Bullet.Kind.INTERNAL : Bullet.Kind.POINT,
-                            rows.getString("text"), List.of(), 0, added));
-                }
-            }
-            outcomes.putAll(outcomes(connection));
-            try (PreparedStatement select = connection.prepareStatement("SELECT * FROM added_talks ORDER BY id");
-                 ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    String day = rows.getString("day");
-                    Matcher number = DAY.matcher(day);
-                    addedTalks.add(new Talk(rows.getString("key"), SOURCE, rows.getString("conference"), day,
-                            number.find() ? Integer.parseInt(number.group(1)) : 0, rows.getString("time"),
-                            rows.getString("title"), rows.getString("speaker"), List.of(), 0, 0));
-                }
-            }
             return null;
         });
+        return all;
+    }
+
+    /** {@link #mergeInto} for notes that hold the imported files already ({@link #withImports}). */
+    public List<Notes> merge(List<Notes> all) throws SQLException {
+        Additions additions = db.read(connection -> Additions.read(connection, null));
         List<Notes> merged = new ArrayList<>();
         for (Notes file : all) {
-            merged.add(new Notes(file.source(), file.conference(), withOutcomes(withPoints(file.talks(), points), outcomes),
-                    file.warnings()));
+            merged.add(new Notes(file.source(), file.conference(), additions.onto(file.talks()), file.warnings()));
         }
         Map<String, List<Talk>> byConference = new LinkedHashMap<>();
-        for (Talk talk : withOutcomes(withPoints(addedTalks, points), outcomes)) {
+        for (Talk talk : additions.onto(additions.talks())) {
             byConference.computeIfAbsent(talk.conference(), c -> new ArrayList<>()).add(talk);
         }
         byConference.forEach((conference, talks) -> merged.add(new Notes(SOURCE, conference, talks, List.of())));
         return merged;
+    }
+
+    /** The talks of one file (an import just applied) as {@link #merge} would give them. */
+    public List<Talk> mergeFile(Notes file) throws SQLException {
+        return db.read(connection -> Additions.read(connection, null)).onto(file.talks());
+    }
+
+    /**
+     * One talk as {@link #merge} would give it: {@code base} (from a notes file, at {@code position} in it) with what
+     * was added to it, or, when {@code base} is null, the talk added in Slack with this key, at its place among the
+     * talks added for its conference. Empty when there is no such talk. Reads only the rows of this talk.
+     */
+    public Optional<Talks.Placed> mergeTalk(Talk base, int position, String key) throws SQLException {
+        return db.read(connection -> {
+            Additions additions = Additions.read(connection, key);
+            if (base != null) {
+                return Optional.of(new Talks.Placed(additions.onto(List.of(base)).get(0), position));
+            }
+            if (additions.talks().isEmpty()) {
+                return Optional.empty();
+            }
+            Talk talk = additions.onto(additions.talks()).get(0);
+            return Optional.of(new Talks.Placed(talk, addedBefore(connection, key, talk.conference())));
+        });
+    }
+
+    /** How many talks were added for this conference before the one with this key: its place among them. */
+    private static int addedBefore(Connection connection, String key, String conference) throws SQLException {
+        try (PreparedStatement count = connection.prepareStatement("""
+                SELECT count(*) FROM added_talks WHERE conference = ? AND id < (SELECT id FROM added_talks WHERE key = ?)""")) {
+            count.setString(1, conference);
+            count.setString(2, key);
+            try (ResultSet rows = count.executeQuery()) {
+                return rows.next() ? rows.getInt(1) : 0;
+            }
+        }
+    }
+
+    /**
+     * What was added in Slack: the points by talk key, each closed item's outcome keyed as its line is, and the talks
+     * added. Read for every talk, or ({@code key} not null) for that one talk only.
+     */
+    private record Additions(Map<String, List<Bullet>> points, Map<String, Bullet> outcomes, List<Talk> talks) {
+
+        static Additions read(Connection connection, String key) throws SQLException {
+            return new Additions(Added.points(connection, key), Added.outcomes(connection, key),
+                    addedTalks(connection, key));
+        }
+
+        /** The talks with the points added after their own and each outcome under its item's line. */
+        List<Talk> onto(List<Talk> talks) {
+            return withOutcomes(withPoints(talks, points), outcomes);
+        }
+    }
+
+    private static Map<String, List<Bullet>> points(Connection connection, String key) throws SQLException {
+        Map<String, List<Bullet>> points = new LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT id, talk_key, text, internal, added_by, added_at, permalink FROM added_points
+                WHERE removed_at IS NULL""" + (key == null ? "" : " AND talk_key = ?") + " ORDER BY id")) {
+            if (key != null) {
+                select.setString(1, key);
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Bullet.Added added = new Bullet.Added(rows.getLong("id"), rows.getString("added_by"),
+                            Instant.parse(rows.getString("added_at")), rows.getString("permalink"));
+                    points.computeIfAbsent(rows.getString("talk_key"), k -> new ArrayList<>()).add(new Bullet(1,
+                            rows.getInt("internal") == 1 ? Bullet.Kind.INTERNAL : Bullet.Kind.POINT,
+                            rows.getString("text"), List.of(), 0, added));
+                }
+            }
+        }
+        return points;
+    }
+
+    private static List<Talk> addedTalks(Connection connection, String key) throws SQLException {
+        List<Talk> talks = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT * FROM added_talks" + (key == null ? "" : " WHERE key = ?") + " ORDER BY id")) {
+            if (key != null) {
+                select.setString(1, key);
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    String day = rows.getString("day");
+                    Matcher number = DAY.matcher(day);
+                    talks.add(new Talk(rows.getString("key"), SOURCE, rows.getString("conference"), day,
+                            number.find() ? Integer.parseInt(number.group(1)) : 0, rows.getString("time"),
+                            rows.getString("title"), rows.getString("speaker"), List.of(), 0, 0));
+                }
+            }
+        }
+        return talks;
     }
 
     private static List<Talk> withPoints(List<Talk> talks, Map<String, List<Bullet>> points) {
@@ -346,17 +430,25 @@ public final class Added {
         return merged;
     }
 
-    /** What came of each closed item, keyed as its line is (Talks.internalLineKey): it goes under that line. */
-    private static Map<String, Bullet> outcomes(Connection connection) throws SQLException {
+    /**
+     * What came of each closed item, keyed as its line is (Talks.internalLineKey): it goes under that line. For one
+     * talk ({@code key} not null), its items only: their keys begin with the talk's key and "#".
+     */
+    private static Map<String, Bullet> outcomes(Connection connection, String key) throws SQLException {
         Map<String, Bullet> outcomes = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement("""
                 SELECT id, key, outcome, outcome_link, outcome_by, outcome_at FROM action_items
-                WHERE state = 'done' AND outcome_at IS NOT NULL""");
-             ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                outcomes.put(rows.getString("key"), new Bullet(2, Bullet.Kind.OUTCOME, rows.getString("outcome"),
-                        List.of(), 0, new Bullet.Added(rows.getLong("id"), rows.getString("outcome_by"),
-                        Instant.parse(rows.getString("outcome_at")), rows.getString("outcome_link"))));
+                WHERE state = 'done' AND outcome_at IS NOT NULL""" + (key == null ? "" : " AND substr(key, 1, ?) = ?"))) {
+            if (key != null) {
+                select.setInt(1, key.length() + 1);
+                select.setString(2, key + "#");
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    outcomes.put(rows.getString("key"), new Bullet(2, Bullet.Kind.OUTCOME, rows.getString("outcome"),
+                            List.of(), 0, new Bullet.Added(rows.getLong("id"), rows.getString("outcome_by"),
+                            Instant.parse(rows.getString("outcome_at")), rows.getString("outcome_link"))));
+                }
             }
         }
         return outcomes;

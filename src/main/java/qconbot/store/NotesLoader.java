@@ -4,18 +4,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import qconbot.notes.Notes;
 import qconbot.notes.NotesParser;
+import qconbot.notes.Talk;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * Reads every notes file into the database: at start-up, from the console and on /qcon reload, one operation, so all
  * three refuse the same bad notes and report the same way. Ids, claims and threads are kept ({@link Talks#sync}).
+ * A change made in Slack (a point, an outcome, an imported file) is not a load: {@link #talkChanged} and
+ * {@link #fileChanged} write just the talks it touched, starting from the notes as the last load read them.
  */
 public final class NotesLoader {
 
@@ -55,6 +66,16 @@ public final class NotesLoader {
     private final Talks talks;
     private final Added added;
     private volatile AfterLoad afterLoad = () -> { };
+    private volatile Consumer<Talks.Change> afterTalkChange = change -> { };
+    /**
+     * The notes as last read (parsed, before what was added in Slack is merged in), by a load that succeeded: the
+     * files on the server, and the files imported from Slack by name. A small write starts from these, reading no
+     * file; null before the first load. Guarded by this.
+     */
+    private List<Notes> files;
+    private final Map<String, Notes> imports = new TreeMap<>();
+    /** Every talk of {@link #files} and {@link #imports} by key, with its place in its file. Guarded by this. */
+    private final Map<String, Talks.Placed> lastRead = new HashMap<>();
     /** Why the talks in use are not what the files say (the last load was refused); null when they are. */
     private volatile String problem;
     /** One load at a time, on a thread of its own, so a large reload need not hold a Slack request. */
@@ -82,6 +103,72 @@ public final class NotesLoader {
      */
     public void afterEachLoad(AfterLoad afterLoad) {
         this.afterLoad = afterLoad;
+    }
+
+    /**
+     * What to run after each small write, once for each talk it changed (the search updates that talk in place). Runs
+     * before {@link #talkChanged} and {@link #fileChanged} return, so a search right after finds the change.
+     */
+    public void afterTalkChange(Consumer<Talks.Change> afterTalkChange) {
+        this.afterTalkChange = afterTalkChange;
+    }
+
+    /**
+     * After a committed change to what people added to the talk {@code talkKey} (a point added, edited or removed; an
+     * item's outcome said, changed or cleared; an item reopened): that talk written again from the notes as last read
+     * plus what was added, its search entries in place. Reads no file. Nothing when no talk has the key any more.
+     */
+    public synchronized void talkChanged(String talkKey) throws SQLException {
+        if (added == null || files == null) {
+            log.warn("talk {} changed before any notes were loaded: it shows at the next load", talkKey);
+            return;
+        }
+        Talks.Placed base = lastRead.get(talkKey);
+        Optional<Talks.Placed> talk = added.mergeTalk(base == null ? null : base.talk(),
+                base == null ? 0 : base.position(), talkKey);
+        if (talk.isPresent()) {
+            tell(talks.write(List.of(talk.get()), List.of()));
+        }
+    }
+
+    /**
+     * After an imported notes file {@code fileName} was applied: its talks written (new, changed, gone) and searched,
+     * in place; no other file read. Talks the file had at the last read and has no more are kept, marked as gone from
+     * the notes, as a load does.
+     */
+    public synchronized void fileChanged(String fileName) throws SQLException {
+        if (added == null || files == null) {
+            log.warn("notes file {} imported before any notes were loaded: it shows at the next load", fileName);
+            return;
+        }
+        Notes now = added.imported(fileName).map(text -> NotesParser.parse(fileName, text))
+                .orElse(new Notes(fileName, fileName, List.of(), List.of()));
+        Notes before = imports.get(fileName);
+        List<Talk> merged = added.mergeFile(now);
+        List<Talks.Placed> changed = new ArrayList<>();
+        for (int position = 0; position < merged.size(); position++) {
+            changed.add(new Talks.Placed(merged.get(position), position));
+        }
+        Set<String> keys = new HashSet<>(now.talks().stream().map(Talk::key).toList());
+        List<String> gone = before == null ? List.of()
+                : before.talks().stream().map(Talk::key).filter(key -> !keys.contains(key)).toList();
+        List<Talks.Change> changes = talks.write(changed, gone);
+        imports.put(fileName, now);
+        gone.forEach(lastRead::remove);
+        remember(now);
+        tell(changes);
+    }
+
+    private void tell(List<Talks.Change> changes) {
+        changes.forEach(afterTalkChange);
+    }
+
+    /** Each talk of the file by key, with its place in it. */
+    private void remember(Notes file) {
+        for (int position = 0; position < file.talks().size(); position++) {
+            Talk talk = file.talks().get(position);
+            lastRead.put(talk.key(), new Talks.Placed(talk, position));
+        }
     }
 
     /** Reads the files, refuses notes with no talks at all (a bad edit must not empty the bot), syncs, refreshes. */
@@ -138,6 +225,16 @@ public final class NotesLoader {
         return problem;
     }
 
+    /** The notes just loaded, as what small writes start from. */
+    private void remember(List<Notes> files, List<Notes> imported) {
+        this.files = List.copyOf(files);
+        imports.clear();
+        lastRead.clear();
+        imported.forEach(file -> imports.put(file.source(), file));
+        files.forEach(this::remember);
+        imported.forEach(this::remember);
+    }
+
     private Report read() throws Refused {
         List<Notes> files;
         try {
@@ -152,7 +249,9 @@ public final class NotesLoader {
                     + " or folder such as config/notes.", null);
         }
         try {
-            Talks.SyncReport sync = talks.sync(added == null ? files : added.mergeInto(files));
+            List<Notes> all = added == null ? files : added.withImports(files);
+            Talks.SyncReport sync = talks.sync(added == null ? all : added.merge(all));
+            remember(files, all.subList(files.size(), all.size()));
             afterLoad.run();
             return new Report(files.size(), sync, warnings);
         } catch (SQLException e) {

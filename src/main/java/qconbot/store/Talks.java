@@ -7,10 +7,12 @@ import qconbot.notes.Talk;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The talks of every notes file, kept in the database: written by {@link #sync}, read by key or as an agenda. On
+ * The talks of every notes file, kept in the database: written all at once by {@link #sync} (a load), a few at a time
+ * by {@link #write} (a change made in Slack), read by key or as an agenda. On
  * PostgreSQL the talks are written to the shared database (where items and posts refer to their ids) and read from
  * this bot's own SQLite index, a copy kept up to date by {@link #followShared}; on SQLite both are the one file.
  */
@@ -75,7 +78,7 @@ public final class Talks {
      * Makes the database match the notes, in one transaction. Talks and internal lines keep their ids when their
      * key is unchanged; ones no longer in the notes are kept, marked in_notes = 0, so nothing that refers to them breaks.
      */
-    public SyncReport sync(List<Notes> allNotes) throws SQLException {
+    public synchronized SyncReport sync(List<Notes> allNotes) throws SQLException {
         forget();
         try {
             SyncReport report = db.inTransaction(connection -> writeAll(connection, allNotes));
@@ -92,7 +95,7 @@ public final class Talks {
      * Copies the shared talks into this bot's index when another bot changed them (a reload, a point added, an import
      * through another replica); true when it did. A no-op when the talks are read where they are written.
      */
-    public boolean followShared() throws SQLException {
+    public synchronized boolean followShared() throws SQLException {
         if (index == db || db.read(Copy::notesVersion) == indexVersion) {
             return false;
         }
@@ -114,7 +117,7 @@ public final class Talks {
             for (String table : List.of("talks", "bullets", "added_points", "action_items")) {
                 Copy.table(from, to, table);
             }
-            try (Writer writer = new Writer(to, index);
+            try (Writer writer = new Writer(to, index, true);
                  PreparedStatement select = to.prepareStatement("SELECT * FROM talks WHERE in_notes = 1");
                  PreparedStatement bullets = to.prepareStatement(BULLETS);
                  ResultSet talks = select.executeQuery()) {
@@ -133,6 +136,14 @@ public final class Talks {
         }
     }
 
+    /** The talks with these ids read again when next asked for (a read that began before is not kept: generation). */
+    private void forget(Collection<Long> ids) {
+        synchronized (cache) {
+            generation++;
+            cache.keySet().removeAll(ids);
+        }
+    }
+
     /** The sync itself, inside its transaction. */
     private SyncReport writeAll(Connection connection, List<Notes> allNotes) throws SQLException {
         int talksBefore = count(connection, "SELECT count(*) FROM talks WHERE in_notes = 1");
@@ -140,51 +151,198 @@ public final class Talks {
         update(connection, "UPDATE talks SET in_notes = 0");
         update(connection, "UPDATE action_items SET in_notes = 0");
         update(connection, "UPDATE notes_version SET version = version + 1");
-        boolean search = !db.shared();
+        boolean search = index == db;
         if (search) {
             update(connection, "DELETE FROM talk_search");
             update(connection, "DELETE FROM title_search");
         }
-        int talkCount = 0;
-        int lineCount = 0;
-        int talksKept = 0;
-        int linesKept = 0;
-        try (Writer writer = new Writer(connection, db)) {
+        Counts counts = new Counts();
+        try (Writer writer = new Writer(connection, db, search)) {
             for (Notes notes : allNotes) {
                 int position = 0;
                 for (Talk talk : notes.talks()) {
-                    Long existing = writer.talkId(talk.key());
-                    long id = existing == null ? writer.insertTalk(talk, position++)
-                            : writer.updateTalk(existing, talk, position++);
-                    if (existing != null) {
-                        writer.deleteBullets(id);
+                    writeTalk(writer, talk, position++, counts, false);
+                }
+            }
+        }
+        return new SyncReport(counts.talks, counts.lines, talksBefore - counts.talksKept, linesBefore - counts.linesKept,
+                counts.talks - counts.talksKept, counts.lines - counts.linesKept);
+    }
+
+    /** What a write of talks counted: talks and internal lines written, and how many of them were there before. */
+    private static final class Counts {
+        int talks;
+        int talksKept;
+        int lines;
+        int linesKept;
+    }
+
+    /**
+     * One talk: its row (kept by key, or new), its bullets, its search rows when the writer indexes, its internal
+     * lines (kept by {@link #internalLineKey}, or new). {@code alone}: a write of this talk only, so what the full
+     * sync clears for every talk beforehand (its search rows, its lines' in_notes) is cleared here for this one.
+     */
+    private static long writeTalk(Writer writer, Talk talk, int position, Counts counts, boolean alone)
+            throws SQLException {
+        Long existing = writer.talkId(talk.key());
+        long id = existing == null ? writer.insertTalk(talk, position) : writer.updateTalk(existing, talk, position);
+        if (existing != null) {
+            writer.deleteBullets(id);
+            if (alone) {
+                writer.leaveNotes(id, false);
+                writer.unindex(id);
+            }
+        }
+        writer.insertBullets(id, talk.bullets());
+        writer.indexForSearch(id, talk);
+        counts.talks++;
+        counts.talksKept += existing != null ? 1 : 0;
+        int[] parents = talk.parents();
+        for (int i = 0; i < parents.length; i++) {
+            Bullet line = talk.bullets().get(i);
+            if (line.isInternal()) {
+                String key = internalLineKey(talk, line);
+                String parent = parents[i] < 0 ? null : talk.bullets().get(parents[i]).text();
+                if (writer.updateInternalLine(key, line, parent)) {
+                    counts.linesKept++;
+                } else {
+                    writer.insertInternalLine(id, key, line, parent);
+                }
+                counts.lines++;
+            }
+        }
+        return id;
+    }
+
+    /** A talk and its place in its notes file (the order of talks at the same time). */
+    public record Placed(Talk talk, int position) {
+    }
+
+    /** What a small write did to one talk: its id, and the talk as searched before and after (null: not in the notes). */
+    public record Change(long id, Talk before, Talk after) {
+    }
+
+    /**
+     * A small write: these talks (each from the notes as last read plus what was added) written, and the talks with
+     * the keys {@code gone} marked as no longer in the notes, in one transaction that raises the notes version (other
+     * replicas follow it); then, on PostgreSQL, the same talks in this bot's own index. No other talk is read or
+     * written, so it takes milliseconds however many talks there are; {@link #sync} stays for loads.
+     */
+    public synchronized List<Change> write(List<Placed> changed, List<String> gone) throws SQLException {
+        Map<String, Talk> before = new LinkedHashMap<>();
+        for (String key : concat(changed, gone)) {
+            before.put(key, byKey(key).orElse(null));
+        }
+        Map<String, Long> ids = new LinkedHashMap<>();
+        long version = db.inTransaction(connection -> {
+            ids.clear(); // a transaction tried again starts over
+            update(connection, "UPDATE notes_version SET version = version + 1");
+            try (Writer writer = new Writer(connection, db, index == db)) {
+                for (Placed placed : changed) {
+                    ids.put(placed.talk().key(), writeTalk(writer, placed.talk(), placed.position(), new Counts(), true));
+                }
+                for (String key : gone) {
+                    Long id = writer.talkId(key);
+                    if (id != null) {
+                        writer.leaveNotes(id, true);
+                        ids.put(key, id);
                     }
-                    writer.insertBullets(id, talk.bullets());
-                    if (search) {
-                        writer.indexForSearch(id, talk);
+                }
+            }
+            return Copy.notesVersion(connection);
+        });
+        Map<String, Talk> after = new LinkedHashMap<>();
+        changed.forEach(placed -> after.put(placed.talk().key(), placed.talk()));
+        if (index != db) {
+            copyToIndex(ids, after, version);
+        }
+        forget(ids.values());
+        List<Change> changes = new ArrayList<>();
+        ids.forEach((key, id) -> changes.add(new Change(id, before.get(key), after.get(key))));
+        return changes;
+    }
+
+    private static List<String> concat(List<Placed> changed, List<String> gone) {
+        List<String> keys = new ArrayList<>(changed.stream().map(placed -> placed.talk().key()).toList());
+        keys.addAll(gone);
+        return keys;
+    }
+
+    /**
+     * The talks just written to the shared database, copied into this bot's index in place (their rows, bullets, added
+     * points and items, and search rows). When no other bot wrote between this bot's last copy and this write
+     * ({@code version} is one past it), the index is as current as a full copy would make it, and {@link #followShared}
+     * has nothing to do; otherwise it copies everything, later, in the background, as it does for other bots' changes.
+     */
+    private void copyToIndex(Map<String, Long> ids, Map<String, Talk> after, long version) throws SQLException {
+        db.snapshot(from -> index.inTransaction(to -> {
+            try (Writer writer = new Writer(to, index, true)) {
+                for (Map.Entry<String, Long> talk : ids.entrySet()) {
+                    writer.unindex(talk.getValue());
+                    // children before their talk out, the talk before its children in
+                    for (String rows : TALK_ROWS) {
+                        deleteRows(to, rows, rowsOf(rows, talk));
                     }
-                    talkCount++;
-                    talksKept += existing != null ? 1 : 0;
-                    int[] parents = talk.parents();
-                    for (int i = 0; i < parents.length; i++) {
-                        Bullet line = talk.bullets().get(i);
-                        if (!line.isInternal()) {
-                            continue;
+                    for (String rows : TALK_ROWS_PARENT_FIRST) {
+                        copyRows(from, to, rows, rowsOf(rows, talk));
+                    }
+                    if (after.containsKey(talk.getKey())) {
+                        writer.indexForSearch(talk.getValue(), after.get(talk.getKey()));
+                    }
+                }
+            }
+            return null;
+        }));
+        if (indexVersion == version - 1) {
+            indexVersion = version;
+        }
+    }
+
+    /** The rows of one talk that the index holds, children first. */
+    private static final List<String> TALK_ROWS = List.of("bullets WHERE talk_id", "action_items WHERE talk_id",
+            "added_points WHERE talk_key", "talks WHERE id");
+    private static final List<String> TALK_ROWS_PARENT_FIRST = List.of("talks WHERE id", "added_points WHERE talk_key",
+            "action_items WHERE talk_id", "bullets WHERE talk_id");
+
+    private static Object rowsOf(String rows, Map.Entry<String, Long> talk) {
+        return rows.endsWith("talk_key") ? talk.getKey() : talk.getValue();
+    }
+
+    /** Deletes the rows of {@code rows} ("bullets WHERE talk_id") equal to {@code value}. */
+    private static void deleteRows(Connection to, String rows, Object value) throws SQLException {
+        try (PreparedStatement delete = to.prepareStatement("DELETE FROM " + rows + " = ?")) {
+            delete.setObject(1, value);
+            delete.executeUpdate();
+        }
+    }
+
+    /**
+     * Copies the rows of {@code rows} ("bullets WHERE talk_id") equal to {@code value}, column by column as
+     * {@link Copy#table} copies a whole table.
+     */
+    private static void copyRows(Connection from, Connection to, String rows, Object value) throws SQLException {
+        try (PreparedStatement select = from.prepareStatement("SELECT * FROM " + rows + " = ?")) {
+            select.setObject(1, value);
+            try (ResultSet found = select.executeQuery()) {
+                ResultSetMetaData meta = found.getMetaData();
+                List<String> columns = new ArrayList<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    if (!meta.getColumnName(i).equalsIgnoreCase("rowid")) { // PostgreSQL's stand-in for SQLite's own
+                        columns.add(meta.getColumnName(i));
+                    }
+                }
+                String table = rows.substring(0, rows.indexOf(' '));
+                try (PreparedStatement insert = to.prepareStatement("INSERT INTO " + table + " (\""
+                        + String.join("\", \"", columns) + "\") VALUES (" + "?, ".repeat(columns.size() - 1) + "?)")) {
+                    while (found.next()) {
+                        for (int i = 0; i < columns.size(); i++) {
+                            insert.setObject(i + 1, found.getObject(columns.get(i)));
                         }
-                        String key = internalLineKey(talk, line);
-                        String parent = parents[i] < 0 ? null : talk.bullets().get(parents[i]).text();
-                        if (writer.updateInternalLine(key, line, parent)) {
-                            linesKept++;
-                        } else {
-                            writer.insertInternalLine(id, key, line, parent);
-                        }
-                        lineCount++;
+                        insert.executeUpdate();
                     }
                 }
             }
         }
-        return new SyncReport(talkCount, lineCount, talksBefore - talksKept, linesBefore - linesKept,
-                talkCount - talksKept, lineCount - linesKept);
     }
 
     /**
@@ -207,10 +365,17 @@ public final class Talks {
         private final PreparedStatement indexTitle;
         private final PreparedStatement updateInternalLine;
         private final PreparedStatement insertInternalLine;
+        private final PreparedStatement unindex;
+        private final PreparedStatement unindexTitle;
+        private final PreparedStatement leaveNotes;
+        private final PreparedStatement linesLeaveNotes;
 
-        /** @param target the database of {@code connection}: only SQLite has the full-text tables to index talks in */
-        Writer(Connection connection, Db target) throws SQLException {
-            boolean search = !target.shared();
+        /**
+         * @param target the database of {@code connection}
+         * @param search whether to index talks for search there: only where they are searched, and only SQLite has the
+         *               full-text tables
+         */
+        Writer(Connection connection, Db target, boolean search) throws SQLException {
             try {
                 talkId = prepare(connection, "SELECT id FROM talks WHERE key = ?");
                 insertTalk = prepare(connection, """
@@ -234,6 +399,10 @@ public final class Talks {
                         "UPDATE action_items SET text = ?, line = ?, parent = ?, in_notes = 1 WHERE key = ?");
                 insertInternalLine = prepare(connection,
                         "INSERT INTO action_items (key, talk_id, text, line, parent, in_notes) VALUES (?, ?, ?, ?, ?, 1)");
+                unindex = search ? prepare(connection, "DELETE FROM talk_search WHERE rowid = ?") : null;
+                unindexTitle = search ? prepare(connection, "DELETE FROM title_search WHERE rowid = ?") : null;
+                leaveNotes = prepare(connection, "UPDATE talks SET in_notes = 0 WHERE id = ?");
+                linesLeaveNotes = prepare(connection, "UPDATE action_items SET in_notes = 0 WHERE talk_id = ?");
             } catch (SQLException e) {
                 close();
                 throw e;
@@ -310,7 +479,11 @@ public final class Talks {
             insertBullet.executeBatch();
         }
 
+        /** Nothing when this writer does not index for search. */
         void indexForSearch(long talkId, Talk talk) throws SQLException {
+            if (indexForSearch == null) {
+                return;
+            }
             StringBuilder body = new StringBuilder();
             for (Bullet bullet : talk.bullets()) {
                 body.append(bullet.text()).append('\n');
@@ -324,6 +497,30 @@ public final class Talks {
             indexTitle.setString(2, talk.title());
             indexTitle.setString(3, talk.speaker() == null ? "" : talk.speaker());
             indexTitle.executeUpdate();
+        }
+
+        /** The talk's search rows out (when this writer indexes for search). */
+        void unindex(long talkId) throws SQLException {
+            if (unindex != null) {
+                unindex.setLong(1, talkId);
+                unindex.executeUpdate();
+                unindexTitle.setLong(1, talkId);
+                unindexTitle.executeUpdate();
+            }
+        }
+
+        /**
+         * The talk's internal lines marked as no longer in the notes (those still there are marked again as they are
+         * written), and with {@code talkToo} the talk itself, out of the search too: kept, as a sync keeps them.
+         */
+        void leaveNotes(long talkId, boolean talkToo) throws SQLException {
+            linesLeaveNotes.setLong(1, talkId);
+            linesLeaveNotes.executeUpdate();
+            if (talkToo) {
+                leaveNotes.setLong(1, talkId);
+                leaveNotes.executeUpdate();
+                unindex(talkId);
+            }
         }
 
         /** Updates the item with this key, if there is one (its talk_id stays: the key holds the talk's key). */
