@@ -134,6 +134,7 @@ public final class Main {
                 loadNotes(notes, talks);
                 TalkSearch search = new TalkSearch(talks.index(), talks);
                 notes.afterEachLoad(search::refresh);
+                notes.afterTalkChange(search::changed);
                 ActionItems items = new ActionItems(db, clock, config.admins());
                 return new Core(db, talks, search, notes, items, new Digests(db, items, clock, config.staleDays()),
                         new DailyPosts(db, talks, clock), metrics.get(), added);

@@ -35,8 +35,8 @@ import java.util.regex.Pattern;
 /**
  * What people add to the notes from Slack, as the {@link Interpreter} hands it over: the "Save to conference notes"
  * form and what it saves, corrections of added points (edit, remove), and whole notes files imported (previewed, then
- * imported or cancelled). Every change is committed before Slack hears back; the notes are then read again so that
- * /qcon answers with it at once.
+ * imported or cancelled). Every change is committed before Slack hears back, and the talks it touched are written
+ * again in place (no notes file is read), so /qcon answers with it at once.
  */
 public final class Contributions {
 
@@ -97,7 +97,7 @@ public final class Contributions {
         if (key.isEmpty()) {
             return Answer.NOTHING; // the same form again: saved the first time
         }
-        readNotesAgain(key.get());
+        rewrite(key.get());
         String name = talk.map(Talk::name).orElse(values.newTalk() == null ? key.get() : values.newTalk().title());
         return Answer.then(new Answer.Tell(Messages.note("Saved to *" + Messages.escape(name) + "*"
                 + (values.internal() ? " as an action item" : "") + ": " + Messages.escape(Messages.clip(values.text().strip(), 500))
@@ -250,7 +250,7 @@ public final class Contributions {
         if (!apply) {
             return Messages.note("Cancelled `" + Messages.escape(file.name()) + "`: nothing changed.");
         }
-        readNotesAgain(file.name());
+        rewriteFile(file.name());
         return Messages.imported(file.name(), ImportDiff.of(NotesParser.parse(file.name(), file.text()), before));
     }
 
@@ -288,6 +288,7 @@ public final class Contributions {
             return Answer.shown(new Answer.FieldErrors(errors));
         }
         List<String> done = new ArrayList<>();
+        java.util.Set<String> changedTalks = new java.util.LinkedHashSet<>();
         for (Map.Entry<Long, String> edit : edits.entrySet()) {
             Optional<Added.Point> point = added.point(edit.getKey());
             if (point.isEmpty() || point.get().removed() || point.get().text().equals(edit.getValue())) {
@@ -299,12 +300,13 @@ public final class Contributions {
             String text = edit.getValue().isEmpty() ? null : edit.getValue();
             if (added.change(edit.getKey(), text, user)) {
                 done.add((text == null ? "removed P" : "changed P") + edit.getKey());
+                changedTalks.add(point.get().talkKey());
             }
         }
         if (done.isEmpty()) {
             return Answer.then(new Answer.Tell(Messages.note("Nothing changed.")));
         }
-        readNotesAgain(String.join(", ", done));
+        changedTalks.forEach(this::rewrite);
         String said = String.join(", ", done);
         return Answer.then(new Answer.Tell(Messages.note(Character.toUpperCase(said.charAt(0)) + said.substring(1)
                 + ". The history keeps the old text.")));
@@ -312,7 +314,7 @@ public final class Contributions {
 
     /**
      * /qcon edit P3 text, /qcon remove P3: a point added in Slack, changed by whoever added it or an admin, the
-     * change in the audit trail, the notes read again so /qcon shows it at once.
+     * change in the audit trail, its talk written again so /qcon shows it at once.
      */
     Reply correct(Request.Asked request) throws SQLException {
         boolean edit = request.verb() == Verb.EDIT;
@@ -343,7 +345,7 @@ public final class Contributions {
         if (!added.change(point.get().id(), text, request.user())) {
             return Messages.note(ref + " was removed a moment ago; nothing changed.");
         }
-        readNotesAgain(ref);
+        rewrite(point.get().talkKey());
         String talk = talks.byKey(point.get().talkKey()).map(Talk::name).orElse("its talk");
         return edit ? Messages.note("Changed " + ref + " in *" + Messages.escape(talk) + "*: "
                 + Messages.escape(Messages.clip(text, 500)) + ". Its history keeps the old text.")
@@ -351,15 +353,25 @@ public final class Contributions {
     }
 
     /**
-     * After something was added, changed or imported (committed already), or an item's outcome said: the notes read
-     * again so /qcon answers with it at once. Notes files that cannot be read now leave the talks as they were; what
-     * was committed is kept and shows at the next good load.
+     * After a committed change to what was added to the talk {@code talkKey} (a point, an outcome): that talk written
+     * again in place with its search entries, so /qcon shows it at once; no notes file is read. The change is kept
+     * whatever happens here: a talk that cannot be written now (a busy database) shows it at the next write, reload
+     * or start.
      */
-    void readNotesAgain(String what) {
+    void rewrite(String talkKey) {
         try {
-            notes.load();
-        } catch (NotesLoader.Refused refused) {
-            log.warn("{} is saved, but the notes could not be read again: {}", what, refused.getMessage());
+            notes.talkChanged(talkKey);
+        } catch (SQLException e) {
+            log.warn("a change to {} is saved, but the talk could not be written again now: {}", talkKey, e.toString());
+        }
+    }
+
+    /** The same after an import was applied: the talks of that one file written in place. */
+    private void rewriteFile(String fileName) {
+        try {
+            notes.fileChanged(fileName);
+        } catch (SQLException e) {
+            log.warn("{} is imported, but its talks could not be written now: {}", fileName, e.toString());
         }
     }
 }

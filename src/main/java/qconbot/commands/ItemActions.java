@@ -85,7 +85,7 @@ final class ItemActions {
         ActionItems.Result result = items.act(id.get(), action, request.user(), assignee.whom(), request.key(), said.note());
         if (result.changed() && (said.note() != null && !said.note().isEmpty() || action == Action.REOPEN)) {
             // an outcome is a point of its talk, under the item's line: found by /qcon, shown, exported
-            contributions.readNotesAgain("What came of A" + id.get());
+            contributions.rewrite(result.item().talkKey());
         }
         metrics.transition(action.name().toLowerCase(Locale.ROOT), result.verdict().name().toLowerCase(Locale.ROOT));
         return acted(request, result);
@@ -198,7 +198,7 @@ final class ItemActions {
         if (!result.changed()) {
             return Answer.shown(new Answer.FieldErrors(Map.of("outcome", ItemMessages.outcome(result).replace("`", ""))));
         }
-        contributions.readNotesAgain("What came of A" + form.itemId());
+        contributions.rewrite(result.item().talkKey());
         return Answer.then(announcement(result));
     }
 
