@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -81,6 +82,33 @@ class OneDoorTest {
         assertTrue(preview.contains("Team notes: 1 day, 1 talks"), preview);
         assertEquals(1, answered("file_sent"), "a file sent by direct message");
         assertEquals(1, answered("fetched"), "and, fetched after the ack, handed over to the interpreter again");
+    }
+
+    @Test
+    void saving_a_point_or_an_outcome_writes_its_talk_in_place_and_reads_no_notes_file(@TempDir Path notes) throws Exception {
+        bot.close();
+        Path file = notes.resolve("qcon-2020.txt");
+        java.nio.file.Files.copy(TestBot.NOTES.resolve("qcon-2020.txt"), file);
+        bot = TestBot.with(dir, slack).set(Config.QCON_NOTES, notes.toString()).start();
+        requests.close();
+        requests = new SlackRequests(bot.port());
+        // An edit of the notes file on disk, not reloaded: a save must not pick it up.
+        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file)
+                + "\n17:00 quokkas at scale:\n- quokkas never page anyone\n");
+
+        requests.interactive(saveForm("monzo keeps a zanzibar runbook"));
+        assertTrue(SlackRequests.decoded(requests.command("zanzibar")).contains("monzo keeps a zanzibar runbook"), "saved, found");
+        requests.command("claim A1", "U0ANN", slack.responseUrl("claim"));
+        String done = SlackRequests.decoded(requests.command("done A1 the quagga migration finished", "U0ANN",
+                slack.responseUrl("done")));
+        assertTrue(done.contains("done"), done);
+        assertTrue(SlackRequests.decoded(requests.command("quagga")).contains("the quagga migration finished"),
+                "what came of A1 is found at once");
+        assertFalse(SlackRequests.decoded(requests.command("quokkas")).contains("quokkas never page anyone"),
+                "the file on disk was not read again");
+
+        requests.command("reload", TestBot.ADMIN, slack.responseUrl("reload"));
+        assertTrue(SlackRequests.decoded(requests.command("quokkas")).contains("quokkas never page anyone"), "until a reload");
     }
 
     /** How many requests of {@code kind} the interpreter answered, from /metrics. */
