@@ -174,14 +174,6 @@ public final class Db implements AutoCloseable {
     }
 
     /**
-     * Several bots share this database (PostgreSQL): each searches its own index ({@link #searchIndex}) and follows
-     * what the others change. False for an SQLite file, which holds the full-text search tables itself.
-     */
-    public boolean shared() {
-        return dialect.shared();
-    }
-
-    /**
      * The database search runs on: this one, unless it is shared; then this bot's own SQLite file in a fresh
      * temporary folder, made on first use, filled from the shared talks by {@link Talks} (full-text search and its
      * ranking are SQLite's on both), and deleted when this database is closed.
