@@ -103,7 +103,7 @@ public final class SlackHandlers {
      * Who asked and where, for the Slack calls after the ack: the request's response_url ({@code respond}, null for an
      * event), the trigger that may open a form, the thread a mention was in.
      */
-    private record Asker(String user, String channel, String thread, String triggerId, Responder respond) {
+    private record Asker(String what, String user, String channel, String thread, String triggerId, Responder respond) {
     }
 
     /** /qcon ...: what it shows is the ack itself. */
@@ -112,7 +112,7 @@ public final class SlackHandlers {
         Request.Asked asked = Request.command(payload.getText(), payload.getUserId(), payload.getChannelId(),
                 "command:" + payload.getTriggerId());
         Answer answer = interpret(asked);
-        follow(answer, new Asker(payload.getUserId(), payload.getChannelId(), null, payload.getTriggerId(),
+        follow(answer, new Asker(describe(asked), payload.getUserId(), payload.getChannelId(), null, payload.getTriggerId(),
                 responder(context.getSlack(), context.getResponseUrl())));
         Reply reply = answer.reply();
         return reply == null ? context.ack() : context.ack(SlashCommandResponse.builder().responseType("ephemeral")
@@ -127,9 +127,10 @@ public final class SlackHandlers {
         String channel = payload.getChannel() == null ? null : payload.getChannel().getId();
         // Slack's retries and replays carry the same action_ts: the key makes them change nothing twice.
         String key = "click:" + user + ":" + clicked.getActionId() + ":" + clicked.getBlockId() + ":" + clicked.getActionTs();
-        Answer answer = interpret(Request.click(clicked.getActionId(), clicked.getValue(), clicked.getBlockId(),
-                clicked.getSelectedUser(), user, channel, payload.getMessage() == null ? null : payload.getMessage().getBlocks(), key));
-        Asker asker = new Asker(user, channel, null, payload.getTriggerId(), responder(context.getSlack(), context.getResponseUrl()));
+        Request.Asked asked = Request.click(clicked.getActionId(), clicked.getValue(), clicked.getBlockId(),
+                clicked.getSelectedUser(), user, channel, payload.getMessage() == null ? null : payload.getMessage().getBlocks(), key);
+        Answer answer = interpret(asked);
+        Asker asker = new Asker(describe(asked), user, channel, null, payload.getTriggerId(), responder(context.getSlack(), context.getResponseUrl()));
         show(answer.shown(), asker);
         follow(answer, asker);
         return context.ack();
@@ -143,8 +144,8 @@ public final class SlackHandlers {
         var message = payload.getMessage();
         // Slack sends a message's text with &, < and > escaped; the form shows it as written.
         String text = message == null || message.getText() == null ? "" : Messages.unescape(message.getText());
-        Answer answer = interpret(new Request.Shortcut(text, channel, message == null ? null : message.getTs(), user));
-        follow(answer, new Asker(user, channel, null, payload.getTriggerId(), null));
+        Request shortcut = new Request.Shortcut(text, channel, message == null ? null : message.getTs(), user);
+        follow(interpret(shortcut), new Asker(describe(shortcut), user, channel, null, payload.getTriggerId(), null));
         return context.ack();
     }
 
@@ -153,9 +154,9 @@ public final class SlackHandlers {
         var payload = request.getPayload();
         String user = payload.getUser() == null ? null : payload.getUser().getId();
         var view = payload.getView();
-        Answer answer = interpret(new Request.Submitted(view.getCallbackId(), view.getState(), view.getPrivateMetadata(),
-                view.getId(), user));
-        follow(answer, new Asker(user, null, null, null, null));
+        Request form = new Request.Submitted(view.getCallbackId(), view.getState(), view.getPrivateMetadata(), view.getId(), user);
+        Answer answer = interpret(form);
+        follow(answer, new Asker(describe(form), user, null, null, null, null));
         return answer.shown() instanceof Answer.FieldErrors wrong ? context.ackWithErrors(wrong.errors()) : context.ack();
     }
 
@@ -204,7 +205,7 @@ public final class SlackHandlers {
     /** An event: asked, acknowledged; whatever it shows is said after the ack, in its thread. */
     private Response event(Request request, String channel, String thread, EventContext context) {
         Answer answer = interpret(request);
-        Asker asker = new Asker(request.user(), channel, thread, null, null);
+        Asker asker = new Asker(describe(request), request.user(), channel, thread, null, null);
         show(answer.shown(), asker);
         follow(answer, asker);
         return context.ack();
@@ -239,13 +240,13 @@ public final class SlackHandlers {
             return; // said with the announcement's problems, if any
         }
         if (shown instanceof Answer.InThread) {
-            announcements.run("reply in a thread for " + asker.user(),
+            announcements.run("reply in a thread to " + asker.what(),
                     () -> announcer.replyInThread(asker.channel(), asker.thread(), reply.text()));
             return;
         }
         boolean inPlace = shown instanceof Answer.InPlace;
         boolean inChannel = shown instanceof Answer.InChannel;
-        responses.run("answer to " + asker.user(), () -> send(asker.respond(), ActionResponse.builder()
+        responses.run("answer to " + asker.what(), () -> send(asker.respond(), ActionResponse.builder()
                 .responseType(inChannel ? "in_channel" : "ephemeral").replaceOriginal(inPlace)
                 .text(reply.text()).blocks(inPlace || inChannel ? reply.blocks() : null).build()));
     }
@@ -263,10 +264,10 @@ public final class SlackHandlers {
             (fast ? quick : slow).add(call);
         }
         if (!quick.isEmpty()) {
-            responses.run("answers to " + asker.user(), () -> quick.forEach(call -> call(call, answer.shown(), asker)));
+            responses.run("answers to " + asker.what(), () -> quick.forEach(call -> call(call, answer.shown(), asker)));
         }
         if (!slow.isEmpty()) {
-            announcements.run("announcements for " + asker.user(), () -> slow.forEach(call -> call(call, answer.shown(), asker)));
+            announcements.run("announcements for " + asker.what(), () -> slow.forEach(call -> call(call, answer.shown(), asker)));
         }
     }
 
