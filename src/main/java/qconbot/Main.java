@@ -131,7 +131,7 @@ public final class Main {
                 Talks talks = new Talks(db, db.searchIndex());
                 Added added = new Added(db, clock, config.editors());
                 NotesLoader notes = new NotesLoader(config.notes(), talks, added);
-                loadNotes(notes, talks);
+                notes.loadAtStart();
                 TalkSearch search = new TalkSearch(talks.index(), talks);
                 notes.afterEachLoad(search::refresh);
                 notes.afterTalkChange(search::changed);
@@ -152,25 +152,6 @@ public final class Main {
                         : Db.openPostgres(config.postgres().url(), config.postgres().user(), config.postgres().password());
             } catch (SQLException e) {
                 throw new StartupFailure("Cannot open the database " + config.database() + " (QCON_DB): " + e.getMessage(), e);
-            }
-        }
-
-        /**
-         * Notes that cannot be read at start stop a bot with nothing to serve; a bot whose database holds talks starts
-         * on those (a restart loop helps nobody), says so in the log and /health, and takes the files at /qcon reload.
-         */
-        private static void loadNotes(NotesLoader notes, Talks talks) throws NotesLoader.Refused, SQLException {
-            try {
-                log.info("notes: {}", notes.load().summary());
-                notes.followOthers(); // the shared talks, when notes were refused (PostgreSQL)
-            } catch (NotesLoader.Refused refused) {
-                notes.followOthers();
-                int kept = talks.count();
-                if (kept == 0) {
-                    throw refused;
-                }
-                log.error("notes: {} Starting on the {} talks already in the database; mend the notes, then /qcon reload.",
-                        refused.getMessage(), kept);
             }
         }
 

@@ -184,6 +184,26 @@ public final class NotesLoader {
     }
 
     /**
+     * The load at start-up. Notes that cannot be read stop a bot with nothing to serve; a bot whose database holds
+     * talks starts on those (a restart loop helps nobody), says so in the log and /health, and takes the files at
+     * /qcon reload. Then what other bots sharing the database changed, when there are any.
+     */
+    public void loadAtStart() throws Refused, SQLException {
+        try {
+            log.info("notes: {}", load().summary());
+        } catch (Refused refused) {
+            followOthers();
+            int kept = talks.count();
+            if (kept == 0) {
+                throw refused;
+            }
+            log.error("notes: {} Starting on the {} talks already in the database; mend the notes, then /qcon reload.",
+                    refused.getMessage(), kept);
+        }
+        followOthers();
+    }
+
+    /**
      * Takes what another bot on the same shared database changed (a reload, a point added, an import): copies the
      * talks into this bot's index and refreshes the search, when they changed. Cheap when nothing did (one row read).
      */
