@@ -140,7 +140,7 @@ class ImportFromSlackTest {
         String url = slack.serveFile("devoxx-2026.txt", DEVOXX.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0);
 
         for (int retry = 0; retry < 2; retry++) {
-            assertEquals(200, requests.event(fileShare(EDITOR, "devoxx-2026.txt", DEVOXX.length(), url), "Ev1", retry).statusCode());
+            assertEquals(200, requests.event(SlackRequests.fileShare(EDITOR, "devoxx-2026.txt", DEVOXX.length(), url), "Ev1", retry).statusCode());
         }
 
         FakeSlackApi.Call preview = slack.await("chat.postMessage", 1, FakeSlackApi.seconds(5)).get(0);
@@ -186,7 +186,7 @@ class ImportFromSlackTest {
     @Test
     void a_file_shared_in_a_channel_with_a_mention_is_not_imported_and_the_thread_says_where_to_send_it() throws Exception {
         String url = slack.serveFile("channel.txt", DEVOXX.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0);
-        Map<String, Object> event = new LinkedHashMap<>(fileShare(EDITOR, "channel.txt", 100, url));
+        Map<String, Object> event = new LinkedHashMap<>(SlackRequests.fileShare(EDITOR, "channel.txt", 100, url));
         event.put("type", "app_mention");
         event.put("channel", "C0GENERAL");
         event.remove("channel_type");
@@ -203,22 +203,8 @@ class ImportFromSlackTest {
     /** Sends a file by DM as {@code user} and returns what the bot told them. */
     private String told(String user, String name, int size, String url) throws Exception {
         int before = slack.calls("chat.postMessage").size();
-        requests.event(fileShare(user, name, size, url), "E" + System.nanoTime(), 0);
+        requests.event(SlackRequests.fileShare(user, name, size, url), "E" + System.nanoTime(), 0);
         return slack.await("chat.postMessage", before + 1, FakeSlackApi.seconds(8)).get(before).form().toString();
-    }
-
-    private static Map<String, Object> fileShare(String user, String name, int size, String url) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("type", "message");
-        event.put("subtype", "file_share");
-        event.put("channel", "D0" + user.substring(2));
-        event.put("channel_type", "im");
-        event.put("user", user);
-        event.put("text", "");
-        event.put("ts", "1700000001.000100");
-        event.put("files", java.util.List.of(Map.of("id", "F0" + name.hashCode(), "name", name, "size", size,
-                "mimetype", "text/plain", "filetype", "text", "url_private_download", url)));
-        return event;
     }
 
     private void click(String user, String actionId, String value, String response) throws Exception {

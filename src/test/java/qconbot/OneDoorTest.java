@@ -77,7 +77,7 @@ class OneDoorTest {
                 - we deploy twice a day
                 """.getBytes(StandardCharsets.UTF_8), 0);
         int before = slack.calls("chat.postMessage").size();
-        requests.event(fileShare(url), "Efile1", 0);
+        requests.event(SlackRequests.fileShare(EDITOR, "team.txt", 100, url), "Efile1", 0);
         String preview = slack.await("chat.postMessage", before + 1, FakeSlackApi.seconds(8)).get(before).form().toString();
         assertTrue(preview.contains("Team notes: 1 day, 1 talks"), preview);
         assertEquals(1, answered("file_sent"), "a file sent by direct message");
@@ -139,17 +139,4 @@ class OneDoorTest {
         return payload;
     }
 
-    private static Map<String, Object> fileShare(String url) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("type", "message");
-        event.put("subtype", "file_share");
-        event.put("channel", "D0EDIT");
-        event.put("channel_type", "im");
-        event.put("user", EDITOR);
-        event.put("text", "");
-        event.put("ts", "1700000001.000100");
-        event.put("files", List.of(Map.of("id", "F0TEAM", "name", "team.txt", "size", 100, "mimetype", "text/plain",
-                "filetype", "text", "url_private_download", url)));
-        return event;
-    }
 }

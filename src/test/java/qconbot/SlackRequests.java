@@ -180,6 +180,21 @@ public final class SlackRequests implements AutoCloseable {
         return payload;
     }
 
+    /** A file {@code user} sent the bot by direct message, as Slack's message event with subtype file_share. */
+    public static Map<String, Object> fileShare(String user, String name, int size, String url) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("type", "message");
+        event.put("subtype", "file_share");
+        event.put("channel", "D0" + user.substring(2));
+        event.put("channel_type", "im");
+        event.put("user", user);
+        event.put("text", "");
+        event.put("ts", "1700000001.000100");
+        event.put("files", java.util.List.of(Map.of("id", "F0" + name.hashCode(), "name", name, "size", size,
+                "mimetype", "text/plain", "filetype", "text", "url_private_download", url)));
+        return event;
+    }
+
     /** A plain-text input's state in a submitted modal (block and action id alike, as the bot's forms use them). */
     public static Map<String, Object> textInput(String id, String value) {
         return Map.of(id, Map.of("type", "plain_text_input", "value", value));

@@ -80,8 +80,8 @@ public final class Contributions {
     }
 
     /**
-     * Saves a submitted form's point, once per {@code viewId} (a double-clicked Save adds it once), and reads the
-     * notes again so that /qcon finds it at once. Saved before the ack; the author is told afterwards.
+     * Saves a submitted form's point, once per {@code viewId} (a double-clicked Save adds it once), and writes its
+     * talk again so that /qcon finds it at once. Saved before the ack; the author is told afterwards.
      */
     Answer save(AddForm.Read read, String user, String viewId) throws SQLException {
         if (!read.errors().isEmpty()) {
@@ -274,7 +274,7 @@ public final class Contributions {
 
     /**
      * The edit form submitted: each changed point edited, each emptied one removed, by its author or an admin, every
-     * change in the history; then the notes read again. The author is told what changed.
+     * change in the history; then their talks written again. The author is told what changed.
      */
     Answer saveEdits(ViewState state, String user) throws SQLException {
         Map<Long, String> edits = AddForm.readEdits(state);
