@@ -113,7 +113,7 @@ public final class SlackHandlers {
                 "command:" + payload.getTriggerId());
         Answer answer = interpret(asked);
         follow(answer, new Asker(describe(asked), payload.getUserId(), payload.getChannelId(), null, payload.getTriggerId(),
-                responder(context.getSlack(), context.getResponseUrl())));
+                responder(context.getSlack(), context.getResponseUrl())), true);
         Reply reply = answer.reply();
         return reply == null ? context.ack() : context.ack(SlashCommandResponse.builder().responseType("ephemeral")
                 .text(reply.text()).blocks(reply.blocks()).build());
@@ -131,8 +131,7 @@ public final class SlackHandlers {
                 clicked.getSelectedUser(), user, channel, payload.getMessage() == null ? null : payload.getMessage().getBlocks(), key);
         Answer answer = interpret(asked);
         Asker asker = new Asker(describe(asked), user, channel, null, payload.getTriggerId(), responder(context.getSlack(), context.getResponseUrl()));
-        show(answer.shown(), asker);
-        follow(answer, asker);
+        follow(answer, asker, false);
         return context.ack();
     }
 
@@ -145,7 +144,7 @@ public final class SlackHandlers {
         // Slack sends a message's text with &, < and > escaped; the form shows it as written.
         String text = message == null || message.getText() == null ? "" : Messages.unescape(message.getText());
         Request shortcut = new Request.Shortcut(text, channel, message == null ? null : message.getTs(), user);
-        follow(interpret(shortcut), new Asker(describe(shortcut), user, channel, null, payload.getTriggerId(), null));
+        follow(interpret(shortcut), new Asker(describe(shortcut), user, channel, null, payload.getTriggerId(), null), true);
         return context.ack();
     }
 
@@ -156,7 +155,7 @@ public final class SlackHandlers {
         var view = payload.getView();
         Request form = new Request.Submitted(view.getCallbackId(), view.getState(), view.getPrivateMetadata(), view.getId(), user);
         Answer answer = interpret(form);
-        follow(answer, new Asker(describe(form), user, null, null, null, null));
+        follow(answer, new Asker(describe(form), user, null, null, null, null), true);
         return answer.shown() instanceof Answer.FieldErrors wrong ? context.ackWithErrors(wrong.errors()) : context.ack();
     }
 
@@ -205,9 +204,7 @@ public final class SlackHandlers {
     /** An event: asked, acknowledged; whatever it shows is said after the ack, in its thread. */
     private Response event(Request request, String channel, String thread, EventContext context) {
         Answer answer = interpret(request);
-        Asker asker = new Asker(describe(request), request.user(), channel, thread, null, null);
-        show(answer.shown(), asker);
-        follow(answer, asker);
+        follow(answer, new Asker(describe(request), request.user(), channel, thread, null, null), false);
         return context.ack();
     }
 
@@ -233,42 +230,47 @@ public final class SlackHandlers {
         return Messages.sorry(ref);
     }
 
-    /** What a request that had no answer in its ack shows, after the ack: by its response_url, or in its thread. */
-    private void show(Answer.Shown shown, Asker asker) {
-        Reply reply = shown.reply();
-        if (reply == null || shown instanceof Answer.IfProblems) {
-            return; // said with the announcement's problems, if any
-        }
-        if (shown instanceof Answer.InThread) {
-            announcements.run("reply in a thread to " + asker.what(),
-                    () -> announcer.replyInThread(asker.channel(), asker.thread(), reply.text()));
-            return;
-        }
-        boolean inPlace = shown instanceof Answer.InPlace;
-        boolean inChannel = shown instanceof Answer.InChannel;
-        responses.run("answer to " + asker.what(), () -> send(asker.respond(), ActionResponse.builder()
-                .responseType(inChannel ? "in_channel" : "ephemeral").replaceOriginal(inPlace)
-                .text(reply.text()).blocks(inPlace || inChannel ? reply.blocks() : null).build()));
-    }
-
     /**
      * The Slack calls an answer leaves for after the ack, on two pools so that a slow announcement never delays an
-     * answer: redraws, forms and links on the responses pool, in order; the rest on the announcements pool, in order.
-     * A call whose result the interpreter needs (a discussion posted, a file fetched, a permalink) asks it again.
+     * answer. On the responses pool, in order: redraw what was clicked, show the answer (unless the ack showed it:
+     * {@code shownInAck}), open a form or ask for a link. On the announcements pool, in order: the rest, then a reply
+     * in the thread. A call whose result the interpreter needs (a discussion posted, a file fetched, a permalink)
+     * asks it again.
      */
-    private void follow(Answer answer, Asker asker) {
-        List<Answer.After> quick = new ArrayList<>();
-        List<Answer.After> slow = new ArrayList<>();
+    private void follow(Answer answer, Asker asker, boolean shownInAck) {
+        List<Runnable> quick = new ArrayList<>();
+        List<Runnable> slow = new ArrayList<>();
+        answer.after().stream().filter(call -> call instanceof Answer.Redraw)
+                .forEach(call -> quick.add(() -> call(call, answer.shown(), asker)));
+        Reply reply = answer.reply();
+        boolean inThread = answer.shown() instanceof Answer.InThread;
+        if (!shownInAck && reply != null && !inThread && !(answer.shown() instanceof Answer.IfProblems)) {
+            quick.add(() -> show(answer.shown(), reply, asker)); // IfProblems: said with what could not be announced
+        }
         for (Answer.After call : answer.after()) {
-            boolean fast = call instanceof Answer.Redraw || call instanceof Answer.OpenForm || call instanceof Answer.Link;
-            (fast ? quick : slow).add(call);
+            if (call instanceof Answer.OpenForm || call instanceof Answer.Link) {
+                quick.add(() -> call(call, answer.shown(), asker));
+            } else if (!(call instanceof Answer.Redraw)) {
+                slow.add(() -> call(call, answer.shown(), asker));
+            }
+        }
+        if (!shownInAck && inThread) {
+            slow.add(() -> announcer.replyInThread(asker.channel(), asker.thread(), reply.text()));
         }
         if (!quick.isEmpty()) {
-            responses.run("answers to " + asker.what(), () -> quick.forEach(call -> call(call, answer.shown(), asker)));
+            responses.run("answers to " + asker.what(), () -> quick.forEach(Runnable::run));
         }
         if (!slow.isEmpty()) {
-            announcements.run("announcements for " + asker.what(), () -> slow.forEach(call -> call(call, answer.shown(), asker)));
+            announcements.run("announcements for " + asker.what(), () -> slow.forEach(Runnable::run));
         }
+    }
+
+    /** An answer to a click, by its response_url: in place of the message, in the channel, or privately. */
+    private void show(Answer.Shown shown, Reply reply, Asker asker) {
+        boolean inPlace = shown instanceof Answer.InPlace;
+        boolean inChannel = shown instanceof Answer.InChannel;
+        send(asker.respond(), ActionResponse.builder().responseType(inChannel ? "in_channel" : "ephemeral")
+                .replaceOriginal(inPlace).text(reply.text()).blocks(inPlace || inChannel ? reply.blocks() : null).build());
     }
 
     /** One Slack call after the ack; {@code shown} is what the answer showed (an announcement's problems follow it). */
