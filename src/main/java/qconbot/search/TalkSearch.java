@@ -47,11 +47,6 @@ public final class TalkSearch {
     public record Result(String query, List<String> words, Map<String, String> corrections, List<String> unknown,
                          List<Talk> talks, boolean question, List<Answers.Point> points) {
 
-        public Result(String query, List<String> words, Map<String, String> corrections, List<String> unknown,
-                      List<Talk> talks) {
-            this(query, words, corrections, unknown, talks, false, List.of());
-        }
-
         /** The points to show first for the best talk: at most three, the others only if close to the best. */
         public List<Answers.Point> answers() {
             if (points.isEmpty()) {
@@ -275,7 +270,7 @@ public final class TalkSearch {
         Mended mended = mend(queryWords(query), vocabulary);
         List<String> words = mended.words();
         if (words.isEmpty()) {
-            return new Result(query, words, mended.corrections(), mended.unknown(), List.of());
+            return new Result(query, words, mended.corrections(), mended.unknown(), List.of(), false, List.of());
         }
         boolean question = Answers.isQuestion(query);
         // A question's talks are found by its content words alone, and more of them, for its points to choose from.
@@ -284,7 +279,7 @@ public final class TalkSearch {
         List<Long> ids = candidates(forTalks, vocabulary);
         List<Talk> found = talks.byIds(ids.subList(0, Math.min(question ? QUESTION_CANDIDATES : MAX_RESULTS, ids.size())));
         if (!question) {
-            return new Result(query, words, mended.corrections(), mended.unknown(), found);
+            return new Result(query, words, mended.corrections(), mended.unknown(), found, false, List.of());
         }
         return answer(query, mended, hints, forTalks, found);
     }
