@@ -138,13 +138,14 @@ public final class Contributions {
      * Cancel to send its author, or the errors to show by field.
      */
     Answer stageImport(AddForm.ImportRead read, String user) throws SQLException {
-        Map<String, String> errors = importErrors(read, user);
-        return errors.isEmpty() ? Answer.then(new Answer.Tell(staged(read, user)))
+        Notes parsed = NotesParser.parse(read.name(), read.text());
+        Map<String, String> errors = importErrors(read, parsed, user);
+        return errors.isEmpty() ? Answer.then(new Answer.Tell(staged(read, parsed, user)))
                 : Answer.shown(new Answer.FieldErrors(errors));
     }
 
     /** Why a pasted or sent notes file cannot be imported, by field; none when it can. */
-    private Map<String, String> importErrors(AddForm.ImportRead read, String user) {
+    private Map<String, String> importErrors(AddForm.ImportRead read, Notes parsed, String user) {
         if (!mayImport(user)) {
             return Map.of("notes", NOT_AN_EDITOR);
         }
@@ -152,7 +153,6 @@ public final class Contributions {
         if (errors.isEmpty() && notes.fileNames().contains(read.name())) {
             errors.put("name", read.name() + " is a notes file on the server; give yours another name.");
         }
-        Notes parsed = NotesParser.parse(read.name(), read.text());
         if (errors.isEmpty() && parsed.talks().isEmpty()) {
             errors.put("notes", "No talks found: a talk is a header line ending in ':' (\"10:35 quarkus:\") with \"- \" bullets under it.");
         }
@@ -160,10 +160,10 @@ public final class Contributions {
     }
 
     /** A checked notes file kept to preview: the preview, with Import and Cancel, to send its author. */
-    private Reply staged(AddForm.ImportRead read, String user) throws SQLException {
+    private Reply staged(AddForm.ImportRead read, Notes parsed, String user) throws SQLException {
         long id = added.stageImport(read.name(), read.text(), user);
         Optional<Notes> before = added.imported(read.name()).map(text -> NotesParser.parse(read.name(), text));
-        return Messages.importPreview(id, read.name(), ImportDiff.of(NotesParser.parse(read.name(), read.text()), before));
+        return Messages.importPreview(id, read.name(), ImportDiff.of(parsed, before));
     }
 
     /**
@@ -226,8 +226,9 @@ public final class Contributions {
             return Messages.error("`" + fileName + "` is not UTF-8 text. Save it as UTF-8 and send it again.");
         }
         AddForm.ImportRead read = new AddForm.ImportRead(name, text, Map.of());
-        Map<String, String> errors = importErrors(read, fetched.user());
-        return errors.isEmpty() ? staged(read, fetched.user())
+        Notes parsed = NotesParser.parse(read.name(), read.text());
+        Map<String, String> errors = importErrors(read, parsed, fetched.user());
+        return errors.isEmpty() ? staged(read, parsed, fetched.user())
                 : Messages.error("Nothing changed: " + String.join(" ", errors.values()));
     }
 
