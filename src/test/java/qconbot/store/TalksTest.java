@@ -95,6 +95,7 @@ class TalksTest {
             try (var statement = connection.createStatement()) {
                 statement.execute("DROP TABLE title_search");
                 statement.execute("ALTER TABLE action_items DROP COLUMN parent"); // version 6's
+                statement.execute("DROP TABLE embeddings"); // version 13's
                 statement.execute("DROP TABLE user_zones"); // version 12's
                 for (String column : List.of("resolution", "closed_by", "outcome", "outcome_link", "outcome_by", "outcome_at")) {
                     statement.execute("ALTER TABLE action_items DROP COLUMN " + column); // version 11's
