@@ -21,7 +21,7 @@ import java.util.Set;
 public record Config(String botToken, String signingSecret, String appToken, String slackApiUrl,
                      InetAddress bind, int port, Integer managementPort, Path db, Path notes, Set<String> admins,
                      String digestChannel, Schedule schedule, int staleDays, java.time.Duration slackTimeout,
-                     Set<String> editors, long importMaxBytes, Postgres postgres) {
+                     Set<String> editors, long importMaxBytes, Postgres postgres, boolean semantic) {
 
     /** QCON_DB as a PostgreSQL JDBC URL, with QCON_DB_USER and QCON_DB_PASSWORD; null for an SQLite file. */
     public record Postgres(String url, String user, String password) {
@@ -61,6 +61,7 @@ public record Config(String botToken, String signingSecret, String appToken, Str
     public static final String QCON_DIGEST_CRON = "QCON_DIGEST_CRON";
     public static final String QCON_TIMEZONE = "QCON_TIMEZONE";
     public static final String QCON_STALE_DAYS = "QCON_STALE_DAYS";
+    public static final String QCON_SEMANTIC = "QCON_SEMANTIC";
     public static final String SLACK_TIMEOUT_MS = "SLACK_TIMEOUT_MS";
     public static final String DEFAULT_DIGEST_CRON = "0 30 9 ? * MON-FRI";
 
@@ -103,7 +104,7 @@ public record Config(String botToken, String signingSecret, String appToken, Str
                 sqliteFile(settings),
                 Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings),
                 digestChannel(settings), schedule(settings), staleDays(settings), slackTimeout(settings),
-                userIds(settings, QCON_EDITORS), importMaxBytes(settings), postgres(settings));
+                userIds(settings, QCON_EDITORS), importMaxBytes(settings), postgres(settings), semantic(settings));
     }
 
     /** Settings for the local console: no Slack at all. */
@@ -113,7 +114,16 @@ public record Config(String botToken, String signingSecret, String appToken, Str
                 sqliteFile(settings),
                 Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings),
                 null, schedule(settings), staleDays(settings), DEFAULT_SLACK_TIMEOUT, userIds(settings, QCON_EDITORS),
-                importMaxBytes(settings), postgres(settings));
+                importMaxBytes(settings), postgres(settings), semantic(settings));
+    }
+
+    /** QCON_SEMANTIC: on (the default) to understand questions by meaning too, off for words only. */
+    private static boolean semantic(Map<String, String> settings) {
+        String value = settings.getOrDefault(QCON_SEMANTIC, "on").strip().toLowerCase(java.util.Locale.ROOT);
+        if (!value.equals("on") && !value.equals("off")) {
+            throw new Invalid(QCON_SEMANTIC + " must be on or off, not \"" + settings.get(QCON_SEMANTIC) + "\".");
+        }
+        return value.equals("on");
     }
 
     private static Path sqliteFile(Map<String, String> settings) {

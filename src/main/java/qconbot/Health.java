@@ -3,6 +3,7 @@ package qconbot;
 import qconbot.schedule.TalkOfTheDay;
 import qconbot.slack.BoltHttpServer;
 import qconbot.slack.SlackApp;
+import qconbot.search.Meaning;
 import qconbot.store.Db;
 import qconbot.store.NotesLoader;
 import qconbot.store.Talks;
@@ -20,7 +21,7 @@ final class Health {
     private Health() {
     }
 
-    static BoltHttpServer.Health check(Db db, Talks talks, NotesLoader notes, SlackApp.BotIdentity identity,
+    static BoltHttpServer.Health check(Db db, Talks talks, NotesLoader notes, Meaning meaning, SlackApp.BotIdentity identity,
                                        TalkOfTheDay talkOfTheDay, Supplier<String> socketMode) {
         StringBuilder body = new StringBuilder("{");
         boolean ready;
@@ -38,6 +39,7 @@ final class Health {
         String notesProblem = notes.problem();
         field(body.append(','), "notes",
                 notesProblem == null ? "ok" : notesProblem + " Serving the talks already in the database.");
+        body.append(",\"meaning\":").append(meaning(meaning.status()));
         field(body.append(','), "slack", identity.status());
         String socket = socketMode.get();
         if (socket != null) {
@@ -46,6 +48,23 @@ final class Health {
         body.append(",\"talkOfTheDay\":").append(talkOfTheDay(talkOfTheDay));
         field(body.append(','), "status", ready ? "ok" : "unavailable");
         return new BoltHttpServer.Health(ready ? 200 : 503, body.append('}').toString());
+    }
+
+    /**
+     * Search by meaning: "off", "loading" (the model), "computing" (points' vectors, with how many of how many),
+     * "ready", or "failed" with the reason (search is by words alone, and the bot is still ok).
+     */
+    private static String meaning(Meaning.Status status) {
+        StringBuilder json = new StringBuilder("{");
+        field(json, "state", status.state().name().toLowerCase(Locale.ROOT));
+        if (status.state() != Meaning.State.OFF) {
+            json.append(",\"points\":").append(status.done()).append(",\"of\":").append(status.total())
+                    .append(",\"workedOut\":").append(status.computed());
+        }
+        if (status.reason() != null) {
+            field(json.append(','), "reason", status.reason());
+        }
+        return json.append('}').toString();
     }
 
     private static String talkOfTheDay(TalkOfTheDay talkOfTheDay) {

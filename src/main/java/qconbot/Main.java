@@ -13,6 +13,8 @@ import qconbot.commands.Daily;
 import qconbot.commands.Interpreter;
 import qconbot.metrics.Metrics;
 import qconbot.schedule.TalkOfTheDay;
+import qconbot.search.Embedder;
+import qconbot.search.Meaning;
 import qconbot.search.TalkSearch;
 import qconbot.slack.AfterAck;
 import qconbot.slack.Announcer;
@@ -28,6 +30,7 @@ import qconbot.store.Db;
 import qconbot.store.Digests;
 import qconbot.store.NotesLoader;
 import qconbot.store.Talks;
+import qconbot.store.Vectors;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -118,7 +121,7 @@ public final class Main {
 
     /** What every mode shares: the database, the notes read into it, the search, and the stores built on them. */
     record Core(Db db, Talks talks, TalkSearch search, NotesLoader notes, ActionItems items, Digests digests,
-                DailyPosts posts, Metrics metrics, Added added) implements AutoCloseable {
+                DailyPosts posts, Metrics metrics, Added added, Meaning meaning) implements AutoCloseable {
 
         static Core open(Config config, Clock clock) throws StartupFailure {
             return open(config, clock, Metrics::new);
@@ -132,12 +135,22 @@ public final class Main {
                 Added added = new Added(db, clock, config.editors());
                 NotesLoader notes = new NotesLoader(config.notes(), talks, added);
                 notes.loadAtStart();
-                TalkSearch search = new TalkSearch(talks.index(), talks);
-                notes.afterEachLoad(search::refresh);
-                notes.afterTalkChange(search::changed);
+                // The model loads and the points' vectors are worked out in the background, after the first load.
+                Meaning meaning = config.semantic() ? new Meaning(new Vectors(db), Embedder::load, talks::agenda)
+                        : Meaning.off();
+                TalkSearch search = new TalkSearch(talks.index(), talks, meaning);
+                notes.afterEachLoad(() -> {
+                    search.refresh();
+                    meaning.everything();
+                });
+                notes.afterTalkChange(change -> {
+                    search.changed(change);
+                    meaning.changed(change);
+                });
+                meaning.everything();
                 ActionItems items = new ActionItems(db, clock, config.admins());
                 return new Core(db, talks, search, notes, items, new Digests(db, items, clock, config.staleDays()),
-                        new DailyPosts(db, talks, clock), metrics.get(), added);
+                        new DailyPosts(db, talks, clock), metrics.get(), added, meaning);
             } catch (NotesLoader.Refused | SQLException e) {
                 closeQuietly(db);
                 throw new StartupFailure(e instanceof NotesLoader.Refused ? e.getMessage()
@@ -162,6 +175,7 @@ public final class Main {
         /** Closes the database, and with it this bot's own search index. */
         @Override
         public void close() {
+            meaning.close();
             closeQuietly(db);
         }
     }
@@ -265,7 +279,7 @@ public final class Main {
         app.start();
         identity.warmUp(calls, background);
         SlackApp.SocketMode socketMode = socketMode(config, app);
-        BoltHttpServer server = listen(config, app, () -> Health.check(core.db(), core.talks(), core.notes(), identity,
+        BoltHttpServer server = listen(config, app, () -> Health.check(core.db(), core.talks(), core.notes(), core.meaning(), identity,
                 talkOfTheDay, socketMode == null ? () -> null : socketMode::state), core.metrics());
         if (socketMode != null) {
             socketMode.connect(calls, background);

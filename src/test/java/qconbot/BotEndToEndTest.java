@@ -95,7 +95,7 @@ class BotEndToEndTest {
         HttpResponse<String> response = requests.command("xyzzy plugh");
 
         assertEquals(200, response.statusCode());
-        assertTrue(response.body().contains("No talk in the notes matches *xyzzy plugh*"), response.body());
+        assertTrue(response.body().contains("Nothing in the notes covers *xyzzy plugh*"), response.body());
         assertTrue(response.body().contains("Try one of: `/qcon "), response.body());
     }
 
@@ -111,7 +111,7 @@ class BotEndToEndTest {
         }
         // Words that match nothing are echoed back in the no-match reply: shown, never acted on.
         String echoed = SlackRequests.decoded(requests.command("<!channel> <@U0ZZZQ> <#C0QQQZ|zzz> <ftp://zzz.invalid|zzzz> & *;"));
-        assertTrue(echoed.contains("No talk in the notes matches *&lt;!channel&gt; &lt;@U0ZZZQ&gt; &lt;#C0QQQZ|zzz&gt; "
+        assertTrue(echoed.contains("Nothing in the notes covers *&lt;!channel&gt; &lt;@U0ZZZQ&gt; &lt;#C0QQQZ|zzz&gt; "
                 + "&lt;ftp://zzz.invalid|zzzz&gt; &amp; *;*"), echoed);
         assertFalse(echoed.contains("<!channel>") || echoed.contains("<@U0ZZZQ>") || echoed.contains("<#C0QQQZ") || echoed.contains("<ftp"), echoed);
         assertEquals(200, requests.get("/health").statusCode(), "still healthy");

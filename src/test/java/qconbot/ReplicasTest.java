@@ -236,7 +236,7 @@ class ReplicasTest {
         Process process = ChildBot.command(dir, Map.of("SLACK_BOT_TOKEN", "xoxb-replica",
                         "SLACK_SIGNING_SECRET", SlackRequests.SECRET, "SLACK_API_URL", slack.apiUrl(),
                         "PORT", String.valueOf(port), "QCON_DB", database, "QCON_NOTES", TestBot.NOTES.toString(),
-                        "QCON_DIGEST_CHANNEL", CHANNEL, "QCON_DIGEST_CRON", cron, "QCON_TIMEZONE", "UTC"))
+                        "QCON_DIGEST_CHANNEL", CHANNEL, "QCON_DIGEST_CRON", cron, "QCON_TIMEZONE", "UTC", "QCON_SEMANTIC", "off"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("replica-" + index + "-" + port + ".log").toFile())
                 .start();
         if (index < processes.size()) {

@@ -86,7 +86,7 @@ class SocketModeTest {
                 Config.PORT, "0",
                 Config.QCON_DB, db.toString(),
                 Config.QCON_NOTES, TestBot.NOTES.toString(),
-                Config.QCON_CONFIG, noConfigFile.toString()));
+                Config.QCON_CONFIG, noConfigFile.toString(), Config.QCON_SEMANTIC, "off"));
     }
 
     @Test

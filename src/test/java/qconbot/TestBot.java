@@ -49,6 +49,8 @@ public final class TestBot {
         settings.put(Config.QCON_DB, dir.resolve("qcon.db").toString());
         settings.put(Config.QCON_NOTES, NOTES.toString());
         settings.put(Config.QCON_ADMINS, ADMIN);
+        // words only, so that an answer does not depend on whether the model has finished; SemanticSearchTest sets on
+        settings.put(Config.QCON_SEMANTIC, "off");
     }
 
     public static TestBot with(Path dir, FakeSlackApi slack) throws IOException {
@@ -94,7 +96,7 @@ public final class TestBot {
     public static Offline offline(Path dir, Duration answerWithin) throws Exception {
         Config config = Config.loadForConsole(Map.of(Config.QCON_CONFIG, Files.writeString(dir.resolve("empty.env"), "").toString(),
                 Config.QCON_DB, dir.resolve("console.db").toString(), Config.QCON_NOTES, NOTES.toString(),
-                Config.QCON_ADMINS, ADMIN));
+                Config.QCON_ADMINS, ADMIN, Config.QCON_SEMANTIC, "off"));
         Main.Core core = Main.Core.open(config, Clock.systemUTC());
         return new Offline(Main.offline(core, config, Clock.systemUTC(), answerWithin), core);
     }

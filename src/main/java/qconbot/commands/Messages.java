@@ -188,20 +188,39 @@ public final class Messages {
         return new Reply(fallback(talk), blocks);
     }
 
+    /**
+     * Nothing in the notes answers what was typed: said plainly, naming it, with at most two talks nearest in meaning
+     * offered as that and not as an answer, then what to try.
+     */
     public static Reply noMatch(TalkSearch.Result search, List<String> suggestions) {
         String typed = search.query().strip();
         StringBuilder text = new StringBuilder();
         if (typed.isEmpty() || search.words().isEmpty() && search.unknown().isEmpty()) {
             text.append("I need a word or two to search the notes for.");
         } else {
-            text.append("No talk in the notes matches *").append(escape(clip(typed, 200))).append("*.");
+            text.append("Nothing in the notes covers *").append(escape(clip(oneLineOf(typed), 200))).append("*.");
         }
+        List<LayoutBlock> blocks = new ArrayList<>(List.of(section(s -> s.text(markdownText(text.toString())))));
+        if (!search.nearest().isEmpty()) {
+            blocks.add(context(c -> c.elements(List.of(markdownText("The nearest talks, in case (they do not answer it):")))));
+            for (int i = 0; i < search.nearest().size(); i++) {
+                Talk talk = search.nearest().get(i);
+                blocks.add(withShowButton("nearest-" + i, oneLine(talk), talk));
+            }
+        }
+        StringBuilder help = new StringBuilder();
         if (!suggestions.isEmpty()) {
-            text.append("\nTry one of: ").append(suggestions.stream()
-                    .map(word -> "`/qcon " + escape(word) + "`").collect(Collectors.joining(", "))).append('.');
+            help.append("Try one of: ").append(suggestions.stream()
+                    .map(word -> "`/qcon " + escape(word) + "`").collect(Collectors.joining(", "))).append(".\n");
         }
-        text.append("\n`/qcon talks` lists every talk; `/qcon help` shows what I can do.");
-        return new Reply("No talk matches that; try /qcon talks", List.of(section(s -> s.text(markdownText(text.toString())))));
+        help.append("`/qcon talks` lists every talk; `/qcon help` shows what I can do.");
+        blocks.add(section(s -> s.text(markdownText(help.toString()))));
+        return new Reply("Nothing in the notes covers that; try /qcon talks", blocks);
+    }
+
+    /** Typed text on one line, its runs of spaces and line breaks as one space, so that *…* stays bold. */
+    private static String oneLineOf(String typed) {
+        return typed.replaceAll("\\s+", " ");
     }
 
     /** The agenda, by conference and day, in time order; one day when {@code day} is not null. */

@@ -43,9 +43,11 @@ public final class TalkSearch {
      * @param talks       best first; empty when nothing matched
      * @param question    the text reads as a question (see {@link Answers#isQuestion})
      * @param points      for a question, the points that answer it, best first, from {@code talks}; else empty
+     * @param nearest     when nothing in the notes covers a question ({@code talks} empty): at most two talks nearest
+     *                    to it, to offer "in case", never as the answer; else empty
      */
     public record Result(String query, List<String> words, Map<String, String> corrections, List<String> unknown,
-                         List<Talk> talks, boolean question, List<Answers.Point> points) {
+                         List<Talk> talks, boolean question, List<Answers.Point> points, List<Talk> nearest) {
 
         /** The points to show first for the best talk: at most three, the others only if close to the best. */
         public List<Answers.Point> answers() {
@@ -95,6 +97,7 @@ public final class TalkSearch {
 
     private final Db db;
     private final Talks talks;
+    private final Meaning meaning;
     /** Every word in the notes (normalised), how often it occurs and in how many talks; rebuilt by {@link #refresh}. */
     private volatile Vocabulary vocabulary = Vocabulary.of(Map.of(), Map.of(), 0);
     /** How many points have each word, for ranking points against a question; rebuilt by {@link #refresh}. */
@@ -105,8 +108,14 @@ public final class TalkSearch {
     private Map<String, Integer> titleWords = new HashMap<>();
 
     public TalkSearch(Db db, Talks talks) throws SQLException {
+        this(db, talks, Meaning.off());
+    }
+
+    /** @param meaning the points' vectors, for questions in the asker's own words; {@link Meaning#off} for words only */
+    public TalkSearch(Db db, Talks talks, Meaning meaning) throws SQLException {
         this.db = db;
         this.talks = talks;
+        this.meaning = meaning;
         refresh();
         db.afterReopen(() -> {
             try {
@@ -270,7 +279,7 @@ public final class TalkSearch {
         Mended mended = mend(queryWords(query), vocabulary);
         List<String> words = mended.words();
         if (words.isEmpty()) {
-            return new Result(query, words, mended.corrections(), mended.unknown(), List.of(), false, List.of());
+            return new Result(query, words, mended.corrections(), mended.unknown(), List.of(), false, List.of(), List.of());
         }
         boolean question = Answers.isQuestion(query);
         // A question's talks are found by its content words alone, and more of them, for its points to choose from.
@@ -279,9 +288,28 @@ public final class TalkSearch {
         List<Long> ids = candidates(forTalks, vocabulary);
         List<Talk> found = talks.byIds(ids.subList(0, Math.min(question ? QUESTION_CANDIDATES : MAX_RESULTS, ids.size())));
         if (!question) {
-            return new Result(query, words, mended.corrections(), mended.unknown(), found, false, List.of());
+            // a few words typed may also name something the notes never mention ("load testing with jmeter")
+            List<Meaning.Near> near = words.size() + mended.unknown().size() < 2 ? List.of() : near(query);
+            if (!Fusion.covers(mended.unknown(), words, vocabulary, near)) {
+                return notCovered(query, mended, near.stream().map(Meaning.Near::talk).toList());
+            }
+            return new Result(query, words, mended.corrections(), mended.unknown(), found, false, List.of(), List.of());
         }
         return answer(query, mended, hints, forTalks, found);
+    }
+
+    /** The points nearest the query in meaning; none while the model is not ready (or QCON_SEMANTIC=off). */
+    private List<Meaning.Near> near(String query) {
+        float[] asked = meaning.query(query);
+        return asked == null ? List.of() : meaning.nearest(asked, Fusion.NEAR);
+    }
+
+    /** No talk as the answer; the two talks nearest, in this order, to offer in case. */
+    private static Result notCovered(String query, Mended mended, List<Talk> near) {
+        Map<String, Talk> nearest = new LinkedHashMap<>();
+        near.forEach(talk -> nearest.putIfAbsent(talk.key(), talk));
+        return new Result(query, mended.words(), mended.corrections(), mended.unknown(), List.of(),
+                Answers.isQuestion(query), List.of(), nearest.values().stream().limit(2).toList());
     }
 
     /** The words typed, each known, mended ({@code corrections}) or {@code unknown}; {@code words} the ones to search. */
@@ -297,7 +325,8 @@ public final class TalkSearch {
                 searched.add(word);
                 continue;
             }
-            String mended = closestWord(vocabulary, word);
+            // a word of the language the notes lack is what was asked about, not a typo of a word they have
+            String mended = English.isWord(word) ? null : closestWord(vocabulary, word);
             if (mended != null) {
                 corrections.put(word, mended);
                 searched.addAll(List.of(mended.split(" ")));
@@ -327,12 +356,23 @@ public final class TalkSearch {
         return new ArrayList<>(ids);
     }
 
-    /** A question's reply: its points ranked, and the talks of the best points first. */
+    /**
+     * A question's reply: its points ranked by words and, once the model is ready, by meaning too, and the talks of
+     * the best points first; or, when {@link Fusion#covers} finds nothing that answers it, no talk and the nearest two.
+     */
     private Result answer(String query, Mended mended, Answers.Hints hints, List<String> forTalks, List<Talk> found) {
-        List<Answers.Point> ranked = Answers.rank(hints, forTalks, found, points);
+        List<Meaning.Near> near = near(query);
+        Map<String, Talk> looked = new LinkedHashMap<>();
+        found.forEach(talk -> looked.putIfAbsent(talk.key(), talk));
+        near.forEach(point -> looked.putIfAbsent(point.talk().key(), point.talk()));
+        List<Answers.Point> lexical = Answers.rank(hints, forTalks, List.copyOf(looked.values()), points);
+        List<Answers.Point> ranked = near.isEmpty() ? lexical : Fusion.fuse(lexical, near);
+        if (!Fusion.covers(mended.unknown(), forTalks, vocabulary, near)) {
+            return notCovered(query, mended, ranked.stream().map(Answers.Point::talk).toList());
+        }
         if (ranked.isEmpty()) {
             return new Result(query, mended.words(), mended.corrections(), mended.unknown(),
-                    found.subList(0, Math.min(MAX_RESULTS, found.size())), true, List.of());
+                    found.subList(0, Math.min(MAX_RESULTS, found.size())), true, List.of(), List.of());
         }
         // The talk of the best point first, then the others in the order of their best points, then the rest.
         // (by key: a talk record's own equals and hashCode walk all its points)
@@ -340,7 +380,7 @@ public final class TalkSearch {
         ranked.forEach(point -> order.putIfAbsent(point.talk().key(), point.talk()));
         found.forEach(talk -> order.putIfAbsent(talk.key(), talk));
         List<Talk> best = new ArrayList<>(order.values()).subList(0, Math.min(MAX_RESULTS, order.size()));
-        return new Result(query, mended.words(), mended.corrections(), mended.unknown(), best, true, ranked);
+        return new Result(query, mended.words(), mended.corrections(), mended.unknown(), best, true, ranked, List.of());
     }
 
     /** How many talks may share a word for it to link them: a word in more than this is not telling enough. */

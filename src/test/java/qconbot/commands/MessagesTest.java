@@ -73,7 +73,7 @@ class MessagesTest {
                 List.of(new qconbot.search.Overview.Related(related, List.of("graalvm", "<b>")),
                         new qconbot.search.Overview.Related(alsoOther, List.of("a", "b"))));
         qconbot.search.TalkSearch.Result result = new qconbot.search.TalkSearch.Result("long", List.of("long"),
-                java.util.Map.of(), List.of(), List.of(talk, alsoOther), false, List.of());
+                java.util.Map.of(), List.of(), List.of(talk, alsoOther), false, List.of(), List.of());
 
         JsonNode blocks = json(Messages.talk(overview, result));
         String text = blocks.toString();
@@ -95,7 +95,7 @@ class MessagesTest {
         List<Talk> others = List.of(talk("b", List.of(point("x"))), talk("c", List.of(point("y"))), talk("d", List.of()));
         Talk best = talk("a", List.of(point("p")));
         qconbot.search.TalkSearch.Result result = new qconbot.search.TalkSearch.Result("a", List.of("a"),
-                java.util.Map.of(), List.of(), new ArrayList<>(List.of(best, others.get(0), others.get(1), others.get(2))), false, List.of());
+                java.util.Map.of(), List.of(), new ArrayList<>(List.of(best, others.get(0), others.get(1), others.get(2))), false, List.of(), List.of());
         JsonNode blocks = json(Messages.talk(best, result));
 
         Set<String> blockIds = new HashSet<>();
@@ -159,7 +159,7 @@ class MessagesTest {
         qconbot.search.Answers.Point answer = new qconbot.search.Answers.Point(talk, child, parent, 3.0,
                 Set.of("clinic", "amp"));
         qconbot.search.TalkSearch.Result result = new qconbot.search.TalkSearch.Result("what are the clinics like",
-                List.of("clinics"), java.util.Map.of(), List.of(), List.of(talk), true, List.of(answer));
+                List.of("clinics"), java.util.Map.of(), List.of(), List.of(talk), true, List.of(answer), List.of());
 
         JsonNode blocks = json(Messages.talk(talk, result));
         assertEquals("incidents", blocks.get(0).path("text").path("text").asText(), "the header is still the talk");

@@ -83,7 +83,7 @@ class QuestionSetTest {
     }
 
     /** Null when the reply's header is the talk and its first point is the answering one; else what was shown. */
-    private static String check(TalkSearch search, Question question) throws Exception {
+    static String check(TalkSearch search, Question question) throws Exception {
         TalkSearch.Result result = search.search(question.text());
         if (!result.found()) {
             return "nothing found";

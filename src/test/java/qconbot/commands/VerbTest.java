@@ -106,7 +106,7 @@ class VerbTest {
         }
         Talk talk = talk("quarkus");
         TalkSearch.Result result = new TalkSearch.Result("quarkus", List.of("quarkus"), Map.of(), List.of(),
-                List.of(talk, talk("graalvm")), false, List.of());
+                List.of(talk, talk("graalvm")), false, List.of(), List.of());
         String json = GsonFactory.createSnakeCase().toJson(Messages.talk(talk, result).blocks())
                 + GsonFactory.createSnakeCase().toJson(Messages.talk(new qconbot.search.Overview(talk,
                 Set.of(talk.bullets().get(0)), List.of()), null).blocks())

@@ -1,0 +1,99 @@
+package qconbot.search;
+
+import qconbot.notes.Bullet;
+import qconbot.notes.Talk;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How a question's two rankings of points, by words ({@link Answers#rank}) and by meaning ({@link Meaning#nearest}),
+ * become one (reciprocal-rank fusion), and whether anything in the notes answers it at all.
+ */
+final class Fusion {
+
+    /** How many points by meaning a question looks at. */
+    static final int NEAR = 20;
+    /** The weight of meaning in a point's score; words have the rest. */
+    static final double MEANING = 0.8;
+    /** How far below the nearest point's cosine a point's meaning counts for nothing. */
+    static final double COSINE_RANGE = 0.1;
+    /** A question whose nearest point is this close is covered, whatever its words. */
+    static final double CLOSE = 0.84;
+
+    private Fusion() {
+    }
+
+    /**
+     * One ranking. Each point scores {@code 0.8 * meaning + 0.2 * words}: meaning is 1 for the nearest point, falling
+     * to 0 at a cosine {@link #COSINE_RANGE} below it; words is the point's lexical score over the best one's. A point
+     * in one ranking only takes the lowest value of the other (the {@link #NEAR}th cosine, or no words). Measured on
+     * the question sets (docs/PERFORMANCE.md, "Issue 22"): reciprocal-rank fusion let a weak lexical match tie the
+     * nearest point, and fell below this on every set.
+     */
+    static List<Answers.Point> fuse(List<Answers.Point> lexical, List<Meaning.Near> near) {
+        Map<String, Answers.Point> points = new LinkedHashMap<>();
+        Map<String, Double> cosines = new HashMap<>();
+        for (Meaning.Near point : near) {
+            String key = key(point.talk(), point.at());
+            int[] parents = point.talk().parents();
+            List<Bullet> bullets = point.talk().bullets();
+            Bullet parent = parents[point.at()] >= 0 ? bullets.get(parents[point.at()]) : null;
+            points.put(key, new Answers.Point(point.talk(), bullets.get(point.at()), parent, 0, Set.of()));
+            cosines.put(key, point.cosine());
+        }
+        Map<String, Double> words = new HashMap<>();
+        for (Answers.Point point : lexical) {
+            String key = key(point.talk(), indexOf(point.talk(), point.bullet()));
+            points.put(key, point); // the lexical point, with the words it matched
+            words.putIfAbsent(key, point.score());
+        }
+        double nearest = near.get(0).cosine();
+        double lowest = near.get(near.size() - 1).cosine();
+        double best = lexical.isEmpty() ? 1 : lexical.get(0).score();
+        List<Answers.Point> fused = new ArrayList<>();
+        points.forEach((key, point) -> {
+            double meaning = Math.max(0, 1 - (nearest - cosines.getOrDefault(key, lowest)) / COSINE_RANGE);
+            double score = MEANING * meaning + (1 - MEANING) * words.getOrDefault(key, 0.0) / best;
+            fused.add(new Answers.Point(point.talk(), point.bullet(), point.parent(), score, point.matched()));
+        });
+        fused.sort(Comparator.comparingDouble(Answers.Point::score).reversed());
+        return fused;
+    }
+
+    private static String key(Talk talk, int at) {
+        return talk.key() + "#" + at;
+    }
+
+    private static int indexOf(Talk talk, Bullet bullet) {
+        List<Bullet> bullets = talk.bullets();
+        for (int i = 0; i < bullets.size(); i++) {
+            if (bullets.get(i) == bullet) {
+                return i;
+            }
+        }
+        return bullets.indexOf(bullet);
+    }
+
+    /**
+     * Whether anything in the notes answers the question, from the words as well as the meaning: a cosine alone
+     * cannot tell (a question on a topic the notes never mention comes as near as a real one). Not covered when two of
+     * its words are in neither the notes nor the language (names of things: "terraform", "pulumi"), or when over a
+     * third of its words are not in the notes and no point comes within {@link #CLOSE}.
+     */
+    static boolean covers(List<String> unknown, List<String> content, TalkSearch.Vocabulary vocabulary,
+                          List<Meaning.Near> near) {
+        if (near.isEmpty()) {
+            return true;
+        }
+        long names = unknown.stream().filter(word -> !English.isWord(word)).count();
+        long known = content.stream().filter(word -> vocabulary.talksWith(word) > 0).count();
+        boolean mostlyKnown = unknown.size() * 3 <= unknown.size() + known;
+        return names <= 1 && (near.get(0).cosine() >= CLOSE || mostlyKnown);
+    }
+}
