@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -76,12 +77,14 @@ public final class Meaning implements AutoCloseable {
         this.loader = loader;
         this.everything = everything;
         this.status = new Status(loader == null ? State.OFF : State.LOADING, 0, 0, 0, null);
-        this.worker = loader == null ? null : Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "meaning");
-            thread.setDaemon(true);
-            thread.setPriority(Thread.MIN_PRIORITY);
-            return thread;
-        });
+        // One pass running and at most one waiting: a pass takes every change asked for before it starts.
+        this.worker = loader == null ? null : new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(1), runnable -> {
+                    Thread thread = new Thread(runnable, "meaning");
+                    thread.setDaemon(true);
+                    thread.setPriority(Thread.MIN_PRIORITY);
+                    return thread;
+                }, new ThreadPoolExecutor.DiscardPolicy());
     }
 
     public Status status() {
@@ -131,8 +134,8 @@ public final class Meaning implements AutoCloseable {
             everythingAsked = false;
             changed.clear();
         }
-        if (!all && talks.isEmpty()) {
-            return; // an earlier pass took these
+        if (!all && talks.isEmpty() || embedder == null && status.state() == State.FAILED) {
+            return; // an earlier pass took these; or the model cannot load, and trying again would not mend it
         }
         try {
             if (embedder == null) {
