@@ -86,6 +86,19 @@ final class Fusion {
      * its words are in neither the notes nor the language (names of things: "terraform", "pulumi"), or when over a
      * third of its words are not in the notes and no point comes within {@link #CLOSE}.
      */
+    /**
+     * The best point by words, when it has a word of the question that only one talk of the notes has ("what is
+     * nemawashi"): its talk stays among those the reply names, whatever comes nearer in meaning. Else null.
+     */
+    static Talk rareWordTalk(List<Answers.Point> lexical, List<String> content, TalkSearch.Vocabulary vocabulary) {
+        if (lexical.isEmpty()) {
+            return null;
+        }
+        Set<String> matched = lexical.get(0).matched();
+        return content.stream().anyMatch(word -> vocabulary.talksWith(word) == 1 && matched.contains(Answers.stem(word)))
+                ? lexical.get(0).talk() : null;
+    }
+
     static boolean covers(List<String> unknown, List<String> content, TalkSearch.Vocabulary vocabulary,
                           List<Meaning.Near> near) {
         if (near.isEmpty()) {

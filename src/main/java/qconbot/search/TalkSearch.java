@@ -380,6 +380,11 @@ public final class TalkSearch {
         ranked.forEach(point -> order.putIfAbsent(point.talk().key(), point.talk()));
         found.forEach(talk -> order.putIfAbsent(talk.key(), talk));
         List<Talk> best = new ArrayList<>(order.values()).subList(0, Math.min(MAX_RESULTS, order.size()));
+        Talk rare = Fusion.rareWordTalk(lexical, forTalks, vocabulary);
+        if (rare != null && best.stream().noneMatch(talk -> talk.key().equals(rare.key()))) {
+            best = new ArrayList<>(best.subList(0, Math.min(best.size(), MAX_RESULTS - 1)));
+            best.add(rare);
+        }
         return new Result(query, mended.words(), mended.corrections(), mended.unknown(), best, true, ranked, List.of());
     }
 

@@ -140,6 +140,28 @@ class MeaningTest {
     }
 
     @Test
+    void a_point_with_a_word_only_one_talk_has_keeps_its_talk_in_the_reply_whatever_comes_nearer_in_meaning() throws Exception {
+        TalkSearch words = new TalkSearch(db, talks);
+        int checked = 0;
+        for (String line : Files.readAllLines(Path.of("src/test/resources/questions/questions.tsv"))) {
+            String[] columns = line.split("\t");
+            if (line.startsWith("#") || !columns[0].equals("qcon-2020.txt")) {
+                continue;
+            }
+            TalkSearch.Result lexical = words.search(columns[1]);
+            if (lexical.points().isEmpty() || Fusion.rareWordTalk(lexical.points(), lexical.words(), words.vocabulary()) == null) {
+                continue;
+            }
+            checked++;
+            String talk = lexical.points().get(0).talk().key();
+            TalkSearch.Result fused = search.search(columns[1]);
+            assertTrue(fused.talks().stream().anyMatch(shown -> shown.key().equals(talk)),
+                    columns[1] + ": " + talk + " not among " + fused.talks().stream().map(Talk::key).toList());
+        }
+        assertTrue(checked >= 5, "questions with a word only one talk has: " + checked);
+    }
+
+    @Test
     void bad_input_is_answered_in_bounded_time_with_a_reply() throws Exception {
         List<String> inputs = List.of("how does monzo " + "scale their services and teams ".repeat(100),
                 "🚀🔥🎉", "микросервисы в Монзо", "what is the of and to", "https://example.com/monzo?x=<!channel>",
