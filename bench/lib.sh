@@ -93,6 +93,7 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 #   bolt-js          bench/bolt-js-baseline/app.js: Bolt for JavaScript 5, default HTTPReceiver
 #   bolt-java        bench/bolt-java-baseline/BoltBaseline.java: Bolt for Java 1.51, default JVM flags
 #   bot              as the image runs it: the jlinked runtime, its CDS archive, the Dockerfile's JDK_JAVA_OPTIONS
+#   bot-lexical      the bot as the image runs it with QCON_SEMANTIC=off: no model, search by words alone (issue 22)
 #   bot-help         the bot as the image runs it, but every request is "/qcon help": a fixed answer, no search,
 #                    through the same HTTP, signature check, Bolt, logging and metrics (the cost of the plumbing)
 #   bot-c2           the same with both JIT compilers (-XX:TieredStopAtLevel=4; the image runs C1 only)
@@ -122,6 +123,7 @@ command_for() {
         bolt-js) cmd=(node bench/bolt-js-baseline/app.js) ;;
         bolt-java) cmd=(java "${extra_jvm[@]}" -cp "$work/bolt-java-classes:$bolt_cp" BoltBaseline) ;;
         bot) envs+=("${bot_env[@]}"); cmd=("${shipped_java[@]}" "${extra_jvm[@]}" -jar "$jar") ;;
+        bot-lexical) envs+=("${bot_env[@]}" QCON_SEMANTIC=off); cmd=("${shipped_java[@]}" "${extra_jvm[@]}" -jar "$jar") ;;
         bot-help) envs+=("${bot_env[@]}"); cmd=("${shipped_java[@]}" "${extra_jvm[@]}" -jar "$jar")
             loadgen_extra=(--texts help) ;;
         bot-c2) envs+=("${bot_env[@]}")

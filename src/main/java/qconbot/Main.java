@@ -55,6 +55,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -93,10 +94,15 @@ public final class Main {
                 case "serve" -> {
                     Bot bot = start(Config.load(System.getenv()));
                     CountDownLatch stopped = new CountDownLatch(1);
-                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                        bot.close();
+                    AtomicBoolean closing = new AtomicBoolean();
+                    Runnable stop = () -> {
+                        if (closing.compareAndSet(false, true)) {
+                            bot.close();
+                        }
                         stopped.countDown();
-                    }, "shutdown"));
+                    };
+                    Runtime.getRuntime().addShutdownHook(new Thread(stop, "shutdown"));
+                    stopOnSignals(stop);
                     stopped.await();
                 }
                 case "console" -> console(Config.loadForConsole(System.getenv()));
@@ -147,7 +153,6 @@ public final class Main {
                     search.changed(change);
                     meaning.changed(change);
                 });
-                meaning.everything();
                 ActionItems items = new ActionItems(db, clock, config.admins());
                 return new Core(db, talks, search, notes, items, new Digests(db, items, clock, config.staleDays()),
                         new DailyPosts(db, talks, clock), metrics.get(), added, meaning);
@@ -222,6 +227,25 @@ public final class Main {
         }
     }
 
+    /**
+     * SIGTERM and SIGINT stop the bot, then exit. ONNX Runtime frees its native environment in a shutdown hook of its
+     * own, which runs alongside ours: the model running then (a vector being worked out, a question embedded) would
+     * crash the JVM. So the bot, the model's thread included, is stopped before the JVM starts shutting down.
+     */
+    @SuppressWarnings("sunapi")
+    private static void stopOnSignals(Runnable stop) {
+        for (String name : List.of("TERM", "INT")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    stop.run();
+                    System.exit(128 + signal.getNumber());
+                });
+            } catch (IllegalArgumentException e) {
+                log.warn("Cannot handle SIG{} ({}); the shutdown hook stops the bot", name, e.getMessage());
+            }
+        }
+    }
+
     public static Bot start(Config config) throws StartupFailure {
         return start(config, Clock.systemUTC(), null);
     }
@@ -289,7 +313,9 @@ public final class Main {
                 server.managementPort() < 0 ? "" : "; /health and /metrics on 127.0.0.1 port " + server.managementPort());
         Bot bot = new Bot(server, socketMode, null, calls, core, List.of(responses, announcements), background);
         try {
-            return bot.withQuartz(startQuartz(await(quartz), talkOfTheDay));
+            bot = bot.withQuartz(startQuartz(await(quartz), talkOfTheDay));
+            core.meaning().everything(); // the model loads and the vectors are worked out once the bot answers
+            return bot;
         } catch (StartupFailure e) {
             bot.close();
             throw e;

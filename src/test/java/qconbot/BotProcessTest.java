@@ -132,6 +132,31 @@ class BotProcessTest {
         }
     }
 
+    /** ONNX Runtime frees its native environment in a shutdown hook: the model must have stopped before it runs. */
+    @Test
+    void sigterm_while_the_model_is_loading_or_working_stops_cleanly() throws Exception {
+        int port = ChildBot.freePort();
+        Path db = dir.resolve("model.db");
+        try (FakeSlackApi slack = new FakeSlackApi(); SlackRequests requests = new SlackRequests(port)) {
+            Process process = bot(Map.of("SLACK_BOT_TOKEN", "xoxb-test", "SLACK_SIGNING_SECRET", SlackRequests.SECRET,
+                    "SLACK_API_URL", slack.apiUrl(), "PORT", String.valueOf(port), "QCON_DB", db.toString(),
+                    "QCON_SEMANTIC", "on"))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("model.log").toFile()).start();
+            awaitHealthy(requests, process);
+            String state = "";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!state.matches(".*\"state\":\"(computing)\".*") && System.nanoTime() < deadline) {
+                state = requests.get("/health").body();
+            }
+            assertTrue(state.contains("\"state\":\"loading\"") || state.contains("\"state\":\"computing\""), state);
+
+            process.destroy(); // SIGTERM while the model runs
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS), "stops within 20 s");
+            assertEquals(143, process.exitValue(), Files.readString(dir.resolve("model.log")));
+        }
+        assertTrue(Files.notExists(Path.of(db + "-wal")), "the database was closed");
+    }
+
     private static void awaitHealthy(SlackRequests requests, Process process) throws Exception {
         ChildBot.awaitHealthy(requests, process);
     }
