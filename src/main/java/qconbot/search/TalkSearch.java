@@ -282,26 +282,23 @@ public final class TalkSearch {
             return new Result(query, words, mended.corrections(), mended.unknown(), List.of(), false, List.of(), List.of());
         }
         boolean question = Answers.isQuestion(query);
+        // The model reads the question while its words are searched for (a few milliseconds each); a plain search of
+        // one word needs no model. A few words typed may name something the notes never mention ("load testing
+        // with jmeter"), so they are read too.
+        Meaning.Asked asked = question || words.size() + mended.unknown().size() >= 2 ? meaning.ask(query) : Meaning.Asked.NOTHING;
         // A question's talks are found by its content words alone, and more of them, for its points to choose from.
         Answers.Hints hints = question ? Answers.hints(query) : null;
         List<String> forTalks = question ? Answers.content(hints, words) : words;
         List<Long> ids = candidates(forTalks, vocabulary);
         List<Talk> found = talks.byIds(ids.subList(0, Math.min(question ? QUESTION_CANDIDATES : MAX_RESULTS, ids.size())));
+        List<Meaning.Near> near = asked.nearest(Fusion.NEAR);
         if (!question) {
-            // a few words typed may also name something the notes never mention ("load testing with jmeter")
-            List<Meaning.Near> near = words.size() + mended.unknown().size() < 2 ? List.of() : near(query);
             if (!Fusion.covers(mended.unknown(), words, vocabulary, near)) {
                 return notCovered(query, mended, near.stream().map(Meaning.Near::talk).toList());
             }
             return new Result(query, words, mended.corrections(), mended.unknown(), found, false, List.of(), List.of());
         }
-        return answer(query, mended, hints, forTalks, found);
-    }
-
-    /** The points nearest the query in meaning; none while the model is not ready (or QCON_SEMANTIC=off). */
-    private List<Meaning.Near> near(String query) {
-        float[] asked = meaning.query(query);
-        return asked == null ? List.of() : meaning.nearest(asked, Fusion.NEAR);
+        return answer(query, mended, hints, forTalks, found, near);
     }
 
     /** No talk as the answer; the two talks nearest, in this order, to offer in case. */
@@ -360,8 +357,8 @@ public final class TalkSearch {
      * A question's reply: its points ranked by words and, once the model is ready, by meaning too, and the talks of
      * the best points first; or, when {@link Fusion#covers} finds nothing that answers it, no talk and the nearest two.
      */
-    private Result answer(String query, Mended mended, Answers.Hints hints, List<String> forTalks, List<Talk> found) {
-        List<Meaning.Near> near = near(query);
+    private Result answer(String query, Mended mended, Answers.Hints hints, List<String> forTalks, List<Talk> found,
+                          List<Meaning.Near> near) {
         Map<String, Talk> looked = new LinkedHashMap<>();
         found.forEach(talk -> looked.putIfAbsent(talk.key(), talk));
         near.forEach(point -> looked.putIfAbsent(point.talk().key(), point.talk()));
