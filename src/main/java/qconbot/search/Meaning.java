@@ -126,49 +126,6 @@ public final class Meaning implements AutoCloseable {
         return model == null || !ready() ? null : model.query(text);
     }
 
-    /** A question the model is reading, on a thread of {@link #readers}, while the caller does something else. */
-    public interface Asked {
-        Asked NOTHING = count -> List.of();
-
-        /** The points nearest it; none when the model is not ready, or took over {@link #PATIENCE}. */
-        List<Near> nearest(int count);
-    }
-
-    /** How long a search waits for the model to read its question before it answers by words alone. */
-    static final java.time.Duration PATIENCE = java.time.Duration.ofSeconds(1);
-
-    /**
-     * Two threads that read questions, and no queue: when both are busy the asking thread reads its question itself
-     * (at worst as if there were no threads). Started with the first question.
-     */
-    private final ThreadPoolExecutor readers = new ThreadPoolExecutor(0, 2, 30, TimeUnit.SECONDS,
-            new java.util.concurrent.SynchronousQueue<>(), runnable -> {
-                Thread thread = new Thread(runnable, "meaning-reader");
-                thread.setDaemon(true);
-                return thread;
-            }, new ThreadPoolExecutor.CallerRunsPolicy());
-
-    /** Starts reading the question; {@link Asked#nearest} then waits for it, at most {@link #PATIENCE}. */
-    public Asked ask(String text) {
-        if (!ready()) {
-            return Asked.NOTHING;
-        }
-        java.util.concurrent.FutureTask<float[]> reading = new java.util.concurrent.FutureTask<>(() -> query(text));
-        readers.execute(reading);
-        return count -> {
-            try {
-                float[] vector = reading.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-                return vector == null ? List.of() : nearest(vector, count);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                log.warn("Answered by words alone: the model did not read a question in time ({})", e.toString());
-                return List.of();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return List.of();
-            }
-        };
-    }
-
     private void pass() {
         Map<String, Talk> talks;
         boolean all;
@@ -522,10 +479,9 @@ public final class Meaning implements AutoCloseable {
             return;
         }
         worker.shutdownNow();
-        readers.shutdown();
         boolean stopped = false;
         try {
-            stopped = worker.awaitTermination(10, TimeUnit.SECONDS) && readers.awaitTermination(5, TimeUnit.SECONDS);
+            stopped = worker.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

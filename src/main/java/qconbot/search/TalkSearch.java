@@ -282,16 +282,15 @@ public final class TalkSearch {
             return new Result(query, words, mended.corrections(), mended.unknown(), List.of(), false, List.of(), List.of());
         }
         boolean question = Answers.isQuestion(query);
-        // The model reads the question while its words are searched for (a few milliseconds each); a plain search of
-        // one word needs no model. A few words typed may name something the notes never mention ("load testing
-        // with jmeter"), so they are read too.
-        Meaning.Asked asked = question || words.size() + mended.unknown().size() >= 2 ? meaning.ask(query) : Meaning.Asked.NOTHING;
         // A question's talks are found by its content words alone, and more of them, for its points to choose from.
         Answers.Hints hints = question ? Answers.hints(query) : null;
         List<String> forTalks = question ? Answers.content(hints, words) : words;
         List<Long> ids = candidates(forTalks, vocabulary);
         List<Talk> found = talks.byIds(ids.subList(0, Math.min(question ? QUESTION_CANDIDATES : MAX_RESULTS, ids.size())));
-        List<Meaning.Near> near = asked.nearest(Fusion.NEAR);
+        // A plain search of one word needs no model; a few words typed may name something the notes never mention
+        // ("load testing with jmeter"), so they are read too. (Reading the question on another thread while its words
+        // were searched for gained 0.5 ms at the median and doubled the p99 on two cores: docs/PERFORMANCE.md.)
+        List<Meaning.Near> near = question || words.size() + mended.unknown().size() >= 2 ? near(query) : List.of();
         if (!question) {
             if (!Fusion.covers(mended.unknown(), words, vocabulary, near)) {
                 return notCovered(query, mended, near.stream().map(Meaning.Near::talk).toList());
@@ -299,6 +298,12 @@ public final class TalkSearch {
             return new Result(query, words, mended.corrections(), mended.unknown(), found, false, List.of(), List.of());
         }
         return answer(query, mended, hints, forTalks, found, near);
+    }
+
+    /** The points nearest the query in meaning; none while the model is not ready (or QCON_SEMANTIC=off). */
+    private List<Meaning.Near> near(String query) {
+        float[] asked = meaning.query(query);
+        return asked == null ? List.of() : meaning.nearest(asked, Fusion.NEAR);
     }
 
     /** No talk as the answer; the two talks nearest, in this order, to offer in case. */
