@@ -81,12 +81,6 @@ final class Fusion {
     }
 
     /**
-     * Whether anything in the notes answers the question, from the words as well as the meaning: a cosine alone
-     * cannot tell (a question on a topic the notes never mention comes as near as a real one). Not covered when two of
-     * its words are in neither the notes nor the language (names of things: "terraform", "pulumi"), or when over a
-     * third of its words are not in the notes and no point comes within {@link #CLOSE}.
-     */
-    /**
      * The best point by words, when it has a word of the question that only one talk of the notes has ("what is
      * nemawashi"): its talk stays among those the reply names, whatever comes nearer in meaning. Else null.
      */
@@ -99,14 +93,31 @@ final class Fusion {
                 ? lexical.get(0).talk() : null;
     }
 
-    static boolean covers(List<String> unknown, List<String> content, TalkSearch.Vocabulary vocabulary,
-                          List<Meaning.Near> near) {
-        if (near.isEmpty()) {
-            return true;
-        }
+    /** What the words of a search say about whether the notes cover it. */
+    enum Verdict {
+        /** Two of its words are in neither the notes nor the language (names of things: "terraform", "pulumi"). */
+        NOT_COVERED,
+        /** At least two thirds of its words are in the notes. */
+        COVERED,
+        /** Over a third of its words are not in the notes: the model decides. */
+        ASK_THE_MODEL
+    }
+
+    /**
+     * Whether anything in the notes answers a search, from its words first: a cosine alone cannot tell (a question
+     * on a topic the notes never mention comes as near as a real one).
+     */
+    static Verdict byWords(List<String> unknown, List<String> content, TalkSearch.Vocabulary vocabulary) {
         long names = unknown.stream().filter(word -> !English.isWord(word)).count();
         long known = content.stream().filter(word -> vocabulary.talksWith(word) > 0).count();
-        boolean mostlyKnown = unknown.size() * 3 <= unknown.size() + known;
-        return names <= 1 && (near.get(0).cosine() >= CLOSE || mostlyKnown);
+        if (names > 1) {
+            return Verdict.NOT_COVERED;
+        }
+        return unknown.size() * 3 <= unknown.size() + known ? Verdict.COVERED : Verdict.ASK_THE_MODEL;
+    }
+
+    /** When the words could not tell: covered if a point comes within {@link #CLOSE}, or if the model is not ready. */
+    static boolean byMeaning(List<Meaning.Near> near) {
+        return near.isEmpty() || near.get(0).cosine() >= CLOSE;
     }
 }
