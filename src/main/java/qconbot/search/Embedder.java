@@ -64,6 +64,10 @@ public final class Embedder implements AutoCloseable {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
+            // ONNX Runtime's own arena keeps what its largest run needed, and its memory patterns a plan per input
+            // shape: without them the bot is 15 MB smaller at start (docs/PERFORMANCE.md, "Issue 22")
+            options.setCPUArenaAllocator(false);
+            options.setMemoryPatternOptimization(false);
             OrtSession session = OrtEnvironment.getEnvironment().createSession(file.toString(), options);
             try {
                 return new Embedder(session, HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(
