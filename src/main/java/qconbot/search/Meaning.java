@@ -222,7 +222,8 @@ public final class Meaning implements AutoCloseable {
 
     /** One batch of talks; returns how many vectors had to be worked out. */
     private int vectors(List<Talk> batch, Map<String, TalkVectors> into) throws SQLException {
-        Map<Talk, List<String>> hashes = new LinkedHashMap<>();
+        // by identity: a talk record's own hashCode walks all its points
+        Map<Talk, List<String>> hashes = new java.util.IdentityHashMap<>();
         Map<String, String> texts = new HashMap<>();
         for (Talk talk : batch) {
             List<String> own = new ArrayList<>();

@@ -361,8 +361,8 @@ public final class TalkSearch {
     }
 
     /**
-     * A question's reply: its points ranked by words and, once the model is ready, by meaning too, and the talks of
-     * the best points first; or, when {@link Fusion#byWords} and {@link Fusion#byMeaning} find nothing that answers it, no talk and the nearest two.
+     * A question's reply: its points ranked by words and, once the model has read the question, by meaning too, and
+     * the talks of the best points first.
      */
     private Result answer(String query, Mended mended, Answers.Hints hints, List<String> forTalks, List<Talk> found,
                           List<Meaning.Near> near) {
