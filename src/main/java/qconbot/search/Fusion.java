@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * How a question's two rankings of points, by words ({@link Answers#rank}) and by meaning ({@link Meaning#nearest}),
- * become one (reciprocal-rank fusion), and whether anything in the notes answers it at all.
+ * become one, and whether anything in the notes answers it at all.
  */
 final class Fusion {
 
@@ -23,7 +23,7 @@ final class Fusion {
     static final double MEANING = 0.8;
     /** How far below the nearest point's cosine a point's meaning counts for nothing. */
     static final double COSINE_RANGE = 0.1;
-    /** A question whose nearest point is this close is covered, whatever its words. */
+    /** When the words cannot tell, a search whose nearest point is this close is covered. */
     static final double CLOSE = 0.84;
 
     private Fusion() {
@@ -33,7 +33,7 @@ final class Fusion {
      * One ranking. Each point scores {@code 0.8 * meaning + 0.2 * words}: meaning is 1 for the nearest point, falling
      * to 0 at a cosine {@link #COSINE_RANGE} below it; words is the point's lexical score over the best one's. A point
      * in one ranking only takes the lowest value of the other (the {@link #NEAR}th cosine, or no words). Measured on
-     * the question sets (docs/PERFORMANCE.md, "Issue 22"): reciprocal-rank fusion let a weak lexical match tie the
+     * the question sets (README, "Search by meaning"): reciprocal-rank fusion let a weak lexical match tie the
      * nearest point, and fell below this on every set.
      */
     static List<Answers.Point> fuse(List<Answers.Point> lexical, List<Meaning.Near> near) {
