@@ -141,7 +141,8 @@ public final class Main {
                 Added added = new Added(db, clock, config.editors());
                 NotesLoader notes = new NotesLoader(config.notes(), talks, added);
                 notes.loadAtStart();
-                // The model loads and the points' vectors are worked out in the background, after the first load.
+                // The model loads and the points' vectors are worked out in the background: once the bot answers
+                // (start), after each load of the notes (here), and for each talk changed in place.
                 Meaning meaning = config.semantic() ? new Meaning(new Vectors(db), Embedder::load, talks::agenda)
                         : Meaning.off();
                 TalkSearch search = new TalkSearch(talks.index(), talks, meaning);

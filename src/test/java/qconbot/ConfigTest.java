@@ -72,6 +72,10 @@ class ConfigTest {
                 .getMessage().startsWith("SLACK_API_URL"));
         assertTrue(assertThrows(Config.Invalid.class, () -> Config.load(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_APP_TOKEN", "xoxb-2")))
                 .getMessage().startsWith("SLACK_APP_TOKEN"));
+        assertEquals("QCON_SEMANTIC must be on or off, not \"maybe\".", assertThrows(Config.Invalid.class, () -> Config.load(
+                env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s", "QCON_SEMANTIC", "maybe"))).getMessage());
+        assertTrue(Config.load(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s")).semantic(), "on unless set");
+        assertFalse(Config.load(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s", "QCON_SEMANTIC", "OFF")).semantic());
     }
 
     @Test
