@@ -219,6 +219,15 @@ serve_once() {
     body=$(http_get "$port" /metrics)
     [[ $body == *process_cpu_usage* ]] || fail "GET /metrics has no process_cpu_usage: ${body:0:300}" "$log"
     PORT=$port sh -c "$healthcheck" || fail "the Dockerfile's HEALTHCHECK command failed against the bot" "$log"
+    # The sentence model loads once the bot answers: on this runtime (its modules, the model's native libraries) it
+    # must get to "ready"; "failed" says why. SIGTERM then comes with the model loaded.
+    for ((waited = 0; waited < 1500; waited++)); do
+        body=$(http_get "$port" /health)
+        [[ $body == *'"meaning":{"state":"ready"'* ]] && break
+        [[ $body == *'"meaning":{"state":"failed"'* ]] && fail "search by meaning failed on this runtime: $body" "$log"
+        sleep 0.02
+    done
+    [[ $body == *'"meaning":{"state":"ready"'* ]] || fail "search by meaning was not ready within 30 s: $body" "$log"
     start=$(now_ms)
     kill -TERM "$bot_pid"
     for ((waited = 0; waited < 500; waited++)); do
@@ -260,7 +269,7 @@ for variant in "${variants[@]}"; do
     read -r -a x <<<"${stops[$variant]}"
     echo "smoke-test: server ok, ${variant%%|*}: start-up to /health 200 median $(printf '%s\n' "${t[@]}" | median) ms" \
         "(runs: ${t[*]}), CPU $(printf '%s\n' "${c[@]}" | median) ms, RSS $(printf '%s\n' "${r[@]}" | median) MB;" \
-        "/metrics and health check ok; SIGTERM to exit $(printf '%s\n' "${x[@]}" | median) ms"
+        "/metrics, health check and the model ok; SIGTERM to exit $(printf '%s\n' "${x[@]}" | median) ms"
 done
 # The README's server command: scripts/qcon-bot, on the JDK that runs this script, with a copy of the jar so its
 # archive is made afresh: the first start trains it, the second uses it.
