@@ -127,17 +127,17 @@ public final class Embedder implements AutoCloseable {
         return mean;
     }
 
-    /** The vector scaled to length 1, so that a dot product is the cosine. */
-    private static float[] unit(float[] mean) {
+    /** The vector scaled to length 1 in place, so that a dot product is the cosine. */
+    static float[] unit(float[] vector) {
         double length = 0;
-        for (float value : mean) {
+        for (float value : vector) {
             length += value * value;
         }
         float scale = length == 0 ? 0 : (float) (1 / Math.sqrt(length));
-        for (int i = 0; i < mean.length; i++) {
-            mean[i] *= scale;
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] *= scale;
         }
-        return mean;
+        return vector;
     }
 
     @Override

@@ -284,19 +284,7 @@ public final class Meaning implements AutoCloseable {
                 mean[i] += vector[i];
             }
         }
-        return new TalkVectors(talk, bytes, scales, unit(mean));
-    }
-
-    private static float[] unit(float[] vector) {
-        double length = 0;
-        for (float value : vector) {
-            length += value * value;
-        }
-        float scale = length == 0 ? 0 : (float) (1 / Math.sqrt(length));
-        for (int i = 0; i < vector.length; i++) {
-            vector[i] *= scale;
-        }
-        return vector;
+        return new TalkVectors(talk, bytes, scales, Embedder.unit(mean));
     }
 
     /**

@@ -294,7 +294,7 @@ public final class TalkSearch {
                 ? Fusion.Verdict.COVERED : Fusion.byWords(mended.unknown(), forTalks, vocabulary);
         List<Meaning.Near> near = question || verdict == Fusion.Verdict.ASK_THE_MODEL ? near(query) : List.of();
         if (verdict == Fusion.Verdict.NOT_COVERED || verdict == Fusion.Verdict.ASK_THE_MODEL && !Fusion.byMeaning(near)) {
-            return notCovered(query, mended, near.stream().map(Meaning.Near::talk).toList());
+            return notCovered(query, mended, question, near.stream().map(Meaning.Near::talk).toList());
         }
         if (!question) {
             return new Result(query, words, mended.corrections(), mended.unknown(), found, false, List.of(), List.of());
@@ -309,11 +309,11 @@ public final class TalkSearch {
     }
 
     /** No talk as the answer; the two talks nearest, in this order, to offer in case. */
-    private static Result notCovered(String query, Mended mended, List<Talk> near) {
+    private static Result notCovered(String query, Mended mended, boolean question, List<Talk> near) {
         Map<String, Talk> nearest = new LinkedHashMap<>();
         near.forEach(talk -> nearest.putIfAbsent(talk.key(), talk));
         return new Result(query, mended.words(), mended.corrections(), mended.unknown(), List.of(),
-                Answers.isQuestion(query), List.of(), nearest.values().stream().limit(2).toList());
+                question, List.of(), nearest.values().stream().limit(2).toList());
     }
 
     /** The words typed, each known, mended ({@code corrections}) or {@code unknown}; {@code words} the ones to search. */
