@@ -1,7 +1,7 @@
 package qconbot;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import qconbot.notes.NotesParser;
 import qconbot.store.ActionItems;
@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * point added in Slack is copied whole, the counts match, ids go on where they left off, and a second run refuses
  * the now non-empty database.
  */
-@EnabledIfEnvironmentVariable(named = TestPostgres.VARIABLE, matches = ".+", disabledReason = TestPostgres.HOW)
+@EnabledIf(value = TestPostgres.WANTED, disabledReason = TestPostgres.HOW)
 class MigrateDbTest {
 
     @TempDir

@@ -2,7 +2,7 @@ package qconbot;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import qconbot.store.ActionItems;
 import qconbot.store.Db;
@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * for twenty claims at once, one post per fire time while a replica is SIGKILLed and started again, an event
  * delivered to two replicas handled once, and a point added through one found through the others.
  */
-@EnabledIfEnvironmentVariable(named = TestPostgres.VARIABLE, matches = ".+", disabledReason = TestPostgres.HOW)
+@EnabledIf(value = TestPostgres.WANTED, disabledReason = TestPostgres.HOW)
 class ReplicasTest {
 
     static final String CHANNEL = "C0DAILY";

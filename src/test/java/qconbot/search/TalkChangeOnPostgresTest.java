@@ -2,7 +2,7 @@ package qconbot.search;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.condition.EnabledIf;
 import qconbot.TestPostgres;
 import qconbot.notes.Bullet;
 import qconbot.store.Db;
@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every test of {@link TalkChangeTest} again on PostgreSQL, where talks are written to the shared database and read
  * from this bot's own SQLite index; and what another bot on the same database sees.
  */
-@EnabledIfEnvironmentVariable(named = TestPostgres.VARIABLE, matches = ".+", disabledReason = TestPostgres.HOW)
+@EnabledIf(value = TestPostgres.WANTED, disabledReason = TestPostgres.HOW)
 class TalkChangeOnPostgresTest extends TalkChangeTest {
 
     private final Map<Path, String> databases = new HashMap<>();

@@ -1,14 +1,14 @@
 package qconbot.store;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.condition.EnabledIf;
 import qconbot.TestPostgres;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
 
 /** Every test of {@link ActionItemsTest} again, on PostgreSQL. */
-@EnabledIfEnvironmentVariable(named = TestPostgres.VARIABLE, matches = ".+", disabledReason = TestPostgres.HOW)
+@EnabledIf(value = TestPostgres.WANTED, disabledReason = TestPostgres.HOW)
 class ActionItemsOnPostgresTest extends ActionItemsTest {
 
     private final OnPostgres postgres = new OnPostgres();

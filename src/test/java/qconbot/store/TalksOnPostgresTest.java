@@ -1,7 +1,7 @@
 package qconbot.store;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.condition.EnabledIf;
 import qconbot.TestPostgres;
 
 import java.nio.file.Path;
@@ -11,7 +11,7 @@ import java.sql.SQLException;
  * Every test of {@link TalksTest} again, on PostgreSQL, but those about the SQLite file itself (its folder, WAL, its
  * upgrade from old versions): overridden here without {@code @Test}, which takes them out.
  */
-@EnabledIfEnvironmentVariable(named = TestPostgres.VARIABLE, matches = ".+", disabledReason = TestPostgres.HOW)
+@EnabledIf(value = TestPostgres.WANTED, disabledReason = TestPostgres.HOW)
 class TalksOnPostgresTest extends TalksTest {
 
     private final OnPostgres postgres = new OnPostgres();
