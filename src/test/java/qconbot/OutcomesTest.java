@@ -224,7 +224,32 @@ class OutcomesTest {
         String digest = command("digest", ALICE);
         assertTrue(digest.contains("1 done · 1 won't do"), "counted apart: " + digest);
         assertTrue(digest.contains("A1 we should look for dead code · <@U0BOB>: removed 4,000 lines of dead code"), digest);
-        assertTrue(digest.contains("A3 ") && digest.contains("· won't do (<@U0ALICE>): the team that owned it is gone"), digest);
+        assertTrue(digest.contains("*Won't do since the last digest*") || digest.contains("*Won't do*"), digest);
+        assertTrue(digest.contains("A3 ") && digest.contains("· dropped by <@U0ALICE>, because: the team that owned it is gone"), digest);
+        String done = digest.substring(digest.indexOf(":tada: *Done"));
+        done = done.substring(0, done.indexOf("\"}"));
+        assertFalse(done.contains("A3 "), "a dropped item is not listed as done: " + done);
+    }
+
+    @Test
+    void a_wont_do_reason_is_shown_searched_and_exported_as_why_not_never_as_what_came_of_it() throws Exception {
+        command("wontdo A1 dead code is cheaper to keep than to find", ALICE);
+
+        String answer = command("what did we do about dead code", BOB);
+        assertTrue(answer.contains("we should look for dead code → :leftwards_arrow_with_hook: *A1 won't be done:* *dead* *code* is cheaper"),
+                "found by its words, as the reason it was dropped: " + answer);
+        assertFalse(answer.contains("What came of A1"), "never as what came of it: " + answer);
+        String talk = command("java containers", BOB);
+        assertTrue(talk.contains("*A1 won't be done:* dead code is cheaper") && !talk.contains("What came of A1"), talk);
+
+        java.nio.file.Path env = java.nio.file.Files.writeString(dir.resolve("empty.env"), "");
+        Tools.export(Config.loadForConsole(Map.of(Config.QCON_CONFIG, env.toString(), Config.QCON_DB,
+                dir.resolve("qcon.db").toString(), Config.QCON_NOTES, TestBot.NOTES.toString())),
+                new String[] {"export", dir.resolve("out").toString()});
+        String exported = java.nio.file.Files.readString(dir.resolve("out").resolve("qcon-2020.txt"));
+        assertTrue(java.util.regex.Pattern.compile("- \\[INTERNAL] we should look for dead code\n-- won't do \\(A1, "
+                + "\\d{4}-\\d\\d-\\d\\d\\): dead code is cheaper to keep than to find\n").matcher(exported).find(), exported);
+        assertFalse(exported.contains("what came of it (A1"), "not exported as what came of it");
     }
 
     @Test

@@ -306,13 +306,20 @@ public final class ItemMessages {
                             + ", claimed " + date(item.changedAt()));
             blocks.add(section(s -> s.text(markdownText(clip(text, Messages.MAX_SECTION)))));
         }
-        if (!digest.doneSince().isEmpty()) {
-            String text = ":tada: *Done" + (digest.since() == null ? "" : " since the last digest") + "*\n"
-                    + lines(digest.doneSince(), item -> item.wontDo()
-                    ? item.ref() + " " + escape(clip(item.shown(), 80)) + " · won't do (" + who(item.closedBy()) + ")"
-                            + (item.outcome() != null ? ": " + said(item.outcome(), 200) : "")
-                    : item.ref() + " " + escape(clip(item.shown(), 80)) + " · " + who(item.owner())
-                            + (item.outcome() != null ? ": " + said(item.outcome(), 200) : ""));
+        String since = digest.since() == null ? "" : " since the last digest";
+        List<ActionItem> done = digest.doneSince().stream().filter(item -> !item.wontDo()).toList();
+        List<ActionItem> dropped = digest.doneSince().stream().filter(ActionItem::wontDo).toList();
+        if (!done.isEmpty()) {
+            String text = ":tada: *Done" + since + "*\n" + lines(done, item -> item.ref() + " "
+                    + escape(clip(item.shown(), 80)) + " · " + who(item.owner())
+                    + (item.outcome() != null ? ": " + said(item.outcome(), 200) : ""));
+            blocks.add(section(s -> s.text(markdownText(clip(text, Messages.MAX_SECTION)))));
+        }
+        if (!dropped.isEmpty()) {
+            // a dropped item is not a done one: its own heading, and its reason as why not, never as what came of it
+            String text = "*Won't do" + since + "*\n" + lines(dropped, item -> item.ref() + " "
+                    + escape(clip(item.shown(), 80)) + " · dropped by " + who(item.closedBy())
+                    + (item.outcome() != null ? ", because: " + said(item.outcome(), 200) : ""));
             blocks.add(section(s -> s.text(markdownText(clip(text, Messages.MAX_SECTION)))));
         }
         return blocks;

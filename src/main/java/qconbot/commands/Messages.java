@@ -529,7 +529,7 @@ public final class Messages {
             case QUESTION -> ":grey_question: ";
             case INTERNAL -> ":pushpin: *[INTERNAL]* ";
             case POINT -> "";
-            case OUTCOME -> outcomeMarker(point.bullet());
+            case OUTCOME, WONT_DO -> outcomeMarker(point.bullet());
         };
         String parent = point.parent() == null ? "" : escape(point.parent().text()) + " → ";
         return parent + marker + bold(point.bullet().text(), point.matched()) + provenance(point.bullet());
@@ -606,13 +606,14 @@ public final class Messages {
             case QUESTION -> ":grey_question: " + text;
             case INTERNAL -> ":pushpin: *[INTERNAL]* " + text;
             case POINT -> text;
-            case OUTCOME -> outcomeMarker(bullet) + text;
+            case OUTCOME, WONT_DO -> outcomeMarker(bullet) + text;
         } + provenance(bullet);
     }
 
-    /** "↩ *What came of A3:* " before the outcome of an item, under the item's line. */
+    /** "↩ *What came of A3:* " before the outcome of an item, under the item's line; "↩ *A3 won't be done:* " before why not. */
     private static String outcomeMarker(Bullet bullet) {
-        return ":leftwards_arrow_with_hook: *What came of A" + bullet.added().id() + ":* ";
+        return bullet.kind() == Bullet.Kind.WONT_DO ? ":leftwards_arrow_with_hook: *A" + bullet.added().id() + " won't be done:* "
+                : ":leftwards_arrow_with_hook: *What came of A" + bullet.added().id() + ":* ";
     }
 
     private static final java.util.regex.Pattern USER = java.util.regex.Pattern.compile("[UW][A-Z0-9]{2,}");
@@ -631,7 +632,7 @@ public final class Messages {
             return "";
         }
         String who = added.by() != null && USER.matcher(added.by()).matches() ? "<@" + added.by() + ">" : "someone";
-        if (bullet.kind() == Bullet.Kind.OUTCOME) {
+        if (bullet.isOutcome()) {
             String link = webLink(added.permalink())
                     ? ", <" + escape(added.permalink()).replace("|", "%7C") + "|link>" : "";
             return " _(" + who + ", " + ItemMessages.date(added.at()) + link + ")_";

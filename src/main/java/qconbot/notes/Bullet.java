@@ -9,12 +9,15 @@ import java.util.List;
  */
 public record Bullet(int depth, Kind kind, String text, List<String> quotes, int line, Added added) {
 
-    /** OUTCOME: what came of the action item of the line above it (or why it won't be done), said in Slack. */
-    public enum Kind { POINT, HIGHLIGHT, QUESTION, INTERNAL, OUTCOME }
+    /**
+     * OUTCOME: what came of the action item of the line above it, said in Slack; WONT_DO: why that item was dropped
+     * instead (never shown, searched or exported as what came of it).
+     */
+    public enum Kind { POINT, HIGHLIGHT, QUESTION, INTERNAL, OUTCOME, WONT_DO }
 
     /**
      * A point someone added from Slack rather than a line of a notes file: its id among the added points, who added
-     * it, when, and a link to the message it came from (null when typed in the modal). For an OUTCOME: the item's id,
+     * it, when, and a link to the message it came from (null when typed in the modal). For an OUTCOME or WONT_DO: the item's id,
      * who said what came of it, when, and its link (a pull request, a doc; may be null).
      */
     public record Added(long id, String by, java.time.Instant at, String permalink) {
@@ -31,5 +34,10 @@ public record Bullet(int depth, Kind kind, String text, List<String> quotes, int
 
     public boolean isInternal() {
         return kind == Kind.INTERNAL;
+    }
+
+    /** What came of an item, or why it won't be done: said in Slack, under the item's line. */
+    public boolean isOutcome() {
+        return kind == Kind.OUTCOME || kind == Kind.WONT_DO;
     }
 }

@@ -41,8 +41,9 @@ public final class NotesWriter {
                     case QUESTION -> text + " ???";
                     case INTERNAL -> "[INTERNAL] " + text;
                     case POINT -> text;
-                    case OUTCOME -> "what came of it (A" + bullet.added().id() + ", " + bullet.added().at().toString()
-                            .substring(0, 10) + "): " + text + (bullet.added().permalink() == null ? ""
+                    case OUTCOME, WONT_DO -> (bullet.kind() == Bullet.Kind.OUTCOME ? "what came of it" : "won't do")
+                            + " (A" + bullet.added().id() + ", " + bullet.added().at().toString().substring(0, 10) + "): "
+                            + text + (bullet.added().permalink() == null ? ""
                             : (text.isEmpty() ? "" : " ") + bullet.added().permalink());
                 }).append('\n');
             }

@@ -74,8 +74,8 @@ public record Overview(Talk talk, Set<Bullet> telling, List<Related> related) {
             Set<String> stems = stemmed.ownSets().get(i);
             double particular = stems.stream().mapToDouble(stem -> index.idf(List.of(stem))).average().orElse(0);
             Bullet.Kind kind = bullets.get(i).kind();
-            // what came of an item is shown with it, as the item is: it is what the team did about the talk
-            score[i] = (kind == Bullet.Kind.HIGHLIGHT || kind == Bullet.Kind.INTERNAL || kind == Bullet.Kind.OUTCOME
+            // what came of an item (or why it was dropped) is shown with it, as the item is: what the team did about it
+            score[i] = (kind == Bullet.Kind.HIGHLIGHT || kind == Bullet.Kind.INTERNAL || bullets.get(i).isOutcome()
                     ? 100 : i == 0 ? 50 : 0) + particular;
         }
         int[] parents = stemmed.parents();

@@ -431,13 +431,13 @@ public final class Added {
     }
 
     /**
-     * What came of each closed item, keyed as its line is (Talks.internalLineKey): it goes under that line. For one
+     * What came of each closed item (or why it won't be done), keyed as its line is (Talks.internalLineKey): it goes under that line. For one
      * talk ({@code key} not null), its items only: their keys begin with the talk's key and "#".
      */
     private static Map<String, Bullet> outcomes(Connection connection, String key) throws SQLException {
         Map<String, Bullet> outcomes = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT id, key, outcome, outcome_link, outcome_by, outcome_at FROM action_items
+                SELECT id, key, resolution, outcome, outcome_link, outcome_by, outcome_at FROM action_items
                 WHERE state = 'done' AND outcome_at IS NOT NULL""" + (key == null ? "" : " AND substr(key, 1, ?) = ?"))) {
             if (key != null) {
                 select.setInt(1, key.length() + 1);
@@ -445,7 +445,9 @@ public final class Added {
             }
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    outcomes.put(rows.getString("key"), new Bullet(2, Bullet.Kind.OUTCOME, rows.getString("outcome"),
+                    Bullet.Kind kind = "wont_do".equals(rows.getString("resolution")) ? Bullet.Kind.WONT_DO
+                            : Bullet.Kind.OUTCOME;
+                    outcomes.put(rows.getString("key"), new Bullet(2, kind, rows.getString("outcome"),
                             List.of(), 0, new Bullet.Added(rows.getLong("id"), rows.getString("outcome_by"),
                             Instant.parse(rows.getString("outcome_at")), rows.getString("outcome_link"))));
                 }

@@ -656,8 +656,8 @@ public final class Talks {
                    coalesce(a.added_by, i.outcome_by) AS added_by, coalesce(a.added_at, i.outcome_at) AS added_at,
                    coalesce(a.permalink, i.outcome_link) AS permalink
             FROM bullets b
-            LEFT JOIN added_points a ON a.id = b.added_id AND b.kind <> 'OUTCOME'
-            LEFT JOIN action_items i ON i.id = b.added_id AND b.kind = 'OUTCOME'
+            LEFT JOIN added_points a ON a.id = b.added_id AND b.kind NOT IN ('OUTCOME', 'WONT_DO')
+            LEFT JOIN action_items i ON i.id = b.added_id AND b.kind IN ('OUTCOME', 'WONT_DO')
             WHERE b.talk_id = ? ORDER BY b.position""";
 
     private static Talk map(ResultSet row, PreparedStatement bullets) throws SQLException {

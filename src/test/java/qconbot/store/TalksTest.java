@@ -281,4 +281,32 @@ class TalksTest {
         assertEquals(null, deadCode.parent(), "a top-level line has no parent");
         assertEquals("we should look for dead code", deadCode.shown());
     }
+    @Test
+    void an_existing_database_has_its_wont_do_reasons_migrated_out_of_what_came_of_items() throws Exception {
+        talks.sync(List.of(NotesParser.parse("qcon-2020.txt", shipped)));
+        ActionItems items = new ActionItems(db, java.time.Clock.systemUTC(), java.util.Set.of());
+        List<ActionItems.ActionItem> all = items.list(ActionItems.View.ALL, null);
+        long dropped = all.get(0).id();
+        long done = all.get(1).id();
+        items.act(dropped, ActionItems.Action.WONT_DO, "U0ALICE", null, null, new ActionItems.Note("no time", null));
+        items.act(done, ActionItems.Action.DONE, "U0ALICE", null, null, new ActionItems.Note("shipped it", null));
+        // as a database written before V14 holds them: both merged under their lines as OUTCOME
+        long talk = count("SELECT min(id) FROM talks");
+        db.inTransaction(connection -> {
+            try (var statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO bullets (talk_id, position, depth, kind, text, quotes, line, added_id)"
+                        + " VALUES (" + talk + ", 9998, 2, 'OUTCOME', 'no time', '[]', 0, " + dropped + "),"
+                        + " (" + talk + ", 9999, 2, 'OUTCOME', 'shipped it', '[]', 0, " + done + ")");
+                statement.executeUpdate("UPDATE schema_version SET version = 13");
+            }
+            return null;
+        });
+        db.close();
+        db = open(dir.resolve("data/qcon.db"));
+        assertEquals(Db.LATEST_VERSION, db.schemaVersion());
+        assertEquals(1, count("SELECT count(*) FROM bullets WHERE kind = 'WONT_DO' AND added_id = " + dropped),
+                "the reason of the dropped item is why not");
+        assertEquals(1, count("SELECT count(*) FROM bullets WHERE kind = 'OUTCOME' AND added_id = " + done),
+                "what came of the done item stays");
+    }
 }
