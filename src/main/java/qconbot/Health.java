@@ -70,6 +70,9 @@ final class Health {
     private static String talkOfTheDay(TalkOfTheDay talkOfTheDay) {
         StringBuilder daily = new StringBuilder("{\"enabled\":").append(talkOfTheDay.enabled())
                 .append(",\"givenUp\":").append(talkOfTheDay.failures());
+        if (talkOfTheDay.remindersProblem() != null) {
+            field(daily.append(','), "reminders", talkOfTheDay.remindersProblem());
+        }
         try {
             talkOfTheDay.lastPost().ifPresent(post -> {
                 field(daily.append(','), "lastSlot", post.slot());

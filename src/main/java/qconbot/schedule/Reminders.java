@@ -40,14 +40,35 @@ final class Reminders {
         this.announcer = announcer;
     }
 
-    /** Reminds the owners whose morning it is at {@code now}; {@code fallback} is the zone of those Slack gives none. */
+    /** Slack's error when it would not tell this app a user's zone (no users:read), for /health; null when it did. */
+    private volatile String refused;
+
+    /**
+     * Why owners' zones are not Slack's, for /health: "users.info refused (missing_scope): …", or null when Slack
+     * tells them.
+     */
+    String problem() {
+        String error = refused;
+        return error == null ? null : "users.info refused (" + error + "): the app needs the users:read scope to"
+                + " remind each owner at their own morning; QCON_TIMEZONE is used meanwhile";
+    }
+
+    /**
+     * Reminds the owners whose morning it is at {@code now}; {@code fallback} (QCON_TIMEZONE) is the zone of those
+     * Slack gives none or will not tell. A week's reminder is taken before the DM (so two replicas send one) and given
+     * back when the DM fails, so that it counts as sent only once Slack took it.
+     */
     void remind(Instant now, ZoneId fallback) {
         try {
             for (Map.Entry<String, List<ActionItem>> owned : digests.staleByOwner().entrySet()) {
                 ZoneId zone = owned.getKey() == null ? null : zoneOf(owned.getKey(), fallback);
-                if (zone != null && morning(now.atZone(zone)) && digests.takeReminder(owned.getKey())) {
+                Digests.Taken taken = zone != null && morning(now.atZone(zone)) ? digests.takeReminder(owned.getKey()) : null;
+                if (taken != null) {
                     Reply reminder = ItemMessages.staleReminder(owned.getValue(), digests.staleAfter().toDays());
-                    announcer.tell(owned.getKey(), reminder);
+                    if (!announcer.tell(owned.getKey(), reminder)) {
+                        digests.giveBack(taken);
+                        log.warn("The reminder to {} was not sent; it is tried again at the next look", owned.getKey());
+                    }
                 }
             }
         } catch (SQLException e) {
@@ -62,16 +83,26 @@ final class Reminders {
     }
 
     /**
-     * {@code user}'s time zone: from Slack the first time, then as kept; {@code fallback} when Slack has none. Null
-     * when Slack could not be asked now (asked again at the next look).
+     * {@code user}'s time zone: from Slack the first time, then as kept; {@code fallback} when Slack has none or will
+     * not say. Null when Slack could not be asked now (asked again at the next look).
      */
     private ZoneId zoneOf(String user, ZoneId fallback) throws SQLException {
         String known = digests.zoneOf(user);
         if (known == null) {
-            known = announcer.timeZone(user);
-            if (known == null) {
+            Announcer.UserZone asked = announcer.timeZone(user);
+            if (asked.refused() != null) { // not kept: asked again once the scope is there
+                if (refused == null) {
+                    log.warn("Slack will not tell owners' time zones ({}): the app needs the users:read scope;"
+                            + " reminders go at 09:30 in QCON_TIMEZONE ({}) meanwhile", asked.refused(), fallback);
+                }
+                refused = asked.refused();
+                return fallback;
+            }
+            if (asked.zone() == null) {
                 return null;
             }
+            refused = null;
+            known = asked.zone();
             digests.rememberZone(user, known.isEmpty() ? null : known);
         }
         try {

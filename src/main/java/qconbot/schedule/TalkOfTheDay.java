@@ -114,6 +114,11 @@ public final class TalkOfTheDay implements Job, Daily {
         return posts.lastFinished();
     }
 
+    /** Why reminders cannot use owners' own time zones (a scope missing), for /health; null when they can. */
+    public String remindersProblem() {
+        return reminders.problem();
+    }
+
     /** Posts given up on since start, for /health and the logs. */
     public long failures() {
         return failures.get();

@@ -74,22 +74,32 @@ public final class Announcer {
         return permalink.ok() ? permalink.value().getPermalink() : null;
     }
 
-    /** A direct message to {@code user}. */
-    public void tell(String user, Reply reply) {
-        post("direct_message", () -> slack.chatPostMessage(r -> r.channel(user).text(reply.text()).blocks(reply.blocks())));
+    /** A direct message to {@code user}; whether Slack took it. */
+    public boolean tell(String user, Reply reply) {
+        return post("direct_message", () -> slack.chatPostMessage(r -> r.channel(user).text(reply.text())
+                .blocks(reply.blocks()))).ok();
     }
 
     public void publishHome(String user, View home) {
         post("views_publish", () -> slack.viewsPublish(r -> r.userId(user).view(home)));
     }
 
-    /** A user's time zone as Slack has it ("Europe/London", "" when none), or null when Slack could not be asked. */
-    public String timeZone(String user) {
+    /**
+     * What Slack says of a user's time zone: {@code zone} as Slack has it ("Europe/London", "" when none); or
+     * {@code refused}, Slack's error when it will not tell this app (missing_scope: no users:read); both null when
+     * Slack could not be asked now (a timeout, Slack down: ask again later).
+     */
+    public record UserZone(String zone, String refused) {
+    }
+
+    public UserZone timeZone(String user) {
         SlackCalls.Result<UsersInfoResponse> info = post("users_info", () -> slack.usersInfo(r -> r.user(user)));
         if (!info.ok()) {
-            return null;
+            boolean forGood = info.failure() != null && info.failure().kind() == SlackCalls.Kind.FATAL;
+            return new UserZone(null, forGood ? info.error() : null);
         }
-        return info.value().getUser() == null || info.value().getUser().getTz() == null ? "" : info.value().getUser().getTz();
+        return new UserZone(info.value().getUser() == null || info.value().getUser().getTz() == null ? ""
+                : info.value().getUser().getTz(), null);
     }
 
     /** A message's text, and its blocks when it has any (a plain announcement has none). */

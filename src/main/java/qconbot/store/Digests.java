@@ -128,19 +128,48 @@ public final class Digests {
     }
 
     /**
-     * True, and remembered, when {@code user} has had no reminder for a week: at most one a week each. "A week" is
+     * Taken, and remembered, when {@code user} has had no reminder for a week (else null): at most one a week each. "A week" is
      * seven days less an hour, so a reminder sent a few minutes later in the morning last week does not skip this one.
      */
-    public boolean takeReminder(String user) throws SQLException {
+    public Taken takeReminder(String user) throws SQLException {
         Instant now = clock.instant();
         return db.inTransaction(connection -> {
+            String before;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT sent_at FROM stale_reminders WHERE \"user\" = ?")) {
+                select.setString(1, user);
+                try (ResultSet rows = select.executeQuery()) {
+                    before = rows.next() ? rows.getString(1) : null;
+                }
+            }
             try (PreparedStatement upsert = connection.prepareStatement("""
                     INSERT INTO stale_reminders ("user", sent_at) VALUES (?, ?)
                     ON CONFLICT ("user") DO UPDATE SET sent_at = excluded.sent_at WHERE stale_reminders.sent_at <= ?""")) {
                 upsert.setString(1, user);
                 upsert.setString(2, Db.time(now));
                 upsert.setString(3, Db.time(now.minus(REMINDER_EVERY).plus(REMINDER_GRACE)));
-                return upsert.executeUpdate() == 1;
+                return upsert.executeUpdate() == 1 ? new Taken(user, Db.time(now), before) : null;
+            }
+        });
+    }
+
+    /** A week's reminder taken for {@code user} at {@code at}; {@code before} the one it replaced (null: none). */
+    public record Taken(String user, String at, String before) {
+    }
+
+    /** Gives back a reminder whose DM Slack did not take: the week is as before, unless another took it since. */
+    public void giveBack(Taken taken) throws SQLException {
+        db.run(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(taken.before() == null
+                    ? "DELETE FROM stale_reminders WHERE \"user\" = ? AND sent_at = ?"
+                    : "UPDATE stale_reminders SET sent_at = ? WHERE \"user\" = ? AND sent_at = ?")) {
+                int i = 1;
+                if (taken.before() != null) {
+                    update.setString(i++, taken.before());
+                }
+                update.setString(i++, taken.user());
+                update.setString(i, taken.at());
+                update.executeUpdate();
             }
         });
     }

@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The scheduled post, end to end: Quartz firing a fast cron, the fake Slack Web API over HTTP on 127.0.0.1. */
@@ -315,6 +316,44 @@ class TalkOfTheDayTest {
             assertEquals(3, remindedInOrder().size(), "not at the weekend");
             direct(db, "0 30 9 ? * *", "UTC", Instant.parse("2026-11-30T09:35:00Z")).remind(); // Monday
             assertEquals(List.of("U0ANN", "U0CAT", "U0BOB", "U0DAN"), remindedInOrder(), "Monday morning; the others had theirs this week");
+        }
+    }
+
+    @Test
+    void without_users_read_reminders_go_at_the_configured_zones_morning_and_health_says_why() throws Exception {
+        slack.script("users.info", FakeSlackApi.Answer.ok("{\"ok\":false,\"error\":\"missing_scope\",\"needed\":\"users:read\"}"),
+                FakeSlackApi.Answer.ok("{\"ok\":false,\"error\":\"missing_scope\",\"needed\":\"users:read\"}"));
+        try (Db db = Db.open(dir.resolve("scope.db"))) {
+            Instant thursday = Instant.parse("2026-11-26T08:35:00Z"); // 09:35 in Paris, QCON_TIMEZONE here
+            TalkOfTheDay daily = direct(db, "0 30 9 ? * *", "Europe/Paris", thursday);
+            new ActionItems(db, Clock.fixed(thursday.minus(Duration.ofDays(10)), ZoneId.of("UTC")), Set.of())
+                    .act(1, ActionItems.Action.CLAIM, "U0ANN", null, null);
+            assertNull(daily.remindersProblem());
+            daily.remind();
+            assertEquals(List.of("U0ANN"), remindedInOrder(), "reminded at 09:30 in QCON_TIMEZONE, not skipped");
+            assertTrue(daily.remindersProblem().contains("users:read") && daily.remindersProblem().contains("missing_scope"),
+                    daily.remindersProblem());
+            assertNull(new Digests(db, new ActionItems(db, Clock.systemUTC(), Set.of()), Clock.systemUTC(), 7).zoneOf("U0ANN"),
+                    "nothing kept: asked again once the scope is granted");
+        }
+    }
+
+    @Test
+    void a_reminder_counts_as_sent_only_when_slack_took_the_dm() throws Exception {
+        slack.script("chat.postMessage", FakeSlackApi.Answer.ok("{\"ok\":false,\"error\":\"cannot_dm_bot\"}"));
+        try (Db db = Db.open(dir.resolve("failed-dm.db"))) {
+            Instant thursday = Instant.parse("2026-11-26T09:30:00Z");
+            TalkOfTheDay first = direct(db, "0 30 9 ? * *", "UTC", thursday);
+            new ActionItems(db, Clock.fixed(thursday.minus(Duration.ofDays(10)), ZoneId.of("UTC")), Set.of())
+                    .act(1, ActionItems.Action.CLAIM, "U0ANN", null, null);
+            first.remind();
+            assertEquals(1, slack.calls("chat.postMessage").size(), "tried once, refused");
+            assertEquals(0, slack.posted().size());
+
+            direct(db, "0 30 9 ? * *", "UTC", thursday.plus(Duration.ofMinutes(5))).remind(); // same morning, next look
+            assertEquals(1, slack.posted().size(), "the week's reminder was not lost with the failed DM");
+            direct(db, "0 30 9 ? * *", "UTC", thursday.plus(Duration.ofMinutes(10))).remind();
+            assertEquals(1, slack.posted().size(), "and, sent, it counts: one a week");
         }
     }
 
