@@ -183,12 +183,35 @@ public final class FakeSlackApi implements AutoCloseable {
     private final Map<String, byte[]> files = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Long> fileDelays = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** Serves {@code bytes} as a file someone sent (its url_private_download), after {@code delayMillis}. */
+    private final Map<String, String> fileTypes = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean filesRead = true;
+
+    /**
+     * Serves {@code bytes} as a file someone sent (its url_private_download), after {@code delayMillis}, as
+     * text/plain. As Slack does, only to a request with the bot token ({@link TestBot#TOKEN}) of an app with the
+     * files:read scope: anything else gets Slack's HTML sign-in page, with status 200.
+     */
     public String serveFile(String name, byte[] bytes, long delayMillis) {
+        return serveFile(name, bytes, delayMillis, "text/plain; charset=utf-8");
+    }
+
+    /** The same, with the Content-Type Slack would give it ("application/pdf"). */
+    public String serveFile(String name, byte[] bytes, long delayMillis, String contentType) {
         files.put(name, bytes);
         fileDelays.put(name, delayMillis);
+        fileTypes.put(name, contentType);
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/files/" + name;
     }
+
+    /** The app as installed without the files:read scope: every file URL answers with the sign-in page. */
+    public FakeSlackApi withoutFilesRead() {
+        filesRead = false;
+        return this;
+    }
+
+    /** What Slack's file host answers a request it will not serve: a page to sign in with, and 200. */
+    static final String SIGN_IN_PAGE = "<!DOCTYPE html>\n<html lang=\"en-US\"><head><title>Slack</title></head>"
+            + "<body><form action=\"/signin\">Sign in to your workspace</form></body></html>\n";
 
     /** A file download: recorded as the call "files/NAME" with the Authorization header it came with. */
     private void file(HttpExchange exchange) throws IOException {
@@ -202,6 +225,12 @@ public final class FakeSlackApi implements AutoCloseable {
             if (bytes == null) {
                 exchange.sendResponseHeaders(404, -1);
                 return;
+            }
+            if (!filesRead || !("Bearer " + TestBot.TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                bytes = SIGN_IN_PAGE.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            } else {
+                exchange.getResponseHeaders().set("Content-Type", fileTypes.get(name));
             }
             exchange.sendResponseHeaders(200, bytes.length);
             exchange.getResponseBody().write(bytes);

@@ -184,6 +184,23 @@ class ImportFromSlackTest {
     }
 
     @Test
+    void a_file_slack_would_not_hand_over_is_refused_with_the_scope_it_needs_and_nothing_is_imported() throws Exception {
+        byte[] devoxx = DEVOXX.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String pdf = told(EDITOR, "slides.txt", 100, slack.serveFile("slides.txt", devoxx, 0, "application/pdf"));
+        assertTrue(pdf.contains("not a text file (Slack sent application/pdf)"), pdf);
+        String page = told(EDITOR, "page.txt", 300, slack.serveFile("page.txt",
+                FakeSlackApi.SIGN_IN_PAGE.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, "text/plain"));
+        assertTrue(page.contains("the app needs the `files:read` scope"), "a sign-in page, whatever its type: " + page);
+
+        slack.withoutFilesRead();
+        String refused = told(EDITOR, "devoxx-2026.txt", DEVOXX.length(), slack.serveFile("devoxx-2026.txt", devoxx, 0));
+        assertTrue(refused.contains("I can't read files: the app needs the `files:read` scope"), refused);
+        assertFalse(refused.contains("import_confirm"), "no preview to import: " + refused);
+        assertEquals(1, slack.calls("files/devoxx-2026.txt").size(), "fetched once, with the token");
+        assertFalse(body(requests.command("wasm")).contains("wasm everywhere"), "nothing imported");
+    }
+
+    @Test
     void a_file_shared_in_a_channel_with_a_mention_is_not_imported_and_the_thread_says_where_to_send_it() throws Exception {
         String url = slack.serveFile("channel.txt", DEVOXX.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0);
         Map<String, Object> event = new LinkedHashMap<>(SlackRequests.fileShare(EDITOR, "channel.txt", 100, url));

@@ -63,16 +63,36 @@ public final class SlackFiles {
         }
     }
 
+    /** What the bot says when Slack sends a web page instead of the file: it would not hand the file over. */
+    static final String NO_FILES_READ = "I can't read files: the app needs the `files:read` scope"
+            + " (docs/SETUP.md, the manifest), and Slack sent its sign-in page instead";
+
     private static Fetched read(HttpResponse<InputStream> response, long maxBytes) {
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
                 return new Fetched(null, "Slack answered HTTP " + response.statusCode());
             }
+            String type = response.headers().firstValue("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT);
+            if (type.startsWith("text/html")) {
+                return new Fetched(null, NO_FILES_READ);
+            }
+            if (!type.isEmpty() && !type.startsWith("text/") && !type.startsWith("application/octet-stream")) {
+                return new Fetched(null, "it is not a text file (Slack sent " + type.split(";")[0].strip() + ")");
+            }
             byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            return bytes.length > maxBytes ? new Fetched(null, "it is larger than " + maxBytes + " bytes")
-                    : new Fetched(Arrays.copyOf(bytes, bytes.length), null);
+            if (bytes.length > maxBytes) {
+                return new Fetched(null, "it is larger than " + maxBytes + " bytes");
+            }
+            return looksLikeHtml(bytes) ? new Fetched(null, NO_FILES_READ) : new Fetched(Arrays.copyOf(bytes, bytes.length), null);
         } catch (IOException e) {
             return new Fetched(null, "reading it failed (" + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    /** A web page, whatever the Content-Type said: "<!DOCTYPE html" or "<html" first (after a BOM and blanks). */
+    static boolean looksLikeHtml(byte[] bytes) {
+        String start = new String(bytes, 0, Math.min(bytes.length, 256), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("\uFEFF", "").stripLeading().toLowerCase(java.util.Locale.ROOT);
+        return start.startsWith("<!doctype html") || start.startsWith("<html");
     }
 }
