@@ -147,6 +147,33 @@ class AddFromSlackTest {
     }
 
     @Test
+    void an_added_action_item_is_the_same_item_after_its_text_is_edited() throws Exception {
+        requests.interactive(submission("V30", MONZO, "we should run chaos dyas", true, Map.of(), ""));
+        String shown = body(requests.command("chaos dyas"));
+        java.util.regex.Matcher point = java.util.regex.Pattern.compile("_\\((P\\d+), added by").matcher(shown);
+        assertTrue(point.find(), shown);
+        String ref = "A" + count("SELECT id FROM action_items WHERE text = 'we should run chaos dyas'");
+        assertTrue(body(requests.command("claim " + ref, "U0BOB", slack.responseUrl("c1"))).contains("claimed"));
+        int before = count("SELECT count(*) FROM action_items");
+
+        String edited = body(requests.command("edit " + point.group(1) + " we should run chaos days", "U0ANN", slack.responseUrl("e9")));
+        assertTrue(edited.contains("Changed " + point.group(1)), edited);
+
+        assertEquals(before, count("SELECT count(*) FROM action_items"), "no second item beside it");
+        String card = body(requests.command("actions " + ref, "U0BOB", slack.responseUrl("a1")));
+        assertTrue(card.contains("we should run chaos days") && card.contains("claimed by <@U0BOB>"), "same item, same owner: " + card);
+        assertFalse(card.contains("no longer in the notes"), card);
+    }
+
+    private int count(String sql) throws Exception {
+        try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("qcon.db"));
+             var rows = connection.createStatement().executeQuery(sql)) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    @Test
     void the_author_or_an_admin_edits_or_removes_an_added_point_and_the_history_keeps_both() throws Exception {
         requests.interactive(submission("V10", MONZO, "monzo has a chaos team", false, Map.of(), ""));
         String shown = body(requests.command("chaos team"));

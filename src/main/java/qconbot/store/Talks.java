@@ -179,7 +179,8 @@ public final class Talks {
 
     /**
      * One talk: its row (kept by key, or new), its bullets, its search rows when the writer indexes, its internal
-     * lines (kept by {@link #internalLineKey}, or new). {@code alone}: a write of this talk only, so what the full
+     * lines (kept by {@link #internalLineKey}: a notes line by its text, a line added in Slack by the point it came
+     * from, so editing it keeps its owner, thread and history; or new). {@code alone}: a write of this talk only, so what the full
      * sync clears for every talk beforehand (its search rows, its lines' in_notes) is cleared here for this one.
      */
     private static long writeTalk(Writer writer, Talk talk, int position, Counts counts, boolean alone)
@@ -202,6 +203,9 @@ public final class Talks {
             Bullet line = talk.bullets().get(i);
             if (line.isInternal()) {
                 String key = internalLineKey(talk, line);
+                if (line.added() != null) { // a database from before kept this item under its text: move it once
+                    writer.rekey(textKey(talk, line), key);
+                }
                 String parent = parents[i] < 0 ? null : talk.bullets().get(parents[i]).text();
                 if (writer.updateInternalLine(key, line, parent)) {
                     counts.linesKept++;
@@ -365,6 +369,7 @@ public final class Talks {
         private final PreparedStatement indexTitle;
         private final PreparedStatement updateInternalLine;
         private final PreparedStatement insertInternalLine;
+        private final PreparedStatement rekey;
         private final PreparedStatement unindex;
         private final PreparedStatement unindexTitle;
         private final PreparedStatement leaveNotes;
@@ -399,6 +404,8 @@ public final class Talks {
                         "UPDATE action_items SET text = ?, line = ?, parent = ?, in_notes = 1 WHERE key = ?");
                 insertInternalLine = prepare(connection,
                         "INSERT INTO action_items (key, talk_id, text, line, parent, in_notes) VALUES (?, ?, ?, ?, ?, 1)");
+                rekey = prepare(connection, "UPDATE action_items SET key = ? WHERE key = ?"
+                        + " AND NOT EXISTS (SELECT 1 FROM action_items WHERE key = ?)");
                 unindex = search ? prepare(connection, "DELETE FROM talk_search WHERE rowid = ?") : null;
                 unindexTitle = search ? prepare(connection, "DELETE FROM title_search WHERE rowid = ?") : null;
                 leaveNotes = prepare(connection, "UPDATE talks SET in_notes = 0 WHERE id = ?");
@@ -532,6 +539,14 @@ public final class Talks {
             return updateInternalLine.executeUpdate() > 0;
         }
 
+        /** Moves the item under {@code from} to {@code to}, unless an item has that key already. */
+        void rekey(String from, String to) throws SQLException {
+            rekey.setString(1, to);
+            rekey.setString(2, from);
+            rekey.setString(3, to);
+            rekey.executeUpdate();
+        }
+
         /** @param parent the text of the point the line sits under, or null for a top-level line */
         void insertInternalLine(long talkId, String key, Bullet line, String parent) throws SQLException {
             insertInternalLine.setString(1, key);
@@ -564,6 +579,11 @@ public final class Talks {
 
     /** The same line in the same talk is the same item, wherever it moves in the file and however it is spaced. */
     static String internalLineKey(Talk talk, Bullet line) {
+        return line.added() != null ? talk.key() + "#P" + line.added().id() : textKey(talk, line);
+    }
+
+    /** How every line was keyed before issue 23, and a line of a notes file still is: its talk and its text. */
+    private static String textKey(Talk talk, Bullet line) {
         return talk.key() + "#" + line.text().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
     }
 

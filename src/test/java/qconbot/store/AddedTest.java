@@ -92,6 +92,36 @@ class AddedTest {
     }
 
     @Test
+    void an_item_added_in_slack_is_keyed_by_its_point_and_one_keyed_by_its_text_before_is_moved_once() throws Exception {
+        ActionItems items = new ActionItems(db, Clock.systemUTC(), java.util.Set.of());
+        added.addPoint(MONZO, null, "we should run chaos dyas", true, "U0ANN", null, "view:7");
+        loader.load();
+        ActionItems.ActionItem item = items.list(ActionItems.View.ALL, null).stream()
+                .filter(i -> i.text().equals("we should run chaos dyas")).findFirst().orElseThrow();
+        items.act(item.id(), ActionItems.Action.CLAIM, "U0BOB", null, null);
+        long point = last(talks.byKey(MONZO).orElseThrow()).added().id();
+        // as a database from before keeps it: under its talk and text
+        db.run(connection -> {
+            try (var update = connection.prepareStatement("UPDATE action_items SET key = ? WHERE id = ?")) {
+                update.setString(1, MONZO + "#we should run chaos dyas");
+                update.setLong(2, item.id());
+                update.executeUpdate();
+            }
+        });
+        loader.load(); // the first load of a bot of this version moves it
+        int before = items.list(ActionItems.View.ALL, null).size();
+
+        assertTrue(added.change(point, "we should run chaos days", "U0ANN"));
+        loader.load();
+
+        assertEquals(before, items.list(ActionItems.View.ALL, null).size(), "one item, not two");
+        ActionItems.ActionItem same = items.get(item.id()).orElseThrow();
+        assertEquals("we should run chaos days", same.text());
+        assertEquals("U0BOB", same.owner());
+        assertTrue(same.inNotes(), "still in the notes");
+    }
+
+    @Test
     void a_new_talk_is_its_own_conference_talk_with_a_stable_key() throws Exception {
         String key = added.addPoint(null, new Added.NewTalk("Edge computing", "Day 2", "11:00", "Dana Example", "Devoxx 2026"),
                 "edge functions are cheap", false, "U0ANN", null, "view:3").orElseThrow();
