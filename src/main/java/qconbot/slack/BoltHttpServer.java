@@ -23,6 +23,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import qconbot.commands.Messages;
+import qconbot.store.Deadline;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -120,7 +121,7 @@ public final class BoltHttpServer implements AutoCloseable {
             @Override
             public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
                                   Callback callback) {
-                route(new Exchange(request, response, callback));
+                route(new Exchange(request, response, callback, System.nanoTime()));
                 return true;
             }
         });
@@ -209,8 +210,9 @@ public final class BoltHttpServer implements AutoCloseable {
     }
 
     /** One request and how to answer it. Answers are written without blocking; completing it ends the request. */
+    /** A request and its answer; {@code arrived} (System.nanoTime()) when its headers were read. */
     private record Exchange(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
-                            Callback callback) {
+                            Callback callback, long arrived) {
         void send(int status, String contentType, String body) {
             response.setStatus(status);
             if (contentType != null) {
@@ -299,22 +301,26 @@ public final class BoltHttpServer implements AutoCloseable {
         });
     }
 
-    /** Into the bot's queue: 503 at once when it is full; dropped with a log line when it waited too long. */
+    /**
+     * Into the bot's queue: 503 at once when it is full. One deadline from the request's arrival ({@link Deadline}):
+     * dropped with a log line when it is past before a worker takes it; else the work runs under it, so no change it
+     * makes commits after Slack has stopped waiting.
+     */
     private void enqueue(Exchange exchange, Runnable work) {
-        long queuedAt = System.nanoTime();
         inFlight.incrementAndGet();
+        Duration forCommits = Deadline.forCommits(limits.maxWait());
         try {
             workers.execute(() -> {
                 try {
-                    long waited = System.nanoTime() - queuedAt;
-                    if (waited > limits.maxWait().toNanos()) {
-                        log.warn("Dropped {} {} after it waited {} ms in the queue: Slack has stopped waiting for it",
-                                exchange.request().getMethod(), exchange.request().getHttpURI().getPath(),
-                                TimeUnit.NANOSECONDS.toMillis(waited));
+                    long waited = System.nanoTime() - exchange.arrived();
+                    if (waited > forCommits.toNanos()) {
+                        log.warn("Dropped {} {} after it waited {} ms from its arrival: Slack has stopped waiting"
+                                        + " for it", exchange.request().getMethod(),
+                                exchange.request().getHttpURI().getPath(), TimeUnit.NANOSECONDS.toMillis(waited));
                         exchange.json(503, "busy: waited too long to be answered");
                         return;
                     }
-                    work.run();
+                    Deadline.within(exchange.arrived(), forCommits, work);
                 } catch (RuntimeException e) {
                     // The last line (Slack's requests have their own in answer()): no stack trace leaves the bot.
                     String ref = Messages.reference();

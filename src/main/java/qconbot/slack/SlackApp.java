@@ -142,7 +142,9 @@ public final class SlackApp {
                         // url_verification, ssl_check and the like: logged under their request type
                     }
                 }
-                Response result = chain.next(request);
+                // Over HTTP the front door set the request's deadline at its arrival; in Socket Mode it starts here.
+                Response result = qconbot.store.Deadline.within(started,
+                        qconbot.store.Deadline.forCommits(qconbot.store.Deadline.SLACK_WAITS), () -> chain.next(request));
                 String failed = MDC.get(FAILED);
                 outcome = failed != null ? "error" : result.getStatusCode() == 200 ? "ok" : "http_" + result.getStatusCode();
                 return result;

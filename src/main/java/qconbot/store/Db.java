@@ -303,7 +303,9 @@ public final class Db implements AutoCloseable {
     }
 
     private <T> T transaction(SqlFunction<T> work, Duration lockWait) throws SQLException {
-        if (!tryLock(writer.lock)) {
+        tooLate();
+        if (!tryLock(writer.lock, Deadline.bound(WAIT_FOR_OUR_TURN))) {
+            tooLate();
             throw busy(new Busy("the bot's own writes are queued", null));
         }
         boolean begun = false;
@@ -311,8 +313,9 @@ public final class Db implements AutoCloseable {
             checkFile();
             Connection connection = connection(writer);
             begun = true; // a BEGIN that fails halfway (PostgreSQL's waits for the lock after it) is rolled back too
-            execute(connection, dialect.beginWrite(lockWait));
+            execute(connection, dialect.beginWrite(Deadline.bound(lockWait)));
             T result = work.apply(connection);
+            tooLate(); // the last moment: after this the change is made, and Slack must still hear of it
             execute(connection, "COMMIT");
             begun = false;
             fault = null;
@@ -329,10 +332,26 @@ public final class Db implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses a write whose request is past its {@link Deadline}: nothing is changed that Slack will not hear of. Not
+     * a sign the database is busy (/health is not told), and logged with why.
+     */
+    private static void tooLate() throws Busy {
+        String why = Deadline.passed();
+        if (why != null) {
+            log.warn("Not written: {}; nothing changed", why);
+            throw new Busy("not written: " + why, null);
+        }
+    }
+
     /** Waits at most {@link #WAIT_FOR_OUR_TURN} for a line's lock. */
     private static boolean tryLock(ReentrantLock lock) throws Busy {
+        return tryLock(lock, WAIT_FOR_OUR_TURN);
+    }
+
+    private static boolean tryLock(ReentrantLock lock, Duration wait) throws Busy {
         try {
-            return lock.tryLock(WAIT_FOR_OUR_TURN.toMillis(), TimeUnit.MILLISECONDS);
+            return lock.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Busy("interrupted while waiting for the database", e);
