@@ -60,13 +60,16 @@ public final class Deadline {
         }
     }
 
-    /** {@code wait}, or less when the deadline comes sooner (never below zero). */
+    /**
+     * {@code wait}, or less when the deadline comes sooner; never under a millisecond (PostgreSQL reads a lock_timeout
+     * of 0 as no limit at all). The check before COMMIT catches what that millisecond lets through.
+     */
     static Duration bound(Duration wait) {
         long[] current = CURRENT.get();
         if (current == null) {
             return wait;
         }
-        return Duration.ofNanos(Math.max(0, Math.min(wait.toNanos(), current[1] - System.nanoTime())));
+        return Duration.ofNanos(Math.max(1_000_000, Math.min(wait.toNanos(), current[1] - System.nanoTime())));
     }
 
     /** Null while the change may still commit; else why not, for the log ("arrived 2,731 ms ago"). */
