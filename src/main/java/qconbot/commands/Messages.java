@@ -5,6 +5,7 @@ import com.slack.api.model.block.element.BlockElement;
 import qconbot.notes.Bullet;
 import qconbot.notes.Notes;
 import qconbot.notes.Talk;
+import qconbot.store.Added;
 import qconbot.search.Answers;
 import qconbot.search.Overview;
 import qconbot.search.TalkSearch;
@@ -553,8 +554,14 @@ public final class Messages {
 
     private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[\\p{L}\\p{N}]+");
 
-    /** "qcon-2020.txt, lines 5–28", or "added in Slack" for a talk someone added there. */
+    /**
+     * "qcon-2020.txt, lines 5–28"; "added in Slack" for a talk someone added there; for a talk gone from its file and
+     * kept in view for what people added to it, says so.
+     */
     private static String where(Talk talk) {
+        if (talk.firstLine() == 0 && !Added.SOURCE.equals(talk.source())) {
+            return talk.source() + ", no longer in the notes: kept for what was added to it in Slack";
+        }
         return talk.firstLine() == 0 ? talk.source() : talk.source() + ", lines " + talk.firstLine() + "–" + talk.lastLine();
     }
 

@@ -307,11 +307,33 @@ public final class Added {
 
     /** {@link #mergeInto} for notes that hold the imported files already ({@link #withImports}). */
     public List<Notes> merge(List<Notes> all) throws SQLException {
+        return merge(all, List.of());
+    }
+
+    /**
+     * Follows the talks of the last load ({@code before}) into the notes about to be loaded ({@code all}): a talk
+     * renamed, moved to another day or file takes what was added to it along ({@link Renames}); the talks gone with
+     * something people added or did are returned, to stay in view ({@link #merge(List, List)}).
+     */
+    Renames.Followed follow(List<Talk> before, List<Notes> all) throws SQLException {
+        List<Talk> now = new ArrayList<>();
+        all.forEach(file -> now.addAll(file.talks()));
+        return Renames.follow(db, before, now);
+    }
+
+    /** The same, with the talks gone from the notes that are kept in view for what was added to them, at the end of their file. */
+    List<Notes> merge(List<Notes> all, List<Renames.Orphan> orphans) throws SQLException {
         Additions additions = db.read(connection -> Additions.read(connection, null));
+        Map<String, List<Talk>> kept = new LinkedHashMap<>();
+        orphans.forEach(orphan -> kept.computeIfAbsent(orphan.talk().source(), source -> new ArrayList<>()).add(orphan.talk()));
         List<Notes> merged = new ArrayList<>();
         for (Notes file : all) {
-            merged.add(new Notes(file.source(), file.conference(), additions.onto(file.talks()), file.warnings()));
+            List<Talk> talks = new ArrayList<>(file.talks());
+            talks.addAll(kept.getOrDefault(file.source(), List.of()));
+            kept.remove(file.source());
+            merged.add(new Notes(file.source(), file.conference(), additions.onto(talks), file.warnings()));
         }
+        kept.forEach((source, talks) -> merged.add(new Notes(source, talks.get(0).conference(), additions.onto(talks), List.of())));
         Map<String, List<Talk>> byConference = new LinkedHashMap<>();
         for (Talk talk : additions.onto(additions.talks())) {
             byConference.computeIfAbsent(talk.conference(), c -> new ArrayList<>()).add(talk);

@@ -33,7 +33,11 @@ public final class NotesLoader {
     private static final Logger log = LoggerFactory.getLogger(NotesLoader.class);
 
     /** What a load found: files read, the sync's counts, and every warning (with its file and line). */
-    public record Report(int files, Talks.SyncReport sync, List<String> warnings) {
+    public record Report(int files, Talks.SyncReport sync, List<String> warnings, List<String> kept) {
+
+        public Report(int files, Talks.SyncReport sync, List<String> warnings) {
+            this(files, sync, warnings, List.of());
+        }
 
         /** "1 file, 20 talks, 7 action items; 1 warning, first: qcon-2020.txt:211: …", for the log and /qcon reload. */
         public String summary() {
@@ -44,6 +48,7 @@ public final class NotesLoader {
                     + (anyNew ? " (new: " + sync.talksNew() + " talks, " + sync.internalLinesNew() + " action items)" : "")
                     + (gone > 0 ? " (" + sync.talksGone() + " talks and " + sync.internalLinesGone()
                     + " items no longer in the notes, kept)" : "")
+                    + (kept.isEmpty() ? "" : "; " + String.join("; ", kept))
                     + (warnings.isEmpty() ? "" : "; " + warnings.size() + (warnings.size() == 1 ? " warning" : " warnings")
                     + ", first: " + warnings.get(0));
         }
@@ -126,7 +131,12 @@ public final class NotesLoader {
         Talks.Placed base = lastRead.get(talkKey);
         Optional<Talks.Placed> talk = added.mergeTalk(base == null ? null : base.talk(),
                 base == null ? 0 : base.position(), talkKey);
-        if (talk.isPresent()) {
+        if (talk.isPresent() && orphans.contains(talkKey) && talk.get().talk().bullets().isEmpty()) {
+            // a talk kept in view only for what was added to it, and nothing is left: gone, as the notes say
+            orphans.remove(talkKey);
+            lastRead.remove(talkKey);
+            tell(talks.write(List.of(), List.of(talkKey)));
+        } else if (talk.isPresent()) {
             tell(talks.write(List.of(talk.get()), List.of()));
         }
     }
@@ -161,6 +171,20 @@ public final class NotesLoader {
 
     private void tell(List<Talks.Change> changes) {
         changes.forEach(afterTalkChange);
+    }
+
+    /**
+     * The talks gone from the notes and kept in view for what people added to them, as small writes start from
+     * (a point added to one, or its last one removed). Guarded by this.
+     */
+    private final Set<String> orphans = new HashSet<>();
+
+    private void keptInView(List<Renames.Orphan> kept) {
+        orphans.clear();
+        for (Renames.Orphan orphan : kept) {
+            orphans.add(orphan.talk().key());
+            lastRead.put(orphan.talk().key(), new Talks.Placed(orphan.talk(), Integer.MAX_VALUE / 2));
+        }
     }
 
     /** Each talk of the file by key, with its place in it. */
@@ -270,10 +294,13 @@ public final class NotesLoader {
         }
         try {
             List<Notes> all = added == null ? files : added.withImports(files);
-            Talks.SyncReport sync = talks.sync(added == null ? all : added.merge(all));
+            Renames.Followed followed = added == null ? Renames.Followed.NOTHING : added.follow(talks.agenda(), all);
+            Talks.SyncReport sync = talks.sync(added == null ? all : added.merge(all, followed.orphans()));
             remember(files, all.subList(files.size(), all.size()));
+            keptInView(followed.orphans());
             afterLoad.run();
-            return new Report(files.size(), sync, warnings);
+            followed.report().forEach(line -> log.info("notes: {}", line));
+            return new Report(files.size(), sync, warnings, followed.report());
         } catch (SQLException e) {
             throw new Refused("Cannot store the notes: " + e.getMessage(), e);
         }

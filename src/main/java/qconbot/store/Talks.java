@@ -207,7 +207,7 @@ public final class Talks {
                     writer.rekey(textKey(talk, line), key);
                 }
                 String parent = parents[i] < 0 ? null : talk.bullets().get(parents[i]).text();
-                if (writer.updateInternalLine(key, line, parent)) {
+                if (writer.updateInternalLine(id, key, line, parent)) {
                     counts.linesKept++;
                 } else {
                     writer.insertInternalLine(id, key, line, parent);
@@ -401,7 +401,7 @@ public final class Talks {
                 indexTitle = search ? prepare(connection,
                         "INSERT INTO title_search (rowid, title, speaker) VALUES (?, ?, ?)") : null;
                 updateInternalLine = prepare(connection,
-                        "UPDATE action_items SET text = ?, line = ?, parent = ?, in_notes = 1 WHERE key = ?");
+                        "UPDATE action_items SET talk_id = ?, text = ?, line = ?, parent = ?, in_notes = 1 WHERE key = ?");
                 insertInternalLine = prepare(connection,
                         "INSERT INTO action_items (key, talk_id, text, line, parent, in_notes) VALUES (?, ?, ?, ?, ?, 1)");
                 rekey = prepare(connection, "UPDATE action_items SET key = ? WHERE key = ?"
@@ -531,11 +531,12 @@ public final class Talks {
         }
 
         /** Updates the item with this key, if there is one (its talk_id stays: the key holds the talk's key). */
-        boolean updateInternalLine(String key, Bullet line, String parent) throws SQLException {
-            updateInternalLine.setString(1, line.text());
-            updateInternalLine.setInt(2, line.line());
-            updateInternalLine.setString(3, parent);
-            updateInternalLine.setString(4, key);
+        boolean updateInternalLine(long talkId, String key, Bullet line, String parent) throws SQLException {
+            updateInternalLine.setLong(1, talkId);
+            updateInternalLine.setString(2, line.text());
+            updateInternalLine.setInt(3, line.line());
+            updateInternalLine.setString(4, parent);
+            updateInternalLine.setString(5, key);
             return updateInternalLine.executeUpdate() > 0;
         }
 

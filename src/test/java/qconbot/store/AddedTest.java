@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -119,6 +120,75 @@ class AddedTest {
         assertEquals("we should run chaos days", same.text());
         assertEquals("U0BOB", same.owner());
         assertTrue(same.inNotes(), "still in the notes");
+    }
+
+    @Test
+    void a_renamed_or_re_dated_talk_keeps_what_was_added_and_a_deleted_one_keeps_it_in_view() throws Exception {
+        ActionItems items = new ActionItems(db, Clock.systemUTC(), java.util.Set.of());
+        added.addPoint(MONZO, null, "chaos days every quarter", false, "U0ANN", null, "view:r1");
+        added.addPoint(MONZO, null, "we should run chaos days", true, "U0ANN", null, "view:r2");
+        loader.load();
+        long point = talks.byKey(MONZO).orElseThrow().bullets().stream().filter(b -> b.added() != null)
+                .findFirst().orElseThrow().added().id();
+        assertTrue(added.change(point, "chaos days every month", "U0ANN"), "an edit");
+        long addedItem = itemId(items, "we should run chaos days");
+        items.act(addedItem, ActionItems.Action.CLAIM, "U0BOB", null, null);
+        long deadCode = itemId(items, "we should look for dead code");
+        items.act(deadCode, ActionItems.Action.DONE, "U0BOB", null, null, new ActionItems.Note("removed 4,000 lines", null));
+        loader.load();
+        long monzoId = talkId(MONZO);
+
+        // renamed: the heading gains the speaker; moved: day 3 becomes day 4
+        Files.writeString(file, Files.readString(file).replace("16:10 microservices at Monzo:", "16:10 Microservices at Monzo (Matt Heath):")
+                .replace("Day 3\n", "Day 4\n"));
+        NotesLoader.Report report = loader.load();
+        String renamed = "notes.txt/day-4/microservices-at-monzo-matt-heath";
+        assertTrue(report.summary().contains("talks matched to a new title, day or file"), report.summary());
+        Talk monzo = talks.byKey(renamed).orElseThrow();
+        assertEquals(monzoId, talkId(renamed), "the same talk: its row, its id, its place in the rotation");
+        assertTrue(monzo.bullets().stream().anyMatch(b -> b.text().equals("chaos days every month")), "the edited point came along");
+        assertEquals(renamed, items.get(addedItem).orElseThrow().talkKey());
+        assertEquals("U0BOB", items.get(addedItem).orElseThrow().owner(), "its item, still claimed");
+        Talk java = talks.byKey("notes.txt/day-4/java-in-containers").orElseThrow();
+        assertTrue(java.bullets().stream().anyMatch(b -> b.kind() == Bullet.Kind.OUTCOME && b.text().equals("removed 4,000 lines")),
+                "the re-dated talk keeps its item's outcome under its line");
+        assertTrue(items.get(deadCode).orElseThrow().inNotes());
+
+        // deleted: no new talk to match, so what was added stays in view under the old talk
+        String text = Files.readString(file);
+        int start = text.indexOf("16:10 Microservices at Monzo");
+        Files.writeString(file, text.substring(0, start) + text.substring(text.indexOf("14:55 microservices for growth")));
+        report = loader.load();
+        assertTrue(report.summary().contains("2 points added in Slack belong to Microservices at Monzo (Matt Heath)")
+                        && report.summary().contains("no longer in the notes"), report.summary());
+        Talk kept = talks.byKey(renamed).orElseThrow();
+        assertEquals(List.of("chaos days every month", "we should run chaos days"),
+                kept.bullets().stream().map(Bullet::text).sorted().toList(), "only what people added, not the file's lines");
+        assertEquals(0, kept.firstLine(), "in no file now");
+        assertTrue(items.get(addedItem).orElseThrow().inNotes(), "the claimed item is still in view");
+        assertTrue(talks.byKey("notes.txt/day-4/microservices-for-growth").isPresent());
+
+        // once an editor takes the points away, the talk goes as the notes say
+        for (Bullet bullet : kept.bullets()) {
+            added.change(bullet.added().id(), null, "U0ADMIN");
+        }
+        loader.talkChanged(renamed);
+        assertTrue(talks.byKey(renamed).isEmpty(), "nothing left to keep in view");
+    }
+
+    private static long itemId(ActionItems items, String text) throws Exception {
+        return items.list(ActionItems.View.ALL, null).stream().filter(i -> i.text().equals(text)).findFirst().orElseThrow().id();
+    }
+
+    private long talkId(String key) throws Exception {
+        return db.read(connection -> {
+            try (var select = connection.prepareStatement("SELECT id FROM talks WHERE key = ?")) {
+                select.setString(1, key);
+                try (var rows = select.executeQuery()) {
+                    return rows.next() ? rows.getLong(1) : -1L;
+                }
+            }
+        });
     }
 
     @Test
