@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -122,6 +123,45 @@ class ImportFromSlackTest {
     }
 
     @Test
+    void an_import_that_renames_a_talk_keeps_what_was_added_and_one_that_drops_it_says_so_before_the_click() throws Exception {
+        requests.interactive(submission(EDITOR, "devoxx-2026.txt", DEVOXX));
+        click(EDITOR, "import_confirm", importId(slack.await("chat.postMessage", 1, FakeSlackApi.seconds(5)).get(0).form().get("blocks")), "a");
+        slack.await("respond/a", 1, FakeSlackApi.seconds(5));
+        String item = refBefore(body(requests.command("actions all")), "we should try edge functions");
+        assertTrue(body(requests.command("claim " + item, "U0BOB", slack.responseUrl("c"))).contains("claimed"));
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("talk", Map.of("talk", Map.of("type", "static_select", "selected_option",
+                Map.of("text", Map.of("type", "plain_text", "text", "t"), "value", "devoxx-2026.txt/day-1/edge-computing"))));
+        values.put("text", SlackRequests.textInput("text", "cold starts under 5 ms"));
+        values.put("todo", Map.of("todo", Map.of("type", "checkboxes", "selected_options", List.of())));
+        requests.interactive(SlackRequests.viewSubmission("U0ANN", "V90", "save_to_notes", "", values));
+        assertTrue(body(requests.command("cold starts")).contains("cold starts under 5 ms"));
+
+        // the title corrected: matched, and everything goes along
+        String renamed = DEVOXX.replace("10:00 edge computing:", "10:00 Edge computing at the CDN:");
+        String shown = preview(renamed);
+        assertTrue(shown.contains("0 new, 1 changed and 0 gone talks") && shown.contains(
+                "edge computing would be matched to Edge computing at the CDN: what was added to it moves along"), shown);
+        click(EDITOR, "import_confirm", importId(shown), "b");
+        slack.await("respond/b", 1, FakeSlackApi.seconds(5));
+        String found = body(requests.command("cold starts"));
+        assertTrue(found.contains("Edge computing at the CDN") && found.contains("cold starts under 5 ms"), found);
+        String card = body(requests.command("actions " + item, "U0BOB", slack.responseUrl("d")));
+        assertTrue(card.contains("claimed by <@U0BOB>") && !card.contains("no longer in the notes"), card);
+
+        // the talk dropped: the preview says what stays, and it stays in view
+        String dropped = renamed.replace("10:00 Edge computing at the CDN:\n- edge functions are cheap\n- [INFERNAL] we should try edge functions\n\n", "");
+        shown = preview(dropped);
+        assertTrue(shown.contains("Edge computing at the CDN would go: 1 point added in Slack and 1 item people worked on stay in view under it"), shown);
+        click(EDITOR, "import_confirm", importId(shown), "e");
+        slack.await("respond/e", 1, FakeSlackApi.seconds(5));
+        found = body(requests.command("cold starts"));
+        assertTrue(found.contains("cold starts under 5 ms") && found.contains("no longer in the notes"), found);
+        assertFalse(found.contains("edge functions are cheap"), "the file's own lines went with it: " + found);
+        assertTrue(body(requests.command("actions " + item, "U0BOB", slack.responseUrl("f"))).contains("claimed by <@U0BOB>"));
+    }
+
+    @Test
     void bad_files_get_field_errors_and_cancel_changes_nothing() throws Exception {
         assertTrue(JSON.readTree(requests.interactive(submission(EDITOR, "../etc/passwd", DEVOXX)).body()).path("errors").has("name"));
         assertTrue(JSON.readTree(requests.interactive(submission(EDITOR, "qcon-2020.txt", DEVOXX)).body())
@@ -222,6 +262,13 @@ class ImportFromSlackTest {
         int before = slack.calls("chat.postMessage").size();
         requests.event(SlackRequests.fileShare(user, name, size, url), "E" + System.nanoTime(), 0);
         return slack.await("chat.postMessage", before + 1, FakeSlackApi.seconds(8)).get(before).form().toString();
+    }
+
+    /** The preview the editor gets for {@code notes} sent as devoxx-2026.txt. */
+    private String preview(String notes) throws Exception {
+        int before = slack.calls("chat.postMessage").size();
+        requests.interactive(submission(EDITOR, "devoxx-2026.txt", notes));
+        return slack.await("chat.postMessage", before + 1, FakeSlackApi.seconds(5)).get(before).form().get("blocks");
     }
 
     private void click(String user, String actionId, String value, String response) throws Exception {

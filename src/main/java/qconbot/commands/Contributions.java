@@ -112,7 +112,18 @@ public final class Contributions {
     }
 
     /** What importing {@code notes} would change against the file imported under the same name before (if any). */
-    record ImportDiff(Notes notes, int newTalks, int changedTalks, int goneTalks, int newItems, boolean first) {
+    record ImportDiff(Notes notes, int newTalks, int changedTalks, int goneTalks, int newItems, boolean first,
+                      List<String> kept) {
+
+        /**
+         * With what would happen to what people added to the talks that go ({@link Added#importWouldKeep}): a talk
+         * matched to its renamed self is changed, not gone and new.
+         */
+        ImportDiff with(qconbot.store.Renames.Followed followed) {
+            int moved = followed.moved().size();
+            return new ImportDiff(notes, newTalks - moved, changedTalks + moved, goneTalks - moved, newItems, first,
+                    followed.previewLines());
+        }
 
         static ImportDiff of(Notes notes, Optional<Notes> before) {
             Map<String, Talk> old = new HashMap<>();
@@ -129,7 +140,7 @@ public final class Contributions {
                         .equals(talk.bullets().stream().map(Bullet::text).toList()) ? 1 : 0;
                 items += (int) talk.internalLines().stream().filter(line -> !oldItems.contains(talk.key() + "#" + line.text())).count();
             }
-            return new ImportDiff(notes, added, changed, old.size(), items, before.isEmpty());
+            return new ImportDiff(notes, added, changed, old.size(), items, before.isEmpty(), List.of());
         }
     }
 
@@ -163,7 +174,8 @@ public final class Contributions {
     private Reply staged(AddForm.ImportRead read, Notes parsed, String user) throws SQLException {
         long id = added.stageImport(read.name(), read.text(), user);
         Optional<Notes> before = added.imported(read.name()).map(text -> NotesParser.parse(read.name(), text));
-        return Messages.importPreview(id, read.name(), ImportDiff.of(parsed, before));
+        return Messages.importPreview(id, read.name(), ImportDiff.of(parsed, before)
+                .with(added.importWouldKeep(before.orElse(null), parsed)));
     }
 
     /**

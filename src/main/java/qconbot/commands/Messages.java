@@ -397,7 +397,8 @@ public final class Messages {
         String text = "*Import `" + escape(name) + "`?*\n" + escape(counts(diff)) + "\n"
                 + (diff.first() ? "No file of this name was imported before."
                 : "Against the one imported before: " + diff.newTalks() + " new, " + diff.changedTalks() + " changed and "
-                + diff.goneTalks() + " gone talks.") + warnings(diff.notes()) + "\nNothing changes until you press Import.";
+                + diff.goneTalks() + " gone talks.") + keptLines(diff.kept()) + warnings(diff.notes())
+                + "\nNothing changes until you press Import.";
         String value = String.valueOf(id);
         return new Reply("Import " + escape(name) + "?", List.of(section(s -> s.text(markdownText(clip(text, MAX_SECTION)))),
                 actions(a -> a.blockId("import").elements(List.of(
@@ -405,6 +406,13 @@ public final class Messages {
                                 .text(plainText(Verb.IMPORT_CONFIRM.button().label())).value(value)),
                         button(b -> b.actionId(Verb.IMPORT_CANCEL.button().actionId())
                                 .text(plainText(Verb.IMPORT_CANCEL.button().label())).value(value)))))));
+    }
+
+    /** What an import would do to what people added to the talks it changes: a line each, escaped. */
+    private static String keptLines(List<String> kept) {
+        StringBuilder text = new StringBuilder();
+        kept.stream().limit(10).forEach(line -> text.append("\n• ").append(escape(line)));
+        return kept.size() > 10 ? text.append("\n• and ").append(kept.size() - 10).append(" more").toString() : text.toString();
     }
 
     /** "Devoxx 2026: 12 new talks, 148 points, 3 new action items; 1 warning (line 211: …)", after an import. */

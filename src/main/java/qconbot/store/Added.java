@@ -344,7 +344,22 @@ public final class Added {
 
     /** The talks of one file (an import just applied) as {@link #merge} would give them. */
     public List<Talk> mergeFile(Notes file) throws SQLException {
-        return db.read(connection -> Additions.read(connection, null)).onto(file.talks());
+        return mergeFile(file, List.of());
+    }
+
+    /** The same, with its talks gone and kept in view for what was added to them ({@link #follow}) after its own. */
+    List<Talk> mergeFile(Notes file, List<Renames.Orphan> orphans) throws SQLException {
+        List<Talk> talks = new ArrayList<>(file.talks());
+        orphans.forEach(orphan -> talks.add(orphan.talk()));
+        return db.read(connection -> Additions.read(connection, null)).onto(talks);
+    }
+
+    /**
+     * What importing {@code now} over the file imported under its name before ({@code before}, null for none) would
+     * do to what people added to that file's talks, changing nothing, for the preview.
+     */
+    public Renames.Followed importWouldKeep(Notes before, Notes now) throws SQLException {
+        return before == null ? Renames.Followed.NOTHING : Renames.preview(db, before.talks(), now.talks());
     }
 
     /**

@@ -154,18 +154,28 @@ public final class NotesLoader {
         Notes now = added.imported(fileName).map(text -> NotesParser.parse(fileName, text))
                 .orElse(new Notes(fileName, fileName, List.of(), List.of()));
         Notes before = imports.get(fileName);
-        List<Talk> merged = added.mergeFile(now);
+        // a talk the import renamed takes what was added to it along; one it dropped keeps that in view
+        Renames.Followed followed = before == null ? Renames.Followed.NOTHING
+                : added.follow(before.talks(), List.of(now));
+        List<Talk> merged = added.mergeFile(now, followed.orphans());
         List<Talks.Placed> changed = new ArrayList<>();
         for (int position = 0; position < merged.size(); position++) {
             changed.add(new Talks.Placed(merged.get(position), position));
         }
-        Set<String> keys = new HashSet<>(now.talks().stream().map(Talk::key).toList());
+        Set<String> keys = new HashSet<>(merged.stream().map(Talk::key).toList());
+        followed.moved().forEach(move -> keys.add(move.from().key())); // its row has the new key now
         List<String> gone = before == null ? List.of()
                 : before.talks().stream().map(Talk::key).filter(key -> !keys.contains(key)).toList();
         List<Talks.Change> changes = talks.write(changed, gone);
         imports.put(fileName, now);
         gone.forEach(lastRead::remove);
+        followed.moved().forEach(move -> lastRead.remove(move.from().key()));
         remember(now);
+        for (Renames.Orphan orphan : followed.orphans()) {
+            orphans.add(orphan.talk().key());
+            lastRead.put(orphan.talk().key(), new Talks.Placed(orphan.talk(), Integer.MAX_VALUE / 2));
+        }
+        followed.report().forEach(line -> log.info("import {}: {}", fileName, line));
         tell(changes);
     }
 

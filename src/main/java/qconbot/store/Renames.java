@@ -27,10 +27,10 @@ import java.util.Set;
  * gone talk. What is not sure is not matched: its additions stay visible under the old talk, and an editor can move
  * them ({@link Added#movePoint}).
  */
-final class Renames {
+public final class Renames {
 
     /** A talk of the last load ({@code from}) that is {@code to} in the notes read now. */
-    record Move(Talk from, Talk to) {
+    public record Move(Talk from, Talk to) {
     }
 
     /**
@@ -38,11 +38,11 @@ final class Renames {
      * its items people worked on (claimed, closed, discussed) and the points they sit under; the points added in
      * Slack join it as they join any talk.
      */
-    record Orphan(Talk talk, int points, int items) {
+    public record Orphan(Talk talk, int points, int items) {
     }
 
     /** What a load did about talks gone from the notes: the ones it matched, the ones kept in view. */
-    record Followed(List<Move> moved, List<Orphan> orphans) {
+    public record Followed(List<Move> moved, List<Orphan> orphans) {
         static final Followed NOTHING = new Followed(List.of(), List.of());
 
         /** Lines for the load's report: matched talks, then what belongs to talks no longer in the notes. */
@@ -58,6 +58,20 @@ final class Renames {
                 lines.add(counted(orphan.points(), "point") + (orphan.points() > 0 && orphan.items() > 0 ? " and " : "")
                         + counted(orphan.items(), "item people worked on") + " belong to " + orphan.talk().name()
                         + ", no longer in the notes: kept under it until an editor moves them");
+            }
+            return lines;
+        }
+
+        /** The same, before an import: what it would do, for its preview. */
+        public List<String> previewLines() {
+            List<String> lines = new ArrayList<>();
+            for (Move move : moved) {
+                lines.add(move.from().name() + " would be matched to " + move.to().name() + ": what was added to it moves along");
+            }
+            for (Orphan orphan : orphans) {
+                lines.add(orphan.talk().name() + " would go: " + counted(orphan.points(), "point")
+                        + (orphan.points() > 0 && orphan.items() > 0 ? " and " : "")
+                        + counted(orphan.items(), "item people worked on") + " stay in view under it");
             }
             return lines;
         }
@@ -79,12 +93,7 @@ final class Renames {
      */
     static Followed follow(Db db, List<Talk> before, List<Talk> now) throws SQLException {
         List<Move> moves = match(before, now);
-        Set<String> nowKeys = new HashSet<>();
-        now.forEach(talk -> nowKeys.add(talk.key()));
-        Set<String> moved = new HashSet<>();
-        moves.forEach(move -> moved.add(move.from().key()));
-        List<Talk> gone = before.stream().filter(talk -> !nowKeys.contains(talk.key()) && !moved.contains(talk.key())
-                && !Added.SOURCE.equals(talk.source())).toList();
+        List<Talk> gone = goneUnmatched(before, now, moves);
         if (moves.isEmpty() && gone.isEmpty()) {
             return Followed.NOTHING;
         }
@@ -94,6 +103,23 @@ final class Renames {
             }
             return new Followed(moves, orphans(connection, gone));
         });
+    }
+
+    /** What {@link #follow} would do, changing nothing: for an import's preview. */
+    static Followed preview(Db db, List<Talk> before, List<Talk> now) throws SQLException {
+        List<Move> moves = match(before, now);
+        List<Talk> gone = goneUnmatched(before, now, moves);
+        return moves.isEmpty() && gone.isEmpty() ? Followed.NOTHING
+                : db.read(connection -> new Followed(moves, orphans(connection, gone)));
+    }
+
+    private static List<Talk> goneUnmatched(List<Talk> before, List<Talk> now, List<Move> moves) {
+        Set<String> nowKeys = new HashSet<>();
+        now.forEach(talk -> nowKeys.add(talk.key()));
+        Set<String> moved = new HashSet<>();
+        moves.forEach(move -> moved.add(move.from().key()));
+        return before.stream().filter(talk -> !nowKeys.contains(talk.key()) && !moved.contains(talk.key())
+                && !Added.SOURCE.equals(talk.source())).toList();
     }
 
     /** Everything keyed by the talk {@code from} to {@code to}: its row, its points, its items. */
