@@ -159,6 +159,20 @@ class ImportFromSlackTest {
         assertTrue(found.contains("cold starts under 5 ms") && found.contains("no longer in the notes"), found);
         assertFalse(found.contains("edge functions are cheap"), "the file's own lines went with it: " + found);
         assertTrue(body(requests.command("actions " + item, "U0BOB", slack.responseUrl("f"))).contains("claimed by <@U0BOB>"));
+
+        // an editor sees it on the App Home and moves the point where it belongs
+        java.util.regex.Matcher point = java.util.regex.Pattern.compile("_\\((P\\d+), added by").matcher(found);
+        assertTrue(point.find(), found);
+        requests.event(Map.of("type", "app_home_opened", "user", EDITOR, "tab", "home"), "EvHomeKept", 0);
+        String home = slack.await("views.publish", 1, FakeSlackApi.seconds(5)).get(0).form().get("view");
+        assertTrue(home.contains("Added to talks no longer in the notes") && home.contains(point.group(1) + " cold starts under 5 ms")
+                && home.contains("/qcon move P3 to"), home);
+        assertTrue(body(requests.command("move " + point.group(1) + " to wasm", "U0ALICE", slack.responseUrl("m0")))
+                .contains("for admins (QCON_ADMINS) and editors"), "not for everyone");
+        String moved = body(requests.command("move " + point.group(1) + " to wasm everywhere", EDITOR, slack.responseUrl("m1")));
+        assertTrue(moved.contains("Moved " + point.group(1) + " to *wasm everywhere"), moved);
+        found = body(requests.command("cold starts"));
+        assertTrue(found.contains("wasm everywhere") && !found.contains("no longer in the notes"), found);
     }
 
     @Test

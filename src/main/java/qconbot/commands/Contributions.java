@@ -365,6 +365,49 @@ public final class Contributions {
                 : Messages.note("Removed " + ref + " from *" + Messages.escape(talk) + "*. Its history keeps it.");
     }
 
+    private static final Pattern MOVE = Pattern.compile("(?i)P(\\d{1,9})\\s+(?:to\\s+)?(.+)", Pattern.DOTALL);
+
+    /**
+     * {@code /qcon move P3 to <talk>}: an editor puts a point added in Slack (and its item) under the talk the words
+     * find, first of all (as {@code /qcon <words>} would show it); its old talk and its new one are written again.
+     */
+    Reply move(Request.Asked request) throws SQLException {
+        if (!mayImport(request.user())) {
+            return Messages.note("Moving what was added from one talk to another is for admins (QCON_ADMINS) and editors"
+                    + " (QCON_EDITORS).");
+        }
+        Matcher asked = MOVE.matcher(request.words().strip());
+        if (!asked.matches()) {
+            return Messages.note("Say which point and where: `/qcon move P3 to microservices at monzo`.");
+        }
+        String ref = "P" + Long.parseLong(asked.group(1));
+        Optional<Added.Point> point = added.point(Long.parseLong(asked.group(1)));
+        if (point.isEmpty() || point.get().removed()) {
+            return Messages.note(point.isEmpty() ? "There is no point " + ref + "." : ref + " was removed already.");
+        }
+        TalkSearch.Result found = search.search(Messages.unescape(asked.group(2)));
+        if (!found.found()) {
+            return Messages.note("No talk matches *" + Messages.escape(Messages.clip(asked.group(2), 100))
+                    + "*; nothing moved. Use words of its title.");
+        }
+        Talk to = found.best();
+        if (to.key().equals(point.get().talkKey())) {
+            return Messages.note(ref + " is in *" + Messages.escape(to.name()) + "* already.");
+        }
+        if (!added.movePoint(point.get().id(), to.key(), request.user())) {
+            return Messages.note(ref + " was removed a moment ago; nothing moved.");
+        }
+        rewrite(point.get().talkKey());
+        rewrite(to.key());
+        return Messages.note("Moved " + ref + " to *" + Messages.escape(to.name()) + "*: "
+                + Messages.escape(Messages.clip(point.get().text(), 300)) + ". Its history keeps where it was.");
+    }
+
+    /** The talks kept in view for what was added to them, for the App Home of someone who may move it; else none. */
+    List<Talk> keptInView(String user) throws SQLException {
+        return mayImport(user) ? talks.keptInView() : List.of();
+    }
+
     /**
      * After a committed change to what was added to the talk {@code talkKey} (a point, an outcome): that talk written
      * again in place with its search entries, so /qcon shows it at once; no notes file is read. The change is kept

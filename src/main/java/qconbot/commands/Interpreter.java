@@ -158,6 +158,7 @@ public final class Interpreter {
             case RELOAD -> reload(request.user());
             case SHOW, SHOW_ALL -> Answer.shown(new Answer.InPlace(shown(request)));
             case EDIT, REMOVE -> Answer.privately(contributions.correct(request));
+            case MOVE -> Answer.privately(contributions.move(request));
             case IMPORT -> contributions.mayImport(request.user())
                     ? Answer.then(new Answer.OpenForm(AddForm.importForm()))
                     : Answer.privately(Messages.note(Contributions.NOT_AN_EDITOR));

@@ -283,7 +283,8 @@ final class ItemActions {
 
     /** The App Home of {@code user}: their follow-ups and the open items. */
     View home(String user) throws SQLException {
-        return ItemMessages.home(items.list(ActionItems.View.MINE, user), items.list(ActionItems.View.OPEN, user), user);
+        return ItemMessages.home(items.list(ActionItems.View.MINE, user), items.list(ActionItems.View.OPEN, user), user,
+                contributions.keptInView(user));
     }
 
     /** The list or item a button was on, drawn again for {@code user} after a click. */

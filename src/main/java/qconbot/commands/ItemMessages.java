@@ -360,6 +360,14 @@ public final class ItemMessages {
     }
 
     public static View home(List<ActionItem> mine, List<ActionItem> open, String user) {
+        return home(mine, open, user, List.of());
+    }
+
+    /**
+     * The same; for an editor, {@code kept}: the talks no longer in the notes that are kept in view for what people
+     * added to them, with the ids to move it by.
+     */
+    public static View home(List<ActionItem> mine, List<ActionItem> open, String user, List<qconbot.notes.Talk> kept) {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText("Your follow-ups"))));
         if (mine.isEmpty()) {
@@ -374,13 +382,31 @@ public final class ItemMessages {
         if (open.isEmpty()) {
             blocks.add(section(s -> s.text(markdownText("No open items. :tada:"))));
         }
-        int left = (Messages.MAX_BLOCKS - 2 - blocks.size()) / 2;
+        int left = (Messages.MAX_BLOCKS - 2 - blocks.size() - (kept.isEmpty() ? 0 : 3)) / 2;
         for (ActionItem item : open.subList(0, Math.min(open.size(), left))) {
             blocks.addAll(itemBlocks(item, Surface.HOME, user));
+        }
+        if (!kept.isEmpty()) {
+            blocks.add(divider());
+            blocks.add(header(h -> h.text(plainText("Added to talks no longer in the notes"))));
+            blocks.add(section(s -> s.text(markdownText(Messages.clip(keptText(kept), Messages.MAX_SECTION)))));
         }
         blocks.add(context(c -> c.elements(List.of(markdownText(
                 "Start a discussion with `/qcon discuss A3` in a channel; `/qcon actions all` lists every item.")))));
         return View.builder().type("home").blocks(blocks).build();
+    }
+
+    /** Each kept talk and what was added to it, with how to move it: "*X* (Day 3): P3 chaos days…". */
+    private static String keptText(List<qconbot.notes.Talk> kept) {
+        StringBuilder text = new StringBuilder();
+        for (qconbot.notes.Talk talk : kept.subList(0, Math.min(kept.size(), 10))) {
+            text.append("*").append(escape(talk.name())).append("*: ");
+            List<String> points = talk.bullets().stream().filter(b -> b.added() != null && !b.isOutcome())
+                    .map(b -> "P" + b.added().id() + " " + escape(clip(b.text(), 60))).toList();
+            text.append(points.isEmpty() ? "items people worked on" : String.join(" · ", points)).append('\n');
+        }
+        return text.append(kept.size() > 10 ? "and " + (kept.size() - 10) + " more talks\n" : "")
+                .append("Put a point back under the talk it belongs to with `/qcon move P3 to <talk>`.").toString();
     }
 
     /** A mention built from a Slack id only; anything else is shown as escaped text. */

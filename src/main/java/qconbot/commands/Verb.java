@@ -58,6 +58,8 @@ public enum Verb {
             + " kept in its history.", From.COMMAND),
     REMOVE(List.of("remove"), "remove P3", "take a point added in Slack out of the notes (its author or an admin);"
             + " it is kept in the history.", From.COMMAND),
+    MOVE(List.of("move"), "move P3 to <talk>", "(admins and QCON_EDITORS) move a point added in Slack, with its"
+            + " action item, to the talk the words find: for what was added to a talk no longer in the notes.", From.COMMAND),
     EDIT_POINTS(List.of(), "", "", EnumSet.of(From.CLICK), new Button("edit_points", "Edit added points", Set.of(), Set.of(), null)),
     IMPORT(List.of("import"), "import", "(admins and QCON_EDITORS) import a whole notes file: paste it, see what it"
             + " would change, then Import.", From.COMMAND),

@@ -236,6 +236,48 @@ public final class Added {
         });
     }
 
+    /**
+     * Moves a point added in Slack, with its action item when it is one, to the talk {@code to} (an editor putting
+     * back what was added to a talk no longer in the notes); the move is in the point's history. False when the
+     * point is gone, so nothing changed.
+     */
+    public boolean movePoint(long id, String to, String by) throws SQLException {
+        String now = clock.instant().toString();
+        return db.inTransaction(connection -> {
+            String from;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT talk_key FROM added_points WHERE id = ? AND removed_at IS NULL")) {
+                select.setLong(1, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return false;
+                    }
+                    from = rows.getString(1);
+                }
+            }
+            try (PreparedStatement update = connection.prepareStatement("UPDATE added_points SET talk_key = ? WHERE id = ?")) {
+                update.setString(1, to);
+                update.setLong(2, id);
+                update.executeUpdate();
+            }
+            try (PreparedStatement update = connection.prepareStatement("UPDATE action_items SET key = ? WHERE key = ?")) {
+                update.setString(1, to + "#P" + id); // its item, keyed by the point (Talks.internalLineKey)
+                update.setString(2, from + "#P" + id);
+                update.executeUpdate();
+            }
+            try (PreparedStatement audit = connection.prepareStatement("""
+                    INSERT INTO added_changes (point_id, action, by_user, at, old_text, new_text) VALUES (?, 'moved', ?, ?, ?, ?)""")) {
+                audit.setLong(1, id);
+                audit.setString(2, by);
+                audit.setString(3, now);
+                audit.setString(4, from);
+                audit.setString(5, to);
+                audit.executeUpdate();
+            }
+            return true;
+        });
+    }
+
     /** The change's line in the audit trail: the point's text before, and after (null when it was removed). */
     private static void audit(Connection connection, long id, String old, String text, String by, String now)
             throws SQLException {

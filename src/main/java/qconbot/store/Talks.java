@@ -652,6 +652,27 @@ public final class Talks {
         });
     }
 
+    /**
+     * The talks no longer in their notes file that are kept in view for what people added to them (no lines in a
+     * file, and not added in Slack): for the App Home of editors, who can move what was added.
+     */
+    public List<Talk> keptInView() throws SQLException {
+        return index.read(connection -> {
+            List<Talk> talks = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT * FROM talks WHERE in_notes = 1 AND first_line = 0 AND source <> ? ORDER BY source, day_number, position")) {
+                select.setString(1, Added.SOURCE);
+                try (ResultSet rows = select.executeQuery()) {
+                    PreparedStatement bullets = index.cached(BULLETS);
+                    while (rows.next()) {
+                        talks.add(map(rows, bullets));
+                    }
+                }
+            }
+            return talks;
+        });
+    }
+
     /** Talk titles by conference, for suggestions; cheap (no bullets read). */
     public Map<String, List<String>> titles() throws SQLException {
         return index.read(connection -> {
