@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Dependencies point one way: notes <- store, search <- commands (the interpreter and its messages) <- slack,
- * schedule <- Main; slack/ sees only commands/ and metrics/, so every Slack input goes through the interpreter. Read from the sources, every reference to one of our packages, imported or written out in full.
+ * schedule <- Main; slack/ sees only commands/ and metrics/, so every Slack input goes through the interpreter (and
+ * store.Deadline: a request's one deadline is set where it arrives, in slack/, and kept where it commits, in store/). Read from the sources, every reference to one of our packages, imported or written out in full.
  */
 class ArchitectureTest {
 
@@ -49,6 +50,10 @@ class ArchitectureTest {
                     continue; // Main wires everything
                 }
                 String code = Files.readString(file, StandardCharsets.UTF_8);
+                if (from.equals("slack")) {
+                    // the one exception: a request's deadline is set where it arrives and kept where it commits
+                    code = code.replace("qconbot.store.Deadline", "");
+                }
                 Matcher used = OURS.matcher(code);
                 while (used.find()) {
                     String to = used.group(1) == null ? "" : used.group(1);
