@@ -39,11 +39,20 @@ class ConcurrencyTest {
     @TempDir
     Path dir;
 
+    /** The database under test, opened once per bot; {@link ConcurrencyOnPostgresTest} runs this on PostgreSQL. */
+    Db open(Path file) throws java.sql.SQLException {
+        return Db.open(file);
+    }
+
+    Talks talks(Db db) throws java.sql.SQLException {
+        return new Talks(db);
+    }
+
     @Test
     void random_concurrent_actions_leave_every_item_equal_to_its_replayed_audit_trail() throws Exception {
         Path file = dir.resolve("qcon.db");
-        try (Db first = Db.open(file); Db second = Db.open(file)) {
-            new Talks(first).sync(NotesParser.readAll(TestBot.NOTES));
+        try (Db first = open(file); Db second = open(file)) {
+            talks(first).sync(NotesParser.readAll(TestBot.NOTES));
             List<ActionItems> bots = List.of(new ActionItems(first, Clock.systemUTC(), Set.of(ADMIN)),
                     new ActionItems(second, Clock.systemUTC(), Set.of(ADMIN)));
             String[] users = {"U0ANN", "U0BOB", "U0CAT", "U0DAN", ADMIN};
