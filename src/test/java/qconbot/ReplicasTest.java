@@ -171,16 +171,21 @@ class ReplicasTest {
     }
 
     /**
-     * PostgreSQL stopped for 4 s while claims keep coming: /health says 503, people are told to try again, /health
-     * says 200 by itself once the database is back, and every change that was acknowledged is there.
+     * PostgreSQL stopped for 4 s while claims keep coming, with two replicas posting the talk of the day every 3 s:
+     * /health says 503, people are told to try again, /health says 200 by itself once the database is back, every
+     * change that was acknowledged is there and no other, and every fire time is posted once, those in the outage
+     * after it.
      */
     @Test
-    void a_database_outage_loses_no_acknowledged_change_and_the_bot_recovers_by_itself() throws Exception {
+    void a_database_outage_loses_no_acknowledged_change_and_no_post_and_the_bots_recover_by_themselves() throws Exception {
         slack = new FakeSlackApi();
         database = TestPostgres.freshDatabase();
-        start(0, "0 0 0 1 1 ? 2099");
+        start(0, "*/3 * * * * ?");
+        start(1, "*/3 * * * * ?");
         SlackRequests bot = replicas.get(0);
         ChildBot.awaitHealthy(bot, processes.get(0));
+        ChildBot.awaitHealthy(replicas.get(1), processes.get(1));
+        long cronStarted = System.nanoTime();
 
         Thread outage = new Thread(() -> {
             try {
@@ -230,6 +235,33 @@ class ReplicasTest {
                     + recorded + " recorded");
             assertEquals(acknowledged, recorded, "every change acknowledged in time is recorded, and no other");
         }
+        // The fire times refused during the outage are tried again (5 s, then 10 s): give them that, then look.
+        sleepUntil(cronStarted, Duration.ofSeconds(5 + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - cronStarted)
+                + 25));
+        Map<String, Integer> postsBySlot = postsBySlot();
+        System.out.println("replicas: outage: posts by fire time: " + postsBySlot);
+        postsBySlot.forEach((slot, count) -> assertEquals(1, count, "fire time " + slot + " posted once"));
+        List<java.time.LocalDateTime> slots = postsBySlot.keySet().stream()
+                .map(slot -> java.time.LocalDateTime.parse(slot.substring(0, slot.indexOf(' ')))).sorted().toList();
+        assertTrue(slots.size() >= 8, "posts all along: " + slots);
+        for (int i = 1; i < slots.size(); i++) {
+            assertEquals(3, Duration.between(slots.get(i - 1), slots.get(i)).toSeconds(),
+                    "no fire time lost between " + slots.get(i - 1) + " and " + slots.get(i) + ", outage or not");
+        }
+    }
+
+    /** The talk of the day's posts in the channel, counted by the fire time in their metadata. */
+    private Map<String, Integer> postsBySlot() {
+        Map<String, Integer> postsBySlot = new TreeMap<>();
+        for (FakeSlackApi.Posted post : slack.posted()) {
+            if (CHANNEL.equals(post.channel()) && post.metadata() != null) {
+                Matcher slot = SLOT.matcher(post.metadata());
+                if (slot.find()) {
+                    postsBySlot.merge(slot.group(1), 1, Integer::sum);
+                }
+            }
+        }
+        return postsBySlot;
     }
 
     private void start(int index, String cron) throws IOException {

@@ -158,11 +158,43 @@ public final class TalkOfTheDay implements Job, Daily {
             } else {
                 Schedule.Slot slot = new Schedule.Slot(LocalDateTime.parse(data.getString("local")),
                         Instant.parse(data.getString("at")), settings.schedule().zone());
-                scheduleAfter(slot.at());
-                run(slot);
+                int tries = data.containsKey("tries") ? data.getInt("tries") : 0;
+                if (tries == 0) {
+                    scheduleAfter(slot.at());
+                }
+                runOrRetry(slot, tries);
             }
         } catch (Exception e) {
             log.error("talk of the day failed", e);
+        }
+    }
+
+    /**
+     * How long after a fire time the database refused (an outage) it is tried again: 5 s, doubling to at most a
+     * minute, for as long as it is still that fire time's day, as a fire time missed while the bot was down is.
+     */
+    static final Duration RETRY_FIRST = Duration.ofSeconds(5);
+    static final Duration RETRY_AT_MOST = Duration.ofMinutes(1);
+
+    /** Runs a fire time; one the database could not record is tried again later, so an outage loses no post. */
+    private void runOrRetry(Schedule.Slot slot, int tries) throws SchedulerException {
+        try {
+            run(slot);
+        } catch (SQLException e) {
+            LocalDate day = LocalDate.ofInstant(slot.at(), settings.schedule().zone());
+            Duration wait = RETRY_FIRST.multipliedBy(1L << Math.min(tries, 4));
+            wait = wait.compareTo(RETRY_AT_MOST) > 0 ? RETRY_AT_MOST : wait;
+            Instant next = clock.instant().plus(wait);
+            if (!LocalDate.ofInstant(next, settings.schedule().zone()).equals(day)) {
+                log.error("talk of the day {}: the database refused it all day ({}); not posted", slot.key(), e.toString());
+                return;
+            }
+            log.warn("talk of the day {}: the database refused it ({}); trying again in {} s", slot.key(), e.toString(),
+                    wait.toSeconds());
+            scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(JOB).withIdentity("retry " + slot.key() + " " + (tries + 1))
+                    .usingJobData("local", slot.local().toString()).usingJobData("at", slot.at().toString())
+                    .usingJobData("tries", tries + 1).startAt(Date.from(next))
+                    .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow()).build());
         }
     }
 
