@@ -125,6 +125,11 @@ public final class FakeSlackApi implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/respond/" + id;
     }
 
+    /** Every call so far, in order. */
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
     public List<Call> calls(String method) {
         return calls.stream().filter(call -> call.method().equals(method)).toList();
     }
