@@ -109,6 +109,8 @@ public final class SlackApp {
      */
     static final class RequestLog implements Middleware {
 
+        private static final java.time.Duration FOR_COMMITS =
+                qconbot.store.Deadline.forCommits(qconbot.store.Deadline.SLACK_WAITS);
         private final Metrics metrics;
 
         RequestLog(Metrics metrics) {
@@ -143,8 +145,7 @@ public final class SlackApp {
                     }
                 }
                 // Over HTTP the front door set the request's deadline at its arrival; in Socket Mode it starts here.
-                Response result = qconbot.store.Deadline.within(started,
-                        qconbot.store.Deadline.forCommits(qconbot.store.Deadline.SLACK_WAITS), () -> chain.next(request));
+                Response result = qconbot.store.Deadline.within(started, FOR_COMMITS, () -> chain.next(request));
                 String failed = MDC.get(FAILED);
                 outcome = failed != null ? "error" : result.getStatusCode() == 200 ? "ok" : "http_" + result.getStatusCode();
                 return result;

@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
 /**
  * Talks, points and whole notes files added from Slack. They are kept in the database, never in a notes file, and every load of the
  * notes merges them into what the files say ({@link #mergeInto}): reading the files again, a changed file or a
- * restart never loses them. A point added to a talk that a notes file no longer has stays here, and shows again if
- * the talk comes back.
+ * restart never loses them. A talk renamed or moved in the notes takes them along, and one deleted keeps them in
+ * view under its old title ({@link Renames}); an editor can move a point elsewhere ({@link #movePoint}).
  */
 public final class Added {
 
