@@ -120,8 +120,7 @@ public final class SlackApp {
         @Override
         public Response apply(Request request, Response response, MiddlewareChain chain) throws Exception {
             long started = System.nanoTime();
-            String id = UUID.randomUUID().toString().substring(0, 8);
-            MDC.put("req", id);
+            MDC.put("req", UUID.randomUUID().toString().substring(0, 8));
             String kind = "other";
             String name = String.valueOf(request.getRequestType());
             String outcome = "error";
