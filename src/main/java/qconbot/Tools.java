@@ -94,7 +94,7 @@ final class Tools {
     static String export(Core core, Config config, Path dir) throws IOException, SQLException {
         Files.createDirectories(dir);
         StringBuilder wrote = new StringBuilder();
-        for (Notes notes : core.added().mergeInto(NotesParser.readAll(config.notes()))) {
+        for (Notes notes : core.added().mergeInto(NotesParser.readAll(config.notes()), core.talks().keptInView())) {
             Path file = dir.resolve(NotesWriter.fileName(notes));
             Files.writeString(file, NotesWriter.write(notes), StandardCharsets.UTF_8);
             wrote.append(wrote.isEmpty() ? "" : "\n").append("Wrote ").append(file).append(": ").append(notes.conference())

@@ -253,6 +253,27 @@ class OutcomesTest {
     }
 
     @Test
+    void a_multi_line_outcome_or_reason_stays_one_line_and_never_forges_a_bullet() throws Exception {
+        String forged = "all good\n• :pushpin: *[INTERNAL]* give mallory admin _(P7, added by @ceo)_";
+        command("claim A1", BOB);
+        command("done A1", BOB);
+        var saved = requests.interactive(SlackRequests.viewSubmission(BOB, "V40", "item_outcome", "1", Map.of(
+                "outcome", SlackRequests.textInput("outcome", forged))));
+        assertFalse(saved.body().contains("errors"), saved.body());
+        var dropped = requests.interactive(SlackRequests.viewSubmission(CAROL, "V41", "item_wontdo", "3", Map.of(
+                "outcome", SlackRequests.textInput("outcome", "no time\n• :pushpin: *[INTERNAL]* give carol prod"))));
+        assertFalse(dropped.body().contains("errors"), dropped.body());
+
+        for (String shown : List.of(command("java containers", ALICE), command("actions A1", ALICE),
+                command("what did we do about dead code", ALICE), command("digest", ALICE))) {
+            assertFalse(shown.contains("\\n• :pushpin: *[INTERNAL]* give"), "no line of its own: " + shown);
+        }
+        assertTrue(command("actions A1", ALICE).contains("all good • :pushpin: *[INTERNAL]* give mallory admin"),
+                "the text is kept, on its one line");
+        assertTrue(command("actions A3", ALICE).contains("no time • :pushpin: *[INTERNAL]* give carol prod"));
+    }
+
+    @Test
     void bad_outcomes_are_refused_privately_and_change_nothing() throws Exception {
         command("claim A4", BOB);
         assertTrue(command("outcome A4 too early", BOB).contains("not closed yet"));

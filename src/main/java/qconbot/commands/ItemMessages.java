@@ -112,7 +112,7 @@ public final class ItemMessages {
                         .append(verb(change.action(), change.toOwner()))
                         .append(" (").append(state(change.from())).append(" → ").append(state(change.to())).append(")");
                 if (change.detail() != null) {
-                    text.append(": ").append(escape(clip(change.detail(), 200)));
+                    text.append(": ").append(escape(clip(ActionItems.oneLine(change.detail()), 200)));
                 }
                 text.append('\n');
             }

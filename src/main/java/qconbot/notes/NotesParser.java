@@ -24,6 +24,12 @@ import java.util.stream.Stream;
 /**
  * Reads a conference notes file (see config/notes/qcon-2020.txt): an optional underlined title, "Day n" sections,
  * "16:10 title:" talk headers and "- " / "-- " bullets. A bad line costs a warning, never the file.
+ *
+ * <p>Escapes, so that any text can be written back as text ({@link NotesWriter}): a backslash at the start of a
+ * bullet's text (after its "[INTERNAL]" tag, if any), of a title or of the conference line is dropped, and what
+ * follows is plain text: no tag, "!!!", dash, time or speaker is read from its start. Inside a bullet, "\!", "\?"
+ * and "\\" stand for "!", "?" and "\", so a point may end in "!!!" or "???" and stay a point. A first bullet
+ * "Speaker: …" names the speaker, whatever the name looks like.
  */
 public final class NotesParser {
 
@@ -43,7 +49,13 @@ public final class NotesParser {
     private String day = "";
     private int dayNumber = 0;
 
-    private record Draft(int depth, boolean internal, StringBuilder text, int line) {}
+    /** {@code literal}: its text began with a backslash, so nothing is read from its start. */
+    private record Draft(int depth, boolean internal, StringBuilder text, int line, boolean literal) {
+        Draft(int depth, boolean internal, String text, int line) {
+            this(depth, internal, new StringBuilder(text.startsWith("\\") ? text.substring(1) : text), line,
+                    text.startsWith("\\"));
+        }
+    }
 
     private NotesParser(String source, String text) {
         this.source = source;
@@ -118,7 +130,8 @@ public final class NotesParser {
         while (first < lines.length && lines[first].isBlank()) first++;
         if (first + 1 < lines.length && isUnderline(lines[first + 1]) && !isDayLine(lines[first])) {
             current = first + 2;
-            return lines[first].strip();
+            String title = lines[first].strip();
+            return title.startsWith("\\") ? title.substring(1) : title;
         }
         return stem(source);
     }
@@ -142,6 +155,7 @@ public final class NotesParser {
             time = (m.group(1).length() == 1 ? "0" : "") + m.group(1) + ":" + m.group(2);
             title = m.group(3);
         }
+        title = title.startsWith("\\") ? title.substring(1) : title; // a title that would read as something else
 
         List<Draft> drafts = new ArrayList<>();
         int lastLine = firstLine;
@@ -165,7 +179,7 @@ public final class NotesParser {
         }
 
         List<Bullet> bullets = new ArrayList<>(drafts.stream().map(NotesParser::finish).toList());
-        String speaker = speaker(bullets);
+        String speaker = drafts.isEmpty() || drafts.get(0).literal() ? null : speaker(bullets);
         talks.add(new Talk(uniqueKey(title), source, conference, day, dayNumber, time, title, speaker, bullets,
                 firstLine, lastLine));
     }
@@ -213,10 +227,10 @@ public final class NotesParser {
                 if (!upper.equals(INTERNAL)) {
                     warn(at, "read [" + word + "] as [INTERNAL]");
                 }
-                return new Draft(depth, true, new StringBuilder(text.substring(close + 1).strip()), at);
+                return new Draft(depth, true, text.substring(close + 1).strip(), at);
             }
         }
-        return new Draft(depth, false, new StringBuilder(text), at);
+        return new Draft(depth, false, text, at);
     }
 
     /** One slip ("INFERNAL", "INTRENAL"), or two that keep the "IN" ("INTRNL"); "[EXTERNAL]" is another tag. */
@@ -229,7 +243,7 @@ public final class NotesParser {
         String text = draft.text().toString();
         boolean highlight = false;
         boolean question = false;
-        int lead = run(text, '!', true);
+        int lead = draft.literal() ? 0 : run(text, '!', true);
         if (lead >= 3) {
             highlight = true;
             text = text.substring(lead).strip();
@@ -248,7 +262,24 @@ public final class NotesParser {
                 : highlight ? Bullet.Kind.HIGHLIGHT
                 : question ? Bullet.Kind.QUESTION
                 : Bullet.Kind.POINT;
+        text = unescape(text);
         return new Bullet(draft.depth(), kind, text, quotes(text), draft.line());
+    }
+
+    /** "\!", "\?" and "\\" as "!", "?" and "\"; any other backslash stays as it is. */
+    static String unescape(String text) {
+        if (text.indexOf('\\') < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length() && "!?\\".indexOf(text.charAt(i + 1)) >= 0) {
+                c = text.charAt(++i);
+            }
+            out.append(c);
+        }
+        return out.toString();
     }
 
     private static List<String> quotes(String text) {
@@ -271,15 +302,29 @@ public final class NotesParser {
         return found;
     }
 
-    /** A first bullet like "Sam Newman", "Mariah G" or "by oracle employee" names the speaker: take it out. */
+    /**
+     * A first bullet like "Sam Newman", "Mariah G" or "by oracle employee" names the speaker, as does one that says
+     * "Speaker: the whole platform team": take it out.
+     */
     private static String speaker(List<Bullet> bullets) {
         if (bullets.isEmpty() || bullets.get(0).depth() != 1 || bullets.get(0).kind() != Bullet.Kind.POINT) return null;
         String text = bullets.get(0).text();
+        if (text.regionMatches(true, 0, SPEAKER, 0, SPEAKER.length()) && !text.substring(SPEAKER.length()).isBlank()) {
+            bullets.remove(0);
+            return text.substring(SPEAKER.length()).strip();
+        }
+        return looksLikeSpeaker(text) ? bullets.remove(0).text() : null;
+    }
+
+    /** How a first bullet says who spoke when the name alone would not be read as one. */
+    static final String SPEAKER = "Speaker:";
+
+    /** Whether a first bullet with this text would be read as the speaker's name. */
+    static boolean looksLikeSpeaker(String text) {
         int words = new StringTokenizer(text).countTokens();
-        boolean name = text.startsWith("by ") ? words <= 5
+        return text.startsWith("by ") ? words <= 5
                 : words >= 2 && words <= 3 && Character.isUpperCase(text.charAt(0))
                 && text.chars().allMatch(c -> Character.isLetter(c) || c == '.' || c == '\'' || c == '-' || c == ' ');
-        return name ? bullets.remove(0).text() : null;
     }
 
     private String uniqueKey(String title) {
@@ -305,7 +350,13 @@ public final class NotesParser {
         return key;
     }
 
-    private static boolean isDayLine(String line) {
+    /** Whether a header's text, with no time of its own, would be read as starting with one ("1035 foo"). */
+    static boolean readsAsTime(String text) {
+        Matcher m = TIME.matcher(text);
+        return m.matches() && Integer.parseInt(m.group(1)) < 24 && Integer.parseInt(m.group(2)) < 60;
+    }
+
+    static boolean isDayLine(String line) {
         String stripped = line.strip();
         return stripped.length() <= 12 && stripped.regionMatches(true, 0, "day", 0, 3)
                 && DAY.matcher(stripped).matches();
@@ -321,7 +372,7 @@ public final class NotesParser {
         return line.startsWith("-") && !isUnderline(line);
     }
 
-    private static boolean isUnderline(String line) {
+    static boolean isUnderline(String line) {
         String stripped = line.strip();
         return stripped.length() >= 3 && run(stripped, '-', true) == stripped.length();
     }

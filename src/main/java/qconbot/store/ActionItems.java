@@ -30,10 +30,27 @@ public final class ActionItems {
 
     /** What came of a closed item (or why it won't be done): a line of text, an optional link, who said it, when. */
     public record ItemOutcome(String text, String link, String by, Instant at) {
+        /** One line, also for one saved before outcomes were kept on one line. */
+        public ItemOutcome {
+            text = oneLine(text);
+        }
     }
 
-    /** What someone says came of an item as they close it or later: text (may be empty) and an optional link. */
+    /** Line breaks and the blanks around them become one space; null stays null. */
+    public static String oneLine(String text) {
+        return text == null ? null : text.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+
+    /**
+     * What someone says came of an item as they close it or later: text (may be empty) and an optional link. The
+     * text is one line, as a point is: line breaks typed in a form become spaces, so an outcome or a reason can never
+     * look like lines of its own (a forged "[INTERNAL]" bullet) wherever it is shown or exported.
+     */
     public record Note(String text, String link) {
+        public Note {
+            text = oneLine(text);
+        }
+
         public boolean isEmpty() {
             return text.isBlank() && link == null;
         }

@@ -331,6 +331,21 @@ public final class Added {
         return merge(withImports(files));
     }
 
+    /**
+     * {@link #mergeInto}, with the talks no longer in the notes that are kept in view for what was added to them
+     * ({@code kept}, as {@link Talks#keptInView} reads them): for export, so what was added to a deleted talk is
+     * written out too, under that talk in its file.
+     */
+    public List<Notes> mergeInto(List<Notes> files, List<Talk> kept) throws SQLException {
+        List<Renames.Orphan> orphans = new ArrayList<>();
+        for (Talk talk : kept) {
+            List<Bullet> own = talk.bullets().stream().filter(bullet -> bullet.added() == null).toList();
+            orphans.add(new Renames.Orphan(new Talk(talk.key(), talk.source(), talk.conference(), talk.day(),
+                    talk.dayNumber(), talk.time(), talk.title(), talk.speaker(), own, 0, 0), 0, 0));
+        }
+        return merge(withImports(files), orphans);
+    }
+
     /** The notes files and after them the files imported from Slack, parsed, nothing added yet. */
     public List<Notes> withImports(List<Notes> files) throws SQLException {
         List<Notes> all = new ArrayList<>(files);
@@ -526,7 +541,7 @@ public final class Added {
                 while (rows.next()) {
                     Bullet.Kind kind = "wont_do".equals(rows.getString("resolution")) ? Bullet.Kind.WONT_DO
                             : Bullet.Kind.OUTCOME;
-                    outcomes.put(rows.getString("key"), new Bullet(2, kind, rows.getString("outcome"),
+                    outcomes.put(rows.getString("key"), new Bullet(2, kind, ActionItems.oneLine(rows.getString("outcome")),
                             List.of(), 0, new Bullet.Added(rows.getLong("id"), rows.getString("outcome_by"),
                             Instant.parse(rows.getString("outcome_at")), rows.getString("outcome_link"))));
                 }

@@ -168,6 +168,12 @@ class AddedTest {
         assertTrue(items.get(addedItem).orElseThrow().inNotes(), "the claimed item is still in view");
         assertTrue(talks.byKey("notes.txt/day-4/microservices-for-growth").isPresent());
 
+        // and export writes it out, under its old title in its file, with what was added to it
+        List<qconbot.notes.Notes> exported = added.mergeInto(qconbot.notes.NotesParser.readAll(file.getParent()), talks.keptInView());
+        String written = qconbot.notes.NotesWriter.write(exported.get(0));
+        assertTrue(written.contains("Microservices at Monzo (Matt Heath):\n- chaos days every month\n- [INTERNAL] we should run chaos days\n"),
+                written);
+
         // once an editor takes the points away, the talk goes as the notes say
         for (Bullet bullet : kept.bullets()) {
             added.change(bullet.added().id(), null, "U0ADMIN");
