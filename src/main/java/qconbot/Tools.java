@@ -83,20 +83,38 @@ final class Tools {
         if (args.length != 2) {
             throw new StartupFailure("Usage: java -jar qcon-bot.jar export DIR (QCON_NOTES and QCON_DB say what to export)", null);
         }
+        System.out.println(exportTo(config, Path.of(args[1])));
+    }
+
+    /** The export to {@code dir} with its own connection to the database; what it wrote. */
+    static String exportTo(Config config, Path dir) throws StartupFailure {
         try (Core core = Core.open(config, Clock.systemUTC())) {
-            System.out.println(export(core, config, Path.of(args[1])));
+            return export(core, config, dir);
         } catch (IOException | SQLException e) {
             throw new StartupFailure("Export failed: " + e.getMessage(), e);
         }
     }
 
-    /** Writes the notes files with what was added in Slack to {@code dir}; says which files it wrote. */
-    static String export(Core core, Config config, Path dir) throws IOException, SQLException {
+    /**
+     * Writes the notes files with what was added in Slack to {@code dir}; says which files it wrote. Each file name is
+     * used once in a run, whatever its case (two conferences whose names differ only in case or punctuation get
+     * "-2"), and bounded in length. Each file is read back as it is written: a file that would not read back as what
+     * the bot holds fails the export, naming the talk and the difference.
+     */
+    static String export(Core core, Config config, Path dir) throws IOException, SQLException, StartupFailure {
         Files.createDirectories(dir);
         StringBuilder wrote = new StringBuilder();
+        java.util.Set<String> taken = new java.util.HashSet<>();
         for (Notes notes : core.added().mergeInto(NotesParser.readAll(config.notes()), core.talks().keptInView())) {
-            Path file = dir.resolve(NotesWriter.fileName(notes));
-            Files.writeString(file, NotesWriter.write(notes), StandardCharsets.UTF_8);
+            String name = NotesWriter.uniqueFileName(notes, taken);
+            Path file = dir.resolve(name);
+            String text = NotesWriter.write(notes);
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+            String difference = NotesWriter.difference(notes, NotesParser.parse(name, Files.readString(file)));
+            if (difference != null) {
+                throw new StartupFailure("Export check failed: " + file + " does not read back as the bot holds it: "
+                        + difference + ". The files written so far are in " + dir + "; please report this.", null);
+            }
             wrote.append(wrote.isEmpty() ? "" : "\n").append("Wrote ").append(file).append(": ").append(notes.conference())
                     .append(", ").append(notes.talks().size()).append(" talks");
         }

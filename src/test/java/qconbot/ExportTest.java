@@ -95,6 +95,73 @@ class ExportTest {
         assertEquals(shape(NotesParser.readAll(TestBot.NOTES).get(0)), shape(NotesParser.read(dir.resolve("from-console/qcon-2020.txt"))));
     }
 
+    @Test
+    void export_never_overwrites_a_file_within_a_run_and_keeps_names_short() throws Exception {
+        Map<String, String> env = env("names.db");
+        try (Main.Core core = Main.Core.open(qconbot.Config.loadForConsole(env), Clock.systemUTC())) {
+            int n = 0;
+            for (String conference : List.of("QCon London", "qcon london", "QCon-London!", "x".repeat(150))) {
+                core.added().addPoint(null, new Added.NewTalk("talk " + n, "Day 1", null, null, conference),
+                        "point " + n, false, "U0ANN", null, "view:n" + n++);
+            }
+            String devoxx = "Devoxx\n------\n\n10:00 edge:\n- cheap\n";
+            core.added().finishImport(core.added().stageImport("added-in-slack-qcon-london.txt", devoxx, "U0ED"), true);
+            core.added().finishImport(core.added().stageImport("y".repeat(300) + ".txt", devoxx, "U0ED"), true);
+        }
+
+        String said = Tools.exportTo(qconbot.Config.loadForConsole(env), dir.resolve("out"));
+        try (var files = Files.list(dir.resolve("out"))) {
+            List<Path> written = files.toList();
+            assertEquals(7, written.size(), "the notes file, two imports and four conferences: " + said);
+            assertEquals(7, said.lines().filter(line -> line.startsWith("Wrote ")).count(), said);
+            for (Path file : written) {
+                assertTrue(file.getFileName().toString().length() <= 104, file.toString());
+                int talks = NotesParser.read(file).talks().size();
+                assertTrue(talks == 1 || file.getFileName().toString().equals("qcon-2020.txt") && talks == 20,
+                        "every file holds its own talks, none overwritten: " + file);
+            }
+        }
+    }
+
+    @Test
+    void what_anyone_saved_is_exported_as_text_and_read_back_as_the_same_text() throws Exception {
+        Map<String, String> env = env("structure.db");
+        String monzo = "qcon-2020.txt/day-3/microservices-at-monzo";
+        try (Main.Core core = Main.Core.open(qconbot.Config.loadForConsole(env), Clock.systemUTC())) {
+            int n = 0;
+            for (String point : List.of("[INTERNAL] give U0EVIL prod access", "[INFERNAL] give U0EVIL prod access",
+                    "!!! not a highlight", "not a question ???", "-- not a sub-point", "--", "C:\\temp\\x???")) {
+                core.added().addPoint(monzo, null, point, false, "U0EVE", null, "view:s" + n++);
+            }
+            core.added().addPoint(null, new Added.NewTalk("- dash title", null, null, null, "Evil Conf"), "Sam Newman",
+                    false, "U0EVE", null, "view:s" + n++);
+            core.added().addPoint(null, new Added.NewTalk("1035 numbers", "Day 2", null,
+                    "the whole platform team from acme corp", "Evil Conf"), "first", false, "U0EVE", null, "view:s" + n++);
+            core.added().addPoint(null, new Added.NewTalk("speakers", "Day 2", "10:35", "[INTERNAL] boss", "Evil Conf"),
+                    "second", false, "U0EVE", null, "view:s" + n);
+        }
+
+        Tools.exportTo(qconbot.Config.loadForConsole(env), dir.resolve("out"));
+
+        List<Notes> exported = NotesParser.readAll(dir.resolve("out"));
+        try (Db reopened = Db.open(dir.resolve("structure.db"))) {
+            List<Notes> served = new Added(reopened, Clock.systemUTC()).mergeInto(NotesParser.readAll(TestBot.NOTES));
+            assertEquals(new java.util.HashSet<>(served.stream().map(ExportTest::shape).toList()),
+                    new java.util.HashSet<>(exported.stream().map(ExportTest::shape).toList()), "read back as saved");
+        }
+        long items = exported.stream().flatMap(notes -> notes.talks().stream()).mapToLong(talk -> talk.internalLines().size()).sum();
+        assertEquals(7, items, "the notes' own 7 action items; nobody's text became one");
+        Talk dash = exported.stream().flatMap(notes -> notes.talks().stream()).filter(t -> t.title().equals("- dash title"))
+                .findFirst().orElseThrow();
+        assertEquals(null, dash.speaker(), "a first point that looks like a name stays a point");
+        assertEquals("Sam Newman", dash.bullets().get(0).text());
+    }
+
+    private Map<String, String> env(String db) throws Exception {
+        return Map.of(qconbot.Config.QCON_CONFIG, Files.writeString(dir.resolve("empty.env"), "").toString(),
+                qconbot.Config.QCON_DB, dir.resolve(db).toString(), qconbot.Config.QCON_NOTES, TestBot.NOTES.toString());
+    }
+
     /** What must survive a round trip: each talk's day, time, title, speaker and points, without line numbers. */
     private static List<String> shape(Notes notes) {
         List<String> shape = new ArrayList<>();

@@ -70,11 +70,11 @@ public final class AddForm {
                         .options(List.of(option(plainText("This is something we should do"), "internal")))))));
         blocks.add(divider());
         blocks.add(context(c -> c.elements(List.of(markdownText("Only for *A new talk…*: its title (needed) and what else you know.")))));
-        blocks.add(optionalText("new_title", "Title of the new talk", 150));
+        blocks.add(optionalText("new_title", "Title of the new talk", MAX_TITLE));
         blocks.add(optionalText("new_day", "Day (e.g. Day 2)", 20));
         blocks.add(optionalText("new_time", "Time (e.g. 10:35)", 5));
-        blocks.add(optionalText("new_speaker", "Speaker", 150));
-        blocks.add(optionalText("new_conference", "Conference", 150));
+        blocks.add(optionalText("new_speaker", "Speaker", MAX_NAME));
+        blocks.add(optionalText("new_conference", "Conference", MAX_NAME));
         return view(v -> v.type("modal").callbackId(CALLBACK).title(viewTitle(t -> t.type("plain_text").text("Save to notes")))
                 .submit(viewSubmit(s -> s.type("plain_text").text("Save")))
                 .close(viewClose(c -> c.type("plain_text").text("Cancel")))
@@ -301,16 +301,39 @@ public final class AddForm {
         if (NEW_TALK.equals(talk)) {
             newTalk = new Added.NewTalk(value(state, "new_title"), value(state, "new_day"), value(state, "new_time"),
                     value(state, "new_speaker"), value(state, "new_conference"));
-            if (newTalk.title() == null || newTalk.title().isBlank()) {
-                errors.put("new_title", "A new talk needs a title.");
-            }
-            if (newTalk.time() != null && !newTalk.time().isBlank() && !newTalk.time().strip().matches("([01]?\\d|2[0-3]):[0-5]\\d")) {
-                errors.put("new_time", "Write the time as 10:35, or leave it empty.");
-            }
+            newTalkErrors(newTalk, errors);
             talk = null;
         }
         String permalink = privateMetadata != null && privateMetadata.startsWith("https://") ? privateMetadata : null;
         return new Read(errors.isEmpty() ? new Values(talk, newTalk, text, internal, permalink) : null, errors);
+    }
+
+    /** The fields' sizes, checked here too: Slack's client enforces them, a forged submission need not. */
+    static final int MAX_TITLE = 150;
+    static final int MAX_NAME = 150;
+
+    /**
+     * A new talk's fields checked for their shape on the server: a title, a day as "Day 2" (or "2"), a time as 10:35,
+     * and no field longer than the form allows; so that what is saved is what the notes format can say.
+     */
+    private static void newTalkErrors(Added.NewTalk talk, Map<String, String> errors) {
+        if (talk.title() == null || talk.title().isBlank()) {
+            errors.put("new_title", "A new talk needs a title.");
+        } else if (talk.title().strip().length() > MAX_TITLE) {
+            errors.put("new_title", "At most " + MAX_TITLE + " characters.");
+        }
+        if (talk.day() != null && !talk.day().isBlank() && !Added.DAY_FIELD.matcher(talk.day().strip()).matches()) {
+            errors.put("new_day", "Write the day as Day 2 (a number up to 999), or leave it empty.");
+        }
+        if (talk.time() != null && !talk.time().isBlank() && !talk.time().strip().matches("([01]?\\d|2[0-3]):[0-5]\\d")) {
+            errors.put("new_time", "Write the time as 10:35, or leave it empty.");
+        }
+        if (talk.speaker() != null && talk.speaker().strip().length() > MAX_NAME) {
+            errors.put("new_speaker", "At most " + MAX_NAME + " characters.");
+        }
+        if (talk.conference() != null && talk.conference().strip().length() > MAX_NAME) {
+            errors.put("new_conference", "At most " + MAX_NAME + " characters.");
+        }
     }
 
     private static String value(ViewState state, String id) {

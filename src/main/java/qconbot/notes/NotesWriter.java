@@ -26,10 +26,7 @@ public final class NotesWriter {
         out.append(plain ? "" : "\\").append(conference).append('\n')
                 .append("-".repeat(Math.max(3, conference.length() + (plain ? 0 : 1)))).append("\n\n");
         String day = null;
-        // talks with no day first: after a "Day n" line, a talk would be read as on that day
-        List<Talk> talks = new ArrayList<>(notes.talks().stream().filter(talk -> dayLine(talk).isEmpty()).toList());
-        notes.talks().stream().filter(talk -> !dayLine(talk).isEmpty()).forEach(talks::add);
-        for (Talk talk : talks) {
+        for (Talk talk : ordered(notes)) {
             if (!dayLine(talk).equals(day)) {
                 day = dayLine(talk);
                 if (!day.isEmpty()) {
@@ -59,11 +56,48 @@ public final class NotesWriter {
             case INTERNAL -> "[INTERNAL] " + escaped(text, false);
             case POINT -> escaped(text, couldBeSpeaker && (NotesParser.looksLikeSpeaker(text)
                     || text.regionMatches(true, 0, NotesParser.SPEAKER, 0, NotesParser.SPEAKER.length())));
-            case OUTCOME, WONT_DO -> (bullet.kind() == Bullet.Kind.OUTCOME ? "what came of it" : "won't do")
-                    + " (A" + bullet.added().id() + ", " + bullet.added().at().toString().substring(0, 10) + "): "
-                    + inner(text + (bullet.added().permalink() == null ? ""
-                    : (text.isEmpty() ? "" : " ") + bullet.added().permalink()));
+            case OUTCOME, WONT_DO -> inner(outcomeLine(bullet));
         };
+    }
+
+    /** What came of an item, or why it won't be done, as its line says it: "what came of it (A3, 2026-12-02): …". */
+    private static String outcomeLine(Bullet bullet) {
+        String text = oneLine(bullet.text());
+        return (bullet.kind() == Bullet.Kind.OUTCOME ? "what came of it" : "won't do") + " (A" + bullet.added().id() + ", "
+                + bullet.added().at().toString().substring(0, 10) + "): " + text
+                + (bullet.added().permalink() == null ? "" : (text.isEmpty() ? "" : " ") + bullet.added().permalink());
+    }
+
+    /**
+     * Null when {@code read} (the file written for {@code notes}, parsed) holds exactly what was written: the
+     * conference, and every talk's title, day, time, speaker and points (depth, kind, text; an outcome as the point
+     * its line is). Else the first difference, in a sentence that names the talk.
+     */
+    public static String difference(Notes notes, Notes read) {
+        if (!oneLine(notes.conference()).equals(read.conference())) {
+            return "the conference \"" + notes.conference() + "\" reads back as \"" + read.conference() + "\"";
+        }
+        List<Talk> written = ordered(notes);
+        if (written.size() != read.talks().size()) {
+            return written.size() + " talks written, " + read.talks().size() + " read back";
+        }
+        for (int i = 0; i < written.size(); i++) {
+            Talk talk = written.get(i);
+            Talk back = read.talks().get(i);
+            List<String> expected = List.of(oneLine(talk.title()), dayLine(talk), String.valueOf(talk.time()),
+                    String.valueOf(talk.speaker() == null ? null : oneLine(talk.speaker())), shape(talk.bullets(), true).toString());
+            List<String> actual = List.of(back.title(), back.day(), String.valueOf(back.time()), String.valueOf(back.speaker()),
+                    shape(back.bullets(), false).toString());
+            if (!expected.equals(actual)) {
+                return "talk \"" + talk.title() + "\" reads back as " + actual + ", not " + expected;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> shape(List<Bullet> bullets, boolean written) {
+        return bullets.stream().map(b -> written && b.isOutcome() ? b.depth() + " POINT " + outcomeLine(b)
+                : b.depth() + " " + b.kind() + " " + (written ? oneLine(b.text()) : b.text())).toList();
     }
 
     /**
@@ -107,20 +141,49 @@ public final class NotesWriter {
         return (structure ? "\\" : "") + title;
     }
 
+    /** The talks in the order they are written: those with no day first (after a "Day n" line, a talk is on that day). */
+    private static List<Talk> ordered(Notes notes) {
+        List<Talk> talks = new ArrayList<>(notes.talks().stream().filter(talk -> dayLine(talk).isEmpty()).toList());
+        notes.talks().stream().filter(talk -> !dayLine(talk).isEmpty()).forEach(talks::add);
+        return talks;
+    }
+
     /** The "Day n" line a talk goes under: its day as read, or "Day n" from its number; "" for none. */
     private static String dayLine(Talk talk) {
         String day = oneLine(talk.day());
         return NotesParser.isDayLine(day) ? day : talk.dayNumber() > 0 ? "Day " + talk.dayNumber() : "";
     }
 
-    /** A file name for notes that came from no file (talks added in Slack): "added-in-slack-devoxx-2026.txt". */
+    /** The longest file name export writes, before ".txt": far inside every file system's 255 bytes. */
+    static final int MAX_NAME = 100;
+
+    /**
+     * A file name for the notes: a notes file's own name; for notes that came from no file (talks added in Slack)
+     * "added-in-slack-devoxx-2026.txt". Letters, digits, dots, dashes and underscores only, at most {@link #MAX_NAME}
+     * characters before the extension.
+     */
     public static String fileName(Notes notes) {
-        if (notes.source().toLowerCase(Locale.ROOT).matches(".*\\.(txt|md)")) {
-            return notes.source();
+        boolean file = notes.source().toLowerCase(Locale.ROOT).matches(".*\\.(txt|md)");
+        String stem = file ? notes.source().substring(0, notes.source().lastIndexOf('.')) : notes.source() + " " + notes.conference();
+        String extension = file ? notes.source().substring(notes.source().lastIndexOf('.')).toLowerCase(Locale.ROOT) : ".txt";
+        String slug = (file ? stem : stem.toLowerCase(Locale.ROOT)).replaceAll("[^A-Za-z0-9._-]+", "-")
+                .replaceAll("^[-.]+|-+$", "");
+        slug = slug.length() > MAX_NAME ? slug.substring(0, MAX_NAME) : slug;
+        return (slug.isEmpty() ? "notes" : slug) + extension;
+    }
+
+    /**
+     * {@link #fileName}, made unique among the names {@code taken} in this run (compared without case, as macOS and
+     * Windows disks do): "-2", "-3" … before the extension. The name is added to {@code taken}.
+     */
+    public static String uniqueFileName(Notes notes, java.util.Set<String> taken) {
+        String name = fileName(notes);
+        int dot = name.lastIndexOf('.');
+        String unique = name;
+        for (int n = 2; !taken.add(unique.toLowerCase(Locale.ROOT)); n++) {
+            unique = name.substring(0, dot) + "-" + n + name.substring(dot);
         }
-        String slug = (notes.source() + " " + notes.conference()).toLowerCase(Locale.ROOT)
-                .replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
-        return (slug.isEmpty() ? "notes" : slug) + ".txt";
+        return unique;
     }
 
     /** A line break inside a point would end it: points are one line in the notes. */

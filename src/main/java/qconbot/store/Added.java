@@ -36,6 +36,8 @@ public final class Added {
     /** Where talks added in Slack come from, as a notes file's name would say. */
     public static final String SOURCE = "added in Slack";
     private static final Pattern DAY = Pattern.compile("(?i)day\\s*(\\d{1,3})");
+    /** A new talk's day as typed: "Day 2", "day2" or "2"; saved as "Day 2". */
+    public static final Pattern DAY_FIELD = Pattern.compile("(?i)(?:day\\s*)?0*(\\d{1,3})");
 
     /** A talk someone is adding: title required; day ("Day 2"), time ("10:35"), speaker, conference optional. */
     public record NewTalk(String title, String day, String time, String speaker, String conference) {
@@ -311,11 +313,11 @@ public final class Added {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             insert.setLong(1, id);
             insert.setString(2, key);
-            insert.setString(3, blank(talk.conference()) ? SOURCE : talk.conference().strip());
-            insert.setString(4, blank(talk.day()) ? "" : talk.day().strip());
-            insert.setString(5, blank(talk.time()) ? null : talk.time().strip());
-            insert.setString(6, talk.title().strip());
-            insert.setString(7, blank(talk.speaker()) ? null : talk.speaker().strip());
+            insert.setString(3, blank(talk.conference()) ? SOURCE : oneLine(talk.conference()));
+            insert.setString(4, dayField(talk.day()));
+            insert.setString(5, blank(talk.time()) ? null : (talk.time().strip().length() == 4 ? "0" : "") + talk.time().strip());
+            insert.setString(6, oneLine(talk.title()));
+            insert.setString(7, blank(talk.speaker()) ? null : oneLine(talk.speaker()));
             insert.setString(8, by);
             insert.setString(9, now);
             insert.executeUpdate();
@@ -570,6 +572,12 @@ public final class Added {
                     talk.firstLine(), talk.lastLine()));
         }
         return merged;
+    }
+
+    /** "Day 2" for a day typed as "Day 2", "day2" or "2"; "" for none (or, from an older form, one with no number). */
+    private static String dayField(String day) {
+        Matcher typed = blank(day) ? null : DAY_FIELD.matcher(day.strip());
+        return typed != null && typed.matches() && !typed.group(1).equals("0") ? "Day " + typed.group(1) : "";
     }
 
     private static boolean blank(String text) {
