@@ -578,9 +578,24 @@ public final class Talks {
         }
     }
 
-    /** The same line in the same talk is the same item, wherever it moves in the file and however it is spaced. */
+    /**
+     * The same line in the same talk is the same item, wherever it moves in the file and however it is spaced; a line
+     * added in Slack is its point's item, whatever its text becomes; the same line twice in one talk is two items.
+     */
     static String internalLineKey(Talk talk, Bullet line) {
-        return line.added() != null ? talk.key() + "#P" + line.added().id() : textKey(talk, line);
+        if (line.added() != null) {
+            return talk.key() + "#P" + line.added().id();
+        }
+        // the same line twice in one talk is two items: the second is "…#2" (the first keeps the key it always had)
+        String key = textKey(talk, line);
+        int before = 0;
+        for (Bullet other : talk.bullets()) {
+            if (other == line) {
+                break;
+            }
+            before += other.isInternal() && other.added() == null && textKey(talk, other).equals(key) ? 1 : 0;
+        }
+        return before == 0 ? key : key + "#" + (before + 1);
     }
 
     /** How every line was keyed before issue 23, and a line of a notes file still is: its talk and its text. */
