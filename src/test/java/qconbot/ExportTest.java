@@ -67,7 +67,8 @@ class ExportTest {
         Talk monzo = exported.stream().flatMap(n -> n.talks().stream()).filter(t -> t.title().equals("microservices at Monzo"))
                 .findFirst().orElseThrow();
         Bullet last = monzo.bullets().get(monzo.bullets().size() - 1);
-        assertEquals(new Bullet(1, Bullet.Kind.INTERNAL, "chaos days every quarter", List.of(), last.line()), last);
+        assertEquals(new Bullet(1, Bullet.Kind.INTERNAL, "chaos days every quarter", List.of(), last.line(),
+                new Bullet.Added(1, null, null, null)), last, "with its point's marker, [P1]");
         assertTrue(exported.stream().anyMatch(n -> n.conference().equals("Devoxx 2026")
                 && n.talks().get(0).bullets().get(0).text().equals("edge functions are cheap")));
         try (Db reopened = Db.open(db)) {

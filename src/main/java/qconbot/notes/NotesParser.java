@@ -49,12 +49,37 @@ public final class NotesParser {
     private String day = "";
     private int dayNumber = 0;
 
-    /** {@code literal}: its text began with a backslash, so nothing is read from its start. */
-    private record Draft(int depth, boolean internal, StringBuilder text, int line, boolean literal) {
-        Draft(int depth, boolean internal, String text, int line) {
-            this(depth, internal, new StringBuilder(text.startsWith("\\") ? text.substring(1) : text), line,
-                    text.startsWith("\\"));
+    /**
+     * {@code literal}: its text began with a backslash, so nothing is read from its start; {@code point}: the id of the
+     * point added in Slack that an exported line is, from its "[P3] " marker (0 for none).
+     */
+    private record Draft(int depth, boolean internal, StringBuilder text, int line, boolean literal, long point) {
+        static Draft of(int depth, boolean internal, String text, int line) {
+            long point = marker(text);
+            String rest = unmarked(text, point);
+            boolean literal = rest.startsWith("\\");
+            return new Draft(depth, internal, new StringBuilder(literal ? rest.substring(1) : rest), line, literal, point);
         }
+    }
+
+    /** "[P3] " at the start of an exported point: the point added in Slack it is (export writes it so). */
+    private static final Pattern POINT_MARKER = Pattern.compile("\\[P(\\d{1,9})]\\s+");
+    /** An exported outcome or won't-do line: "what came of it (A3, 2026-12-02): …" or "won't do (A3, …): …". */
+    static final Pattern OUTCOME_LINE = Pattern.compile("(what came of it|won't do) \\(A(\\d{1,9}), (\\d{4}-\\d\\d-\\d\\d)\\): (.*)",
+            Pattern.DOTALL);
+
+    private static long marker(String text) {
+        Matcher marker = POINT_MARKER.matcher(text);
+        return marker.lookingAt() ? Long.parseLong(marker.group(1)) : 0;
+    }
+
+    private static String unmarked(String text, long point) {
+        if (point == 0) {
+            return text;
+        }
+        Matcher marker = POINT_MARKER.matcher(text);
+        marker.lookingAt();
+        return text.substring(marker.end());
     }
 
     private NotesParser(String source, String text) {
@@ -227,10 +252,10 @@ public final class NotesParser {
                 if (!upper.equals(INTERNAL)) {
                     warn(at, "read [" + word + "] as [INTERNAL]");
                 }
-                return new Draft(depth, true, text.substring(close + 1).strip(), at);
+                return Draft.of(depth, true, text.substring(close + 1).strip(), at);
             }
         }
-        return new Draft(depth, false, text, at);
+        return Draft.of(depth, false, text, at);
     }
 
     /** One slip ("INFERNAL", "INTRENAL"), or two that keep the "IN" ("INTRNL"); "[EXTERNAL]" is another tag. */
@@ -263,7 +288,32 @@ public final class NotesParser {
                 : question ? Bullet.Kind.QUESTION
                 : Bullet.Kind.POINT;
         text = unescape(text);
-        return new Bullet(draft.depth(), kind, text, quotes(text), draft.line());
+        Bullet exported = kind == Bullet.Kind.POINT && !draft.literal() ? exportedOutcome(draft, text) : null;
+        if (exported != null) {
+            return exported;
+        }
+        Bullet.Added point = draft.point() > 0 ? new Bullet.Added(draft.point(), null, null, null) : null;
+        return new Bullet(draft.depth(), kind, text, quotes(text), draft.line(), point);
+    }
+
+    /**
+     * An exported outcome or won't-do line, "what came of it (A3, 2026-12-02): …", as what came of item A3 (its text
+     * with its link), so that merging the database's own does not show it twice; null for any other text.
+     */
+    private static Bullet exportedOutcome(Draft draft, String text) {
+        Matcher outcome = OUTCOME_LINE.matcher(text);
+        if (!outcome.matches()) {
+            return null;
+        }
+        java.time.Instant at;
+        try {
+            at = java.time.LocalDate.parse(outcome.group(3)).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        } catch (java.time.DateTimeException notADate) {
+            return null;
+        }
+        Bullet.Kind kind = outcome.group(1).equals("won't do") ? Bullet.Kind.WONT_DO : Bullet.Kind.OUTCOME;
+        return new Bullet(draft.depth(), kind, outcome.group(4), quotes(outcome.group(4)), draft.line(),
+                new Bullet.Added(Long.parseLong(outcome.group(2)), null, at, null));
     }
 
     /** "\!", "\?" and "\\" as "!", "?" and "\"; any other backslash stays as it is. */
@@ -282,7 +332,7 @@ public final class NotesParser {
         return out.toString();
     }
 
-    private static List<String> quotes(String text) {
+    static List<String> quotes(String text) {
         if (text.indexOf('"') < 0 && text.indexOf('\u201C') < 0) return List.of();
         List<String> found = new ArrayList<>();
         // a “ with no ” after it means no later “ can close either; skipping them keeps "““““..." linear

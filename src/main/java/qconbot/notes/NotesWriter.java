@@ -47,21 +47,25 @@ public final class NotesWriter {
         return out.toString();
     }
 
-    /** A bullet after its dash, as the parser will read back this kind and this text. */
+    /**
+     * A bullet after its dash, as the parser will read back this kind and this text. A point added in Slack gets its
+     * id first ("[P3] "), so that reading the file back where the point is finds it the same.
+     */
     private static String bullet(Bullet bullet, boolean couldBeSpeaker) {
         String text = oneLine(bullet.text());
+        String marker = bullet.added() != null && !bullet.isOutcome() ? "[P" + bullet.added().id() + "] " : "";
         return switch (bullet.kind()) {
             case HIGHLIGHT -> "!!! " + inner(text);
             case QUESTION -> escaped(text, false) + " ???";
-            case INTERNAL -> "[INTERNAL] " + escaped(text, false);
-            case POINT -> escaped(text, couldBeSpeaker && (NotesParser.looksLikeSpeaker(text)
+            case INTERNAL -> "[INTERNAL] " + marker + escaped(text, false);
+            case POINT -> marker + escaped(text, couldBeSpeaker && (NotesParser.looksLikeSpeaker(text)
                     || text.regionMatches(true, 0, NotesParser.SPEAKER, 0, NotesParser.SPEAKER.length())));
             case OUTCOME, WONT_DO -> inner(outcomeLine(bullet));
         };
     }
 
     /** What came of an item, or why it won't be done, as its line says it: "what came of it (A3, 2026-12-02): …". */
-    private static String outcomeLine(Bullet bullet) {
+    static String outcomeLine(Bullet bullet) {
         String text = oneLine(bullet.text());
         return (bullet.kind() == Bullet.Kind.OUTCOME ? "what came of it" : "won't do") + " (A" + bullet.added().id() + ", "
                 + bullet.added().at().toString().substring(0, 10) + "): " + text
@@ -96,17 +100,19 @@ public final class NotesWriter {
     }
 
     private static List<String> shape(List<Bullet> bullets, boolean written) {
-        return bullets.stream().map(b -> written && b.isOutcome() ? b.depth() + " POINT " + outcomeLine(b)
-                : b.depth() + " " + b.kind() + " " + (written ? oneLine(b.text()) : b.text())).toList();
+        return bullets.stream().map(b -> b.depth() + " " + b.kind() + " " + (written && b.isOutcome()
+                ? outcomeLine(b).substring(outcomeLine(b).indexOf("): ") + 3) : written ? oneLine(b.text()) : b.text())
+                + (b.added() == null || b.isOutcome() ? "" : " P" + b.added().id())).toList();
     }
 
     /**
      * Text at the start of a bullet (or after its tag): a backslash first when it starts with what the parser reads
-     * as structure ("[", "!", "-", a backslash), or when {@code force}d (a first point that would be read as the
+     * as structure ("[", "!", "-", a backslash, "what came of it (A3, …): "), or when {@code force}d (a first point that would be read as the
      * speaker).
      */
     static String escaped(String text, boolean force) {
-        boolean structure = text.startsWith("[") || text.startsWith("!") || text.startsWith("-") || text.startsWith("\\");
+        boolean structure = text.startsWith("[") || text.startsWith("!") || text.startsWith("-") || text.startsWith("\\")
+                || NotesParser.OUTCOME_LINE.matcher(text).matches(); // a point that reads like an exported outcome
         return (structure || force ? "\\" : "") + inner(text);
     }
 

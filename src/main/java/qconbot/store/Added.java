@@ -456,16 +456,84 @@ public final class Added {
      * What was added in Slack: the points by talk key, each closed item's outcome keyed as its line is, and the talks
      * added. Read for every talk, or ({@code key} not null) for that one talk only.
      */
-    private record Additions(Map<String, List<Bullet>> points, Map<String, Bullet> outcomes, List<Talk> talks) {
+    private record Additions(Map<String, List<Bullet>> points, Map<String, Bullet> outcomes, List<Talk> talks,
+                             Exported exported) {
 
         static Additions read(Connection connection, String key) throws SQLException {
             return new Additions(Added.points(connection, key), Added.outcomes(connection, key),
-                    addedTalks(connection, key));
+                    addedTalks(connection, key), Exported.read(connection, key));
         }
 
-        /** The talks with the points added after their own and each outcome under its item's line. */
+        /**
+         * The talks with the lines export wrote for the database's own points and outcomes taken out (the
+         * database's are merged, once), the points added after their own and each outcome under its item's line.
+         */
         List<Talk> onto(List<Talk> talks) {
-            return withOutcomes(withPoints(talks, points), outcomes);
+            return withOutcomes(withPoints(exported.withoutCopies(talks), points), outcomes);
+        }
+    }
+
+    /**
+     * What lines of an exported file, read back, are the same as the database's: a point's "[P3] " marker names a
+     * point of the database (kept or removed) in that talk; an outcome line "what came of it (A3, …)" names an item
+     * of the database in that talk. Those lines are left out, as the database's own are merged (a removed point stays
+     * removed); any other marked line is a plain line of its file ({@link Bullet#plain}). Read for every talk, or
+     * ({@code key} not null) for one.
+     */
+    private record Exported(Map<Long, String> pointTalks, Map<Long, String> itemTalks) {
+
+        static Exported read(Connection connection, String key) throws SQLException {
+            Map<Long, String> pointTalks = new HashMap<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT id, talk_key FROM added_points"
+                    + (key == null ? "" : " WHERE talk_key = ?"))) {
+                if (key != null) {
+                    select.setString(1, key);
+                }
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        pointTalks.put(rows.getLong(1), rows.getString(2));
+                    }
+                }
+            }
+            Map<Long, String> itemTalks = new HashMap<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT id, key FROM action_items"
+                    + (key == null ? "" : " WHERE substr(key, 1, ?) = ?"))) {
+                if (key != null) {
+                    select.setInt(1, key.length() + 1);
+                    select.setString(2, key + "#");
+                }
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        String item = rows.getString(2);
+                        itemTalks.put(rows.getLong(1), item.contains("#") ? item.substring(0, item.indexOf('#')) : item);
+                    }
+                }
+            }
+            return new Exported(pointTalks, itemTalks);
+        }
+
+        List<Talk> withoutCopies(List<Talk> talks) {
+            List<Talk> kept = new ArrayList<>(talks.size());
+            for (Talk talk : talks) {
+                if (talk.bullets().stream().noneMatch(Bullet::fromExport)) {
+                    kept.add(talk);
+                    continue;
+                }
+                List<Bullet> bullets = new ArrayList<>();
+                for (Bullet bullet : talk.bullets()) {
+                    if (!bullet.fromExport() || !same(talk, bullet)) {
+                        bullets.add(bullet.plain());
+                    }
+                }
+                kept.add(new Talk(talk.key(), talk.source(), talk.conference(), talk.day(), talk.dayNumber(), talk.time(),
+                        talk.title(), talk.speaker(), bullets, talk.firstLine(), talk.lastLine()));
+            }
+            return kept;
+        }
+
+        private boolean same(Talk talk, Bullet bullet) {
+            long id = bullet.added().id();
+            return talk.key().equals((bullet.isOutcome() ? itemTalks : pointTalks).get(id));
         }
     }
 

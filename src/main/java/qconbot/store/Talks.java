@@ -183,8 +183,12 @@ public final class Talks {
      * from, so editing it keeps its owner, thread and history; or new). {@code alone}: a write of this talk only, so what the full
      * sync clears for every talk beforehand (its search rows, its lines' in_notes) is cleared here for this one.
      */
-    private static long writeTalk(Writer writer, Talk talk, int position, Counts counts, boolean alone)
+    private static long writeTalk(Writer writer, Talk read, int position, Counts counts, boolean alone)
             throws SQLException {
+        // lines of an export not merged with the database (Added does that) are the plain lines of a file
+        Talk talk = read.bullets().stream().noneMatch(Bullet::fromExport) ? read : new Talk(read.key(), read.source(),
+                read.conference(), read.day(), read.dayNumber(), read.time(), read.title(), read.speaker(),
+                read.bullets().stream().map(Bullet::plain).toList(), read.firstLine(), read.lastLine());
         Long existing = writer.talkId(talk.key());
         long id = existing == null ? writer.insertTalk(talk, position) : writer.updateTalk(existing, talk, position);
         if (existing != null) {

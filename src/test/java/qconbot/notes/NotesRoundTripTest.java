@@ -22,7 +22,7 @@ class NotesRoundTripTest {
     /** Pieces that the parser reads as structure somewhere, and plain words between them. */
     private static final String[] PIECES = {"[INTERNAL]", "[INFERNAL]", "[internal]", "[EXTERNAL]", "[", "]", "-", "--",
             "- --", "!!!", "!!", "!", "???", "??", "?", "\\", "\\!", "\\?", "\\\\", ":", "10:35", "1035", "9:05", "Day 3",
-            "day 12", "---", "Speaker:", "speaker: x", "by oracle", "Sam Newman", "Mariah G", "\"quoted\"", "<@U0EVIL>",
+            "day 12", "---", "Speaker:", "what came of it (A3, 2026-12-02): ", "won't do (A1, 2026-12-02): x", "[P3] ", "speaker: x", "by oracle", "Sam Newman", "Mariah G", "\"quoted\"", "<@U0EVIL>",
             "<!channel>", "&amp;", "monzo", "kafka", "café", "x", "A3", "P7", " ", " ", " "};
 
     @Test

@@ -32,7 +32,7 @@ class SavedRoundTripTest {
     static final int POINTS = 3_000;
 
     private static final String[] PIECES = {"[INTERNAL]", "[INFERNAL]", "[", "]", "-", "--", "- --", "!!!", "!!", "???",
-            "?", "\\", "\\!", "\\?", ":", "10:35", "1035", "Day 3", "---", "Speaker:", "by oracle", "Sam Newman",
+            "?", "\\", "\\!", "\\?", ":", "10:35", "1035", "Day 3", "---", "Speaker:", "what came of it (A3, 2026-12-02): ", "won't do (A1, 2026-12-02): x", "[P3] ", "by oracle", "Sam Newman",
             "<https://x.example|the runbook>", "<@U0BOB>", "&amp;", "café", "x", "word", "\n", "\n-- nested", " ", " "};
 
     @TempDir
