@@ -176,6 +176,22 @@ class ImportFromSlackTest {
     }
 
     @Test
+    void an_import_that_would_show_talks_twice_or_is_too_large_is_refused_on_its_field() throws Exception {
+        String shipped = java.nio.file.Files.readString(TestBot.NOTES.resolve("qcon-2020.txt"));
+        JsonNode copy = JSON.readTree(requests.interactive(submission(EDITOR, "copy-of-qcon.txt", shipped.substring(0, 1500))).body());
+        assertTrue(copy.path("errors").path("notes").asText().contains("are already in the notes (qcon-2020.txt)"), copy.toString());
+        JsonNode export = JSON.readTree(requests.interactive(submission(EDITOR, "added-in-slack-devoxx.txt", DEVOXX)).body());
+        assertTrue(export.path("errors").path("name").asText().contains("what export writes"), export.toString());
+        JsonNode big = JSON.readTree(requests.interactive(submission(EDITOR, "big.txt", DEVOXX + "- x\n".repeat(700))).body());
+        assertTrue(big.path("errors").path("notes").asText().contains("At most 2000 bytes"), big.toString());
+        assertTrue(slack.calls("chat.postMessage").isEmpty(), "nothing staged to preview");
+
+        String url = slack.serveFile("long.txt", DEVOXX.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0);
+        String preview = told(EDITOR, "n".repeat(300) + ".txt", DEVOXX.length(), url);
+        assertTrue(preview.contains("Import `" + "n".repeat(80) + ".txt`?"), "a name cut to 80, as the form allows: " + preview);
+    }
+
+    @Test
     void bad_files_get_field_errors_and_cancel_changes_nothing() throws Exception {
         assertTrue(JSON.readTree(requests.interactive(submission(EDITOR, "../etc/passwd", DEVOXX)).body()).path("errors").has("name"));
         assertTrue(JSON.readTree(requests.interactive(submission(EDITOR, "qcon-2020.txt", DEVOXX)).body())

@@ -156,7 +156,7 @@ public final class Contributions {
     }
 
     /** Why a pasted or sent notes file cannot be imported, by field; none when it can. */
-    private Map<String, String> importErrors(AddForm.ImportRead read, Notes parsed, String user) {
+    private Map<String, String> importErrors(AddForm.ImportRead read, Notes parsed, String user) throws SQLException {
         if (!mayImport(user)) {
             return Map.of("notes", NOT_AN_EDITOR);
         }
@@ -167,7 +167,47 @@ public final class Contributions {
         if (errors.isEmpty() && parsed.talks().isEmpty()) {
             errors.put("notes", "No talks found: a talk is a header line ending in ':' (\"10:35 quarkus:\") with \"- \" bullets under it.");
         }
+        if (errors.isEmpty() && read.text().getBytes(StandardCharsets.UTF_8).length > importMaxBytes) {
+            errors.put("notes", "At most " + importMaxBytes + " bytes (QCON_IMPORT_MAX_BYTES), as for a file sent by DM.");
+        }
+        if (errors.isEmpty() && read.name().toLowerCase(Locale.ROOT).startsWith("added-in-slack-")) {
+            errors.put("name", "Files named added-in-slack-… are what export writes for the talks added in Slack, which"
+                    + " the bot has already: importing one would show them twice. Add to them with /qcon add.");
+        }
+        if (errors.isEmpty()) {
+            String repeats = repeats(read.name(), parsed);
+            if (repeats != null) {
+                errors.put("notes", repeats);
+            }
+        }
         return errors;
+    }
+
+    /**
+     * Why a file would show talks twice: at least half of its talks (by title and day) are already in the notes from
+     * another file, or added in Slack (an export imported under a new name); null when it would not.
+     */
+    private String repeats(String name, Notes parsed) throws SQLException {
+        Map<String, String> served = new HashMap<>();
+        for (Talk talk : talks.agenda()) {
+            if (!talk.source().equals(name)) {
+                served.putIfAbsent(talk.dayNumber() + "|" + talk.title().strip().toLowerCase(Locale.ROOT), talk.source());
+            }
+        }
+        Set<String> from = new java.util.TreeSet<>();
+        int repeated = 0;
+        for (Talk talk : parsed.talks()) {
+            String source = served.get(talk.dayNumber() + "|" + talk.title().strip().toLowerCase(Locale.ROOT));
+            if (source != null) {
+                from.add(source);
+                repeated++;
+            }
+        }
+        if (repeated * 2 < parsed.talks().size()) {
+            return null;
+        }
+        return repeated + " of its " + parsed.talks().size() + " talks are already in the notes (" + String.join(", ", from)
+                + "): importing them again would show them twice. Send only the new talks, or change them where they are.";
     }
 
     /** A checked notes file kept to preview: the preview, with Import and Cancel, to send its author. */
@@ -225,6 +265,10 @@ public final class Contributions {
         }
         byte[] bytes = fetched.bytes();
         String name = fileName.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[-.]+", "");
+        int dot = name.lastIndexOf('.');
+        if (dot > 80) { // as the paste form allows: a name the export can write on any disk
+            name = name.substring(0, 80) + name.substring(dot);
+        }
         for (byte b : bytes) {
             if (b == 0) {
                 return Messages.error("`" + fileName + "` looks like a binary file, not notes. Send the notes as plain text (.txt or .md).");
