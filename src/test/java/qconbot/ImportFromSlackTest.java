@@ -192,6 +192,45 @@ class ImportFromSlackTest {
     }
 
     @Test
+    void an_editor_takes_back_a_spam_talk_and_an_imported_file_and_what_people_added_stays_in_view() throws Exception {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("talk", Map.of("talk", Map.of("type", "static_select", "selected_option",
+                Map.of("text", Map.of("type", "plain_text", "text", "t"), "value", "new"))));
+        values.put("new_title", SlackRequests.textInput("new_title", "FREE GIFT CARDS"));
+        values.put("text", SlackRequests.textInput("text", "click here for gift cards"));
+        values.put("todo", Map.of("todo", Map.of("type", "checkboxes", "selected_options", List.of())));
+        requests.interactive(SlackRequests.viewSubmission("U0SPAM", "V70", "save_to_notes", "", values));
+        assertTrue(body(requests.command("talks")).contains("FREE GIFT CARDS"), "in the agenda");
+
+        assertTrue(body(requests.command("remove talk free gift cards", "U0ALICE", slack.responseUrl("r0")))
+                .contains("for admins (QCON_ADMINS) and editors"));
+        assertTrue(body(requests.command("remove talk monzo", EDITOR, slack.responseUrl("r1"))).contains("is from `qcon-2020.txt`"),
+                "a notes file's talk is not taken back here");
+        String removed = body(requests.command("remove talk free gift cards", EDITOR, slack.responseUrl("r2")));
+        assertTrue(removed.contains("Removed *FREE GIFT CARDS") && removed.contains("its 1 point"), removed);
+        assertFalse(body(requests.command("talks")).contains("FREE GIFT CARDS"), "out of the agenda at once");
+        assertFalse(body(requests.command("gift cards")).contains("click here"), "and out of search");
+
+        requests.interactive(submission(EDITOR, "devoxx-2026.txt", DEVOXX));
+        click(EDITOR, "import_confirm", importId(slack.await("chat.postMessage", 1, FakeSlackApi.seconds(5)).get(0).form().get("blocks")), "a");
+        slack.await("respond/a", 1, FakeSlackApi.seconds(5));
+        values.put("talk", Map.of("talk", Map.of("type", "static_select", "selected_option",
+                Map.of("text", Map.of("type", "plain_text", "text", "t"), "value", "devoxx-2026.txt/day-1/edge-computing"))));
+        values.put("text", SlackRequests.textInput("text", "cold starts under 5 ms"));
+        requests.interactive(SlackRequests.viewSubmission("U0ANN", "V71", "save_to_notes", "", values));
+
+        String preview = body(requests.command("remove file devoxx-2026.txt", EDITOR, slack.responseUrl("r3")));
+        assertTrue(preview.contains("Remove `devoxx-2026.txt`?") && preview.contains("Its 2 talks leave")
+                && preview.contains("edge computing would go: 1 point added in Slack") && preview.contains("remove_file_confirm"), preview);
+        assertTrue(body(requests.command("wasm")).contains("wasm runs in the database"), "nothing changes before Remove");
+        click(EDITOR, "remove_file_confirm", "devoxx-2026.txt", "r4");
+        assertTrue(slack.await("respond/r4", 1, FakeSlackApi.seconds(5)).get(0).json().toString().contains("Removed `devoxx-2026.txt`"));
+        assertFalse(body(requests.command("wasm")).contains("wasm runs in the database"), "the file's talks are gone");
+        String kept = body(requests.command("cold starts"));
+        assertTrue(kept.contains("cold starts under 5 ms") && kept.contains("no longer in the notes"), kept);
+    }
+
+    @Test
     void bad_files_get_field_errors_and_cancel_changes_nothing() throws Exception {
         assertTrue(JSON.readTree(requests.interactive(submission(EDITOR, "../etc/passwd", DEVOXX)).body()).path("errors").has("name"));
         assertTrue(JSON.readTree(requests.interactive(submission(EDITOR, "qcon-2020.txt", DEVOXX)).body())

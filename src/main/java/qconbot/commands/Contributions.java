@@ -375,6 +375,13 @@ public final class Contributions {
      */
     Reply correct(Request.Asked request) throws SQLException {
         boolean edit = request.verb() == Verb.EDIT;
+        String asked = request.words().strip();
+        if (!edit && asked.regionMatches(true, 0, "talk ", 0, 5)) {
+            return removeTalk(request, asked.substring(5).strip());
+        }
+        if (!edit && asked.regionMatches(true, 0, "file ", 0, 5)) {
+            return removeFilePreview(request, asked.substring(5).strip());
+        }
         String[] parts = request.words().strip().split("\\s+", 2);
         Matcher id = POINT_ID.matcher(parts[0]);
         if (!id.matches()) {
@@ -407,6 +414,62 @@ public final class Contributions {
         return edit ? Messages.note("Changed " + ref + " in *" + Messages.escape(talk) + "*: "
                 + Messages.escape(Messages.clip(text, 500)) + ". Its history keeps the old text.")
                 : Messages.note("Removed " + ref + " from *" + Messages.escape(talk) + "*. Its history keeps it.");
+    }
+
+    /** {@code /qcon remove talk <talk>}: an editor takes back a talk added in Slack, with its points. */
+    private Reply removeTalk(Request.Asked request, String words) throws SQLException {
+        if (!mayImport(request.user())) {
+            return Messages.note("Taking back a talk is for admins (QCON_ADMINS) and editors (QCON_EDITORS); `/qcon remove P3`"
+                    + " takes back a point you added.");
+        }
+        TalkSearch.Result found = search.search(Messages.unescape(words));
+        if (!found.found()) {
+            return Messages.note("No talk matches *" + Messages.escape(Messages.clip(words, 100)) + "*; nothing removed.");
+        }
+        Talk talk = found.best();
+        if (!Added.SOURCE.equals(talk.source())) {
+            return Messages.note("*" + Messages.escape(talk.name()) + "* is from `" + Messages.escape(talk.source())
+                    + "`: a notes file's talk goes when it is deleted from the file (then `/qcon reload`), and an imported"
+                    + " file is taken back whole with `/qcon remove file " + Messages.escape(talk.source()) + "`. Nothing removed.");
+        }
+        int points = added.removeTalk(talk.key(), request.user());
+        if (points < 0) {
+            return Messages.note("*" + Messages.escape(talk.name()) + "* was removed a moment ago; nothing changed.");
+        }
+        rewrite(talk.key());
+        return Messages.note("Removed *" + Messages.escape(talk.name()) + "*, added in Slack, and its " + points
+                + (points == 1 ? " point" : " points") + ": out of the agenda, the talk of the day and search. Their history"
+                + " keeps them; an action item among them stays in `/qcon actions all`, marked no longer in the notes.");
+    }
+
+    /** {@code /qcon remove file NAME}: what taking back an imported file would change, with Remove and Cancel. */
+    private Reply removeFilePreview(Request.Asked request, String name) throws SQLException {
+        if (!mayImport(request.user())) {
+            return Messages.note(NOT_AN_EDITOR);
+        }
+        Optional<Notes> imported = added.imported(name).map(text -> NotesParser.parse(name, text));
+        if (imported.isEmpty()) {
+            return Messages.note("No imported file is called `" + Messages.escape(Messages.clip(name, 100)) + "`; nothing changed.");
+        }
+        qconbot.store.Renames.Followed followed = added.importWouldKeep(imported.get(), new Notes(name, name, List.of(), List.of()));
+        return Messages.removeFilePreview(name, imported.get().talks().size(), followed.previewLines());
+    }
+
+    /** Remove or Cancel on that preview: the file is taken back (its talks leave at once), or nothing changes. */
+    Reply finishRemoveFile(Request.Asked request) throws SQLException {
+        if (!mayImport(request.user())) {
+            return Messages.note(NOT_AN_EDITOR);
+        }
+        String name = request.words().strip();
+        if (request.verb() == Verb.REMOVE_FILE_CANCEL) {
+            return Messages.note("Kept `" + Messages.escape(name) + "`: nothing changed.");
+        }
+        if (!added.removeImport(name, request.user())) {
+            return Messages.note("`" + Messages.escape(name) + "` is not imported (removed already?); nothing changed.");
+        }
+        rewriteFile(name);
+        return Messages.note("Removed `" + Messages.escape(name) + "`: its talks are out of the agenda, the talk of the day"
+                + " and search. What people added to them stays in view under them until an editor moves it.");
     }
 
     private static final Pattern MOVE = Pattern.compile("(?i)P(\\d{1,9})\\s+(?:to\\s+)?(.+)", Pattern.DOTALL);

@@ -163,6 +163,7 @@ public final class Interpreter {
                     ? Answer.then(new Answer.OpenForm(AddForm.importForm()))
                     : Answer.privately(Messages.note(Contributions.NOT_AN_EDITOR));
             case IMPORT_CONFIRM, IMPORT_CANCEL -> Answer.shown(new Answer.InPlace(contributions.finishImport(request)));
+            case REMOVE_FILE_CONFIRM, REMOVE_FILE_CANCEL -> Answer.shown(new Answer.InPlace(contributions.finishRemoveFile(request)));
             case EDIT_POINTS -> contributions.editForm(request);
             case ADD -> Answer.then(new Answer.OpenForm(contributions.form(request.words(), null, null)));
             case SHARE -> Answer.shown(new Answer.InChannel(talks.byKey(request.words())

@@ -408,6 +408,18 @@ public final class Messages {
                                 .text(plainText(Verb.IMPORT_CANCEL.button().label())).value(value)))))));
     }
 
+    /** Taking back an imported file: what goes, what stays in view, with Remove and Cancel. */
+    static Reply removeFilePreview(String name, int talks, List<String> kept) {
+        String text = "*Remove `" + escape(name) + "`?*\nIts " + talks + (talks == 1 ? " talk leaves" : " talks leave")
+                + " the agenda, the talk of the day and search." + keptLines(kept) + "\nNothing changes until you press Remove.";
+        return new Reply("Remove " + escape(name) + "?", List.of(section(s -> s.text(markdownText(clip(text, MAX_SECTION)))),
+                actions(a -> a.blockId("remove_file").elements(List.of(
+                        button(b -> b.actionId(Verb.REMOVE_FILE_CONFIRM.button().actionId()).style("danger")
+                                .text(plainText(Verb.REMOVE_FILE_CONFIRM.button().label())).value(name)),
+                        button(b -> b.actionId(Verb.REMOVE_FILE_CANCEL.button().actionId())
+                                .text(plainText(Verb.REMOVE_FILE_CANCEL.button().label())).value(name)))))));
+    }
+
     /** What an import would do to what people added to the talks it changes: a line each, escaped. */
     private static String keptLines(List<String> kept) {
         StringBuilder text = new StringBuilder();

@@ -57,7 +57,10 @@ public enum Verb {
     EDIT(List.of("edit"), "edit P3 <text>", "change a point added in Slack (its author or an admin); the change is"
             + " kept in its history.", From.COMMAND),
     REMOVE(List.of("remove"), "remove P3", "take a point added in Slack out of the notes (its author or an admin);"
-            + " it is kept in the history.", From.COMMAND),
+            + " it is kept in the history. Admins and QCON_EDITORS: `remove talk <talk>` takes back a talk added in"
+            + " Slack, `remove file NAME` an imported file (after a preview).", From.COMMAND),
+    REMOVE_FILE_CONFIRM(List.of(), "", "", EnumSet.of(From.CLICK), new Button("remove_file_confirm", "Remove", Set.of(), Set.of(), null)),
+    REMOVE_FILE_CANCEL(List.of(), "", "", EnumSet.of(From.CLICK), new Button("remove_file_cancel", "Cancel", Set.of(), Set.of(), null)),
     MOVE(List.of("move"), "move P3 to <talk>", "(admins and QCON_EDITORS) move a point added in Slack, with its"
             + " action item, to the talk the words find: for what was added to a talk no longer in the notes.", From.COMMAND),
     EDIT_POINTS(List.of(), "", "", EnumSet.of(From.CLICK), new Button("edit_points", "Edit added points", Set.of(), Set.of(), null)),

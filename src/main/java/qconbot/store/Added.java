@@ -239,6 +239,61 @@ public final class Added {
     }
 
     /**
+     * Takes back a talk added in Slack (spam, a mistake): it and its points are marked removed by {@code by}, each
+     * point's removal in its history; nothing is deleted. The number of points it had; -1 when there is no such talk
+     * (or it was removed already), so nothing changed.
+     */
+    public int removeTalk(String key, String by) throws SQLException {
+        String now = clock.instant().toString();
+        return db.inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE added_talks SET removed_by = ?, removed_at = ? WHERE key = ? AND removed_at IS NULL")) {
+                update.setString(1, by);
+                update.setString(2, now);
+                update.setString(3, key);
+                if (update.executeUpdate() == 0) {
+                    return -1;
+                }
+            }
+            Map<Long, String> points = new LinkedHashMap<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id, text FROM added_points WHERE talk_key = ? AND removed_at IS NULL ORDER BY id")) {
+                select.setString(1, key);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        points.put(rows.getLong(1), rows.getString(2));
+                    }
+                }
+            }
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE added_points SET removed_by = ?, removed_at = ? WHERE talk_key = ? AND removed_at IS NULL")) {
+                update.setString(1, by);
+                update.setString(2, now);
+                update.setString(3, key);
+                update.executeUpdate();
+            }
+            for (Map.Entry<Long, String> point : points.entrySet()) {
+                audit(connection, point.getKey(), point.getValue(), null, by, now);
+            }
+            return points.size();
+        });
+    }
+
+    /** Takes back an imported file: no load reads it any more. False when no file of that name is imported. */
+    public boolean removeImport(String name, String by) throws SQLException {
+        String now = clock.instant().toString();
+        return db.inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE imports SET state = 'removed',"
+                    + " removed_by = ?, removed_at = ? WHERE name = ? AND state = 'imported'")) {
+                update.setString(1, by);
+                update.setString(2, now);
+                update.setString(3, name);
+                return update.executeUpdate() > 0;
+            }
+        });
+    }
+
+    /**
      * Moves a point added in Slack, with its action item when it is one, to the talk {@code to} (an editor putting
      * back what was added to a talk no longer in the notes); the move is in the point's history. False when the
      * point is gone, so nothing changed.
@@ -561,7 +616,7 @@ public final class Added {
     private static List<Talk> addedTalks(Connection connection, String key) throws SQLException {
         List<Talk> talks = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT * FROM added_talks" + (key == null ? "" : " WHERE key = ?") + " ORDER BY id")) {
+                "SELECT * FROM added_talks WHERE removed_at IS NULL" + (key == null ? "" : " AND key = ?") + " ORDER BY id")) {
             if (key != null) {
                 select.setString(1, key);
             }

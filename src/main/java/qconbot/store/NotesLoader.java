@@ -131,7 +131,10 @@ public final class NotesLoader {
         Talks.Placed base = lastRead.get(talkKey);
         Optional<Talks.Placed> talk = added.mergeTalk(base == null ? null : base.talk(),
                 base == null ? 0 : base.position(), talkKey);
-        if (talk.isPresent() && orphans.contains(talkKey) && talk.get().talk().bullets().isEmpty()) {
+        if (talk.isEmpty() && base == null) {
+            // a talk added in Slack and taken back: out of the agenda, the rotation and search at once
+            tell(talks.write(List.of(), List.of(talkKey)));
+        } else if (talk.isPresent() && orphans.contains(talkKey) && talk.get().talk().bullets().isEmpty()) {
             // a talk kept in view only for what was added to it, and nothing is left: gone, as the notes say
             orphans.remove(talkKey);
             lastRead.remove(talkKey);
