@@ -63,6 +63,21 @@ class AddFromSlackTest {
     }
 
     @Test
+    void sharing_a_talk_in_a_channel_names_no_contributor_with_a_mention() throws Exception {
+        requests.interactive(submission("V60", MONZO, "monzo runs chaos days", false, Map.of(),
+                "https://qcon-test.slack.com/archives/C0GENERAL/p1700000000000100"));
+        requests.interactive(submission("V61", MONZO, "monzo pages the whole team", false, Map.of(), ""));
+        assertTrue(body(requests.command("chaos days")).contains("added by <@U0ANN>"), "in a private answer: who added it");
+
+        requests.click("share_talk", MONZO, slack.responseUrl("share-q"));
+        String shared = slack.await("respond/share-q", 1, FakeSlackApi.seconds(5)).get(0).json().toString();
+        assertTrue(shared.contains("monzo runs chaos days") && shared.contains("monzo pages the whole team"), shared);
+        assertFalse(shared.contains("<@U0ANN>"), "a post to a channel does not ping the people who added points: " + shared);
+        assertTrue(shared.contains(", added, <https://qcon-test.slack.com/archives/C0GENERAL/p1700000000000100|from Slack>"),
+                "the link to the message says who wrote it: " + shared);
+    }
+
+    @Test
     void qcon_add_with_words_opens_the_form_with_that_talk_chosen() throws Exception {
         assertEquals(200, requests.command("add monzo").statusCode());
 

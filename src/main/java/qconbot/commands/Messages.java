@@ -105,7 +105,7 @@ public final class Messages {
     public static Reply talk(Overview overview, TalkSearch.Result search) {
         Talk talk = overview.talk();
         List<Answers.Point> answers = search == null ? List.of() : search.answers();
-        List<LayoutBlock> blocks = new ArrayList<>(answers.isEmpty() ? summary(overview, MAX_BLOCKS - RESERVED_BLOCKS)
+        List<LayoutBlock> blocks = new ArrayList<>(answers.isEmpty() ? summary(overview, MAX_BLOCKS - RESERVED_BLOCKS, true)
                 : answered(overview, answers));
         if (search != null && search.didYouMean() != null) {
             String typed = search.corrections().keySet().stream().collect(Collectors.joining(" "));
@@ -182,7 +182,8 @@ public final class Messages {
 
     /** The summary as posted for everyone: no buttons, and who shared it. */
     public static Reply sharedTalk(Talk talk, String userId) {
-        List<LayoutBlock> blocks = new ArrayList<>(summary(Overview.whole(talk), MAX_BLOCKS - RESERVED_BLOCKS));
+        // a post to a channel: who added a point is not mentioned (a mention notifies them); the link names them
+        List<LayoutBlock> blocks = new ArrayList<>(summary(Overview.whole(talk), MAX_BLOCKS - RESERVED_BLOCKS, false));
         if (userId != null && userId.matches("[UW][A-Z0-9]{2,}")) {
             blocks.add(context(c -> c.elements(List.of(markdownText("Shared by <@" + userId + ">")))));
         }
@@ -312,7 +313,7 @@ public final class Messages {
     public static Reply talkOfTheDay(Talk talk, Digests.Digest digest, long staleDays) {
         List<LayoutBlock> digestBlocks = ItemMessages.digest(digest, staleDays);
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.addAll(summary(Overview.whole(talk), MAX_BLOCKS - 4 - digestBlocks.size()));
+        blocks.addAll(summary(Overview.whole(talk), MAX_BLOCKS - 4 - digestBlocks.size(), false));
         blocks.add(divider());
         blocks.addAll(digestBlocks);
         return new Reply(escape(talk.name()) + " — talk of the day", blocks);
@@ -488,12 +489,12 @@ public final class Messages {
      * Header, details, the points the overview shows (at most as many sections as fit in {@code room} blocks), and the
      * source.
      */
-    private static List<LayoutBlock> summary(Overview overview, int maxBlocks) {
+    private static List<LayoutBlock> summary(Overview overview, int maxBlocks, boolean mentions) {
         Talk talk = overview.talk();
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText(clip(escape(talk.name()), MAX_HEADER)))));
         blocks.add(context(c -> c.elements(List.of(markdownText(escape(details(talk)))))));
-        List<String> sections = keyPoints(talk.bullets().stream().filter(overview::shows).toList());
+        List<String> sections = keyPoints(talk.bullets().stream().filter(overview::shows).toList(), mentions);
         int room = Math.max(1, maxBlocks - 3);
         for (int i = 0; i < sections.size() && i < room; i++) {
             String text = sections.get(i);
@@ -526,7 +527,7 @@ public final class Messages {
         }
         List<Bullet> rest = new ArrayList<>(talk.bullets().stream().filter(overview::shows).toList());
         answers.forEach(point -> rest.remove(point.bullet()));
-        List<String> sections = keyPoints(rest);
+        List<String> sections = keyPoints(rest, true);
         int room = Math.max(1, MAX_BLOCKS - RESERVED_BLOCKS - blocks.size() - 2);
         if (!rest.isEmpty()) {
             blocks.add(divider());
@@ -605,11 +606,11 @@ public final class Messages {
     }
 
     /** Bullets as mrkdwn lines, nesting kept, packed into sections of at most 3000 characters. */
-    private static List<String> keyPoints(List<Bullet> bullets) {
+    private static List<String> keyPoints(List<Bullet> bullets, boolean mentions) {
         List<String> sections = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         for (Bullet bullet : bullets) {
-            String line = clip(bulletLine(bullet), MAX_SECTION - 1);
+            String line = clip(bulletLine(bullet, mentions), MAX_SECTION - 1);
             if (current.length() + line.length() + 1 > MAX_SECTION) {
                 sections.add(current.toString());
                 current.setLength(0);
@@ -625,7 +626,7 @@ public final class Messages {
         return sections;
     }
 
-    private static String bulletLine(Bullet bullet) {
+    private static String bulletLine(Bullet bullet, boolean mentions) {
         String indent = bullet.depth() > 1 ? "        ◦ " : "• ";
         String text = escape(bullet.text());
         return indent + switch (bullet.kind()) {
@@ -634,7 +635,7 @@ public final class Messages {
             case INTERNAL -> ":pushpin: *[INTERNAL]* " + text;
             case POINT -> text;
             case OUTCOME, WONT_DO -> outcomeMarker(bullet) + text;
-        } + provenance(bullet);
+        } + provenance(bullet, mentions);
     }
 
     /** "↩ *What came of A3:* " before the outcome of an item, under the item's line; "↩ *A3 won't be done:* " before why not. */
@@ -654,19 +655,28 @@ public final class Messages {
      * and a link.
      */
     static String provenance(Bullet bullet) {
+        return provenance(bullet, true);
+    }
+
+    /**
+     * The same; without {@code mentions} (a post to a channel, where a mention notifies): no one is mentioned, and the
+     * link to the message it came from says who wrote it.
+     */
+    static String provenance(Bullet bullet, boolean mentions) {
         Bullet.Added added = bullet.added();
         if (added == null) {
             return "";
         }
-        String who = added.by() != null && USER.matcher(added.by()).matches() ? "<@" + added.by() + ">" : "someone";
+        boolean user = mentions && added.by() != null && USER.matcher(added.by()).matches();
+        String who = user ? "<@" + added.by() + ">" : mentions ? "someone" : null;
         if (bullet.isOutcome()) {
             String link = webLink(added.permalink())
                     ? ", <" + escape(added.permalink()).replace("|", "%7C") + "|link>" : "";
-            return " _(" + who + ", " + ItemMessages.date(added.at()) + link + ")_";
+            return " _(" + (who == null ? "" : who + ", ") + ItemMessages.date(added.at()) + link + ")_";
         }
         String where = added.permalink() != null && PERMALINK.matcher(added.permalink()).matches()
                 ? ", <" + added.permalink() + "|from Slack>" : ", in Slack";
-        return " _(P" + added.id() + ", added by " + who + where + ")_";
+        return " _(P" + added.id() + (who == null ? ", added" : ", added by " + who) + where + ")_";
     }
 
     private static String agendaLine(Talk talk) {
