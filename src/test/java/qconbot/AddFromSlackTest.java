@@ -63,6 +63,18 @@ class AddFromSlackTest {
     }
 
     @Test
+    void the_edit_form_of_a_talk_with_many_added_points_stays_within_slacks_limits() throws Exception {
+        for (int i = 0; i < 120; i++) {
+            requests.interactive(submission("VM" + i, MONZO, "monzo point number " + i, false, Map.of(), ""));
+        }
+        clickAs(TestBot.ADMIN, "edit_points", MONZO, "ep-many");
+        JsonNode form = JSON.readTree(slack.await("views.open", 1, FakeSlackApi.seconds(10)).get(0).form().get("view"));
+        assertTrue(form.path("blocks").size() <= 100, "Slack refuses a modal of more than 100 blocks: " + form.path("blocks").size());
+        assertTrue(form.toString().contains("These are the 40 newest of 120") && form.toString().contains("monzo point number 119"),
+                form.toString());
+    }
+
+    @Test
     void sharing_a_talk_in_a_channel_names_no_contributor_with_a_mention() throws Exception {
         requests.interactive(submission("V60", MONZO, "monzo runs chaos days", false, Map.of(),
                 "https://qcon-test.slack.com/archives/C0GENERAL/p1700000000000100"));

@@ -118,6 +118,9 @@ public final class AddForm {
         return options;
     }
 
+    /** At most this many points in one "Edit added points" form: Slack's limit is 100 blocks a modal. */
+    static final int MAX_EDITED = 40;
+
     /** The "Edit added points" modal's callback_id. */
     public static final String EDIT_CALLBACK = "edit_points";
 
@@ -125,10 +128,14 @@ public final class AddForm {
      * The points added in Slack to one talk that {@code user} may change, each in a field of its own (block id "P3")
      * with its text: changed text is an edit, an emptied field removes the point.
      */
-    static View editForm(Talk talk, List<Bullet> points) {
+    static View editForm(Talk talk, List<Bullet> all) {
+        // Slack refuses a modal of more than 100 blocks: the newest points, and how to reach the others
+        List<Bullet> points = all.subList(Math.max(0, all.size() - MAX_EDITED), all.size());
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(context(c -> c.elements(List.of(markdownText("Points added in Slack to *" + Messages.escape(talk.name())
-                + "*. Change the text, or empty a field to remove that point; the history keeps the old text.")))));
+                + "*. Change the text, or empty a field to remove that point; the history keeps the old text."
+                + (points.size() < all.size() ? " These are the " + points.size() + " newest of " + all.size()
+                + "; `/qcon edit P3 <text>` and `/qcon remove P3` change any of them." : ""))))));
         for (Bullet point : points) {
             String id = "P" + point.added().id();
             blocks.add(input(i -> i.blockId(id).optional(true).label(plainText(id)).element(plainTextInput(p -> p.actionId(id)

@@ -321,7 +321,8 @@ public final class Contributions {
         }
         boolean admin = items.isAdmin(request.user());
         List<Bullet> mine = talk.get().bullets().stream()
-                .filter(bullet -> bullet.added() != null && (admin || bullet.added().by().equals(request.user()))).toList();
+                .filter(bullet -> bullet.added() != null && !bullet.isOutcome()
+                        && (admin || request.user().equals(bullet.added().by()))).toList();
         if (mine.isEmpty()) {
             return Answer.privately(Messages.note("Only whoever added a point, or an admin (QCON_ADMINS), can"
                     + " change it; none of the points added to this talk are yours."));
