@@ -64,6 +64,35 @@ public final class Messages {
         return url != null && url.matches("https?://\\S+");
     }
 
+    /**
+     * A Slack message's markup as readable text, for saving it as a point: a link keeps its URL ("the runbook
+     * (https://…)"), a channel its name ("#general"), a user mention becomes "@U0BOB" (a name would need a Slack call
+     * before the save is acknowledged), "@channel" and the like become plain words, a date its fallback text.
+     */
+    public static String readable(String text) {
+        if (text.indexOf('<') < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder();
+        java.util.regex.Matcher markup = MARKUP.matcher(text);
+        while (markup.find()) {
+            String target = markup.group(1);
+            String label = markup.group(2);
+            String shown = target.startsWith("@") || target.startsWith("#") ? (label != null ? target.charAt(0)
+                    + label.replaceFirst("^[@#]", "") : target)
+                    : target.startsWith("!subteam^") || target.startsWith("!date^") ? (label != null ? label : "")
+                    : target.startsWith("!") ? "@" + target.substring(1)
+                    : target.startsWith("mailto:") ? (label != null ? label + " (" + target.substring(7) + ")" : target.substring(7))
+                    : label != null && !label.equals(target) ? label + " (" + target + ")" : target;
+            markup.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(shown));
+        }
+        markup.appendTail(out);
+        return out.toString();
+    }
+
+    private static final java.util.regex.Pattern MARKUP =
+            java.util.regex.Pattern.compile("<((?:https?://|mailto:|[@#!])[^|>\\s]*)(?:\\|([^>]*))?>");
+
     public static String unescape(String text) {
         return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
     }

@@ -142,7 +142,7 @@ public final class SlackHandlers {
         String channel = payload.getChannel() == null ? null : payload.getChannel().getId();
         var message = payload.getMessage();
         // Slack sends a message's text with &, < and > escaped; the form shows it as written.
-        String text = message == null || message.getText() == null ? "" : Messages.unescape(message.getText());
+        String text = message == null || message.getText() == null ? "" : Messages.unescape(Messages.readable(message.getText()));
         Request shortcut = new Request.Shortcut(text, channel, message == null ? null : message.getTs(), user);
         follow(interpret(shortcut), new Asker(describe(shortcut), user, channel, null, payload.getTriggerId(), null), true);
         return context.ack();
