@@ -374,15 +374,20 @@ public final class Contributions {
      * /qcon edit P3 text, /qcon remove P3: a point added in Slack, changed by whoever added it or an admin, the
      * change in the audit trail, its talk written again so /qcon shows it at once.
      */
-    Reply correct(Request.Asked request) throws SQLException {
-        boolean edit = request.verb() == Verb.EDIT;
+    /** {@code /qcon remove}: a point ("P3"), a talk added in Slack ("talk …") or an imported file ("file …"). */
+    Reply remove(Request.Asked request) throws SQLException {
         String asked = request.words().strip();
-        if (!edit && asked.regionMatches(true, 0, "talk ", 0, 5)) {
+        if (asked.regionMatches(true, 0, "talk ", 0, 5)) {
             return removeTalk(request, asked.substring(5).strip());
         }
-        if (!edit && asked.regionMatches(true, 0, "file ", 0, 5)) {
+        if (asked.regionMatches(true, 0, "file ", 0, 5)) {
             return removeFilePreview(request, asked.substring(5).strip());
         }
+        return correct(request);
+    }
+
+    Reply correct(Request.Asked request) throws SQLException {
+        boolean edit = request.verb() == Verb.EDIT;
         String[] parts = request.words().strip().split("\\s+", 2);
         Matcher id = POINT_ID.matcher(parts[0]);
         if (!id.matches()) {

@@ -157,7 +157,8 @@ public final class Interpreter {
                     : Answer.privately(Messages.note("Only admins (QCON_ADMINS) can post the talk of the day outside the schedule."));
             case RELOAD -> reload(request.user());
             case SHOW, SHOW_ALL -> Answer.shown(new Answer.InPlace(shown(request)));
-            case EDIT, REMOVE -> Answer.privately(contributions.correct(request));
+            case EDIT -> Answer.privately(contributions.correct(request));
+            case REMOVE -> Answer.privately(contributions.remove(request));
             case MOVE -> Answer.privately(contributions.move(request));
             case IMPORT -> contributions.mayImport(request.user())
                     ? Answer.then(new Answer.OpenForm(AddForm.importForm()))

@@ -149,8 +149,8 @@ class AddedTest {
         assertTrue(monzo.bullets().stream().anyMatch(b -> b.text().equals("chaos days every month")), "the edited point came along");
         assertEquals(renamed, items.get(addedItem).orElseThrow().talkKey());
         assertEquals("U0BOB", items.get(addedItem).orElseThrow().owner(), "its item, still claimed");
-        Talk java = talks.byKey("notes.txt/day-4/java-in-containers").orElseThrow();
-        assertTrue(java.bullets().stream().anyMatch(b -> b.kind() == Bullet.Kind.OUTCOME && b.text().equals("removed 4,000 lines")),
+        Talk containers = talks.byKey("notes.txt/day-4/java-in-containers").orElseThrow();
+        assertTrue(containers.bullets().stream().anyMatch(b -> b.kind() == Bullet.Kind.OUTCOME && b.text().equals("removed 4,000 lines")),
                 "the re-dated talk keeps its item's outcome under its line");
         assertTrue(items.get(deadCode).orElseThrow().inNotes());
 
