@@ -91,10 +91,11 @@ class AddFromSlackTest {
 
     @Test
     void slack_markup_in_a_saved_message_becomes_readable_text() throws Exception {
+        slack.name("U0BOB", "bob");
         requests.interactive(shortcut("see <https://wiki.example/runbook|the runbook> &amp; <https://x.example/a>, ask"
                 + " <@U0BOB> or <!channel> in <#C0OPS|ops> by <!date^1700000000^{date_short}|Nov 14>"));
         JsonNode view = JSON.readTree(slack.await("views.open", 1, FakeSlackApi.seconds(5)).get(0).form().get("view"));
-        assertEquals("see the runbook (https://wiki.example/runbook) & https://x.example/a, ask @U0BOB or @channel in #ops"
+        assertEquals("see the runbook (https://wiki.example/runbook) & https://x.example/a, ask @bob or @channel in #ops"
                 + " by Nov 14", view.findValues("initial_value").get(0).asText());
     }
 

@@ -90,6 +90,14 @@ public final class FakeSlackApi implements AutoCloseable {
 
     private final Map<String, String> zones = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final Map<String, String> names = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** users.info says {@code user}'s display name is {@code name}; users not given have none. */
+    public FakeSlackApi name(String user, String name) {
+        names.put(user, name);
+        return this;
+    }
+
     /** users.info says {@code user} is in {@code tz} (an IANA name); users not given have no tz. */
     public FakeSlackApi zone(String user, String tz) {
         zones.put(user, tz);
@@ -265,7 +273,9 @@ public final class FakeSlackApi implements AutoCloseable {
                     + "\",\"ts\":\"" + deliver(form).ts() + "\"}";
             case "conversations.history" -> history(form);
             case "users.info" -> "{\"ok\":true,\"user\":{\"id\":\"" + form.getOrDefault("user", "U0") + "\""
-                    + (zones.containsKey(form.get("user")) ? ",\"tz\":\"" + zones.get(form.get("user")) + "\"" : "") + "}}";
+                    + (zones.containsKey(form.get("user")) ? ",\"tz\":\"" + zones.get(form.get("user")) + "\"" : "")
+                    + (names.containsKey(form.get("user")) ? ",\"name\":\"" + names.get(form.get("user"))
+                    + "\",\"profile\":{\"display_name\":\"" + names.get(form.get("user")) + "\"}" : "") + "}}";
             case "chat.getPermalink" -> "{\"ok\":true,\"channel\":\"" + form.getOrDefault("channel", "C1")
                     + "\",\"permalink\":\"https://qcon-test.slack.com/archives/" + form.getOrDefault("channel", "C1")
                     + "/p" + form.getOrDefault("message_ts", "1").replace(".", "") + "\"}";

@@ -62,7 +62,9 @@ public final class Contributions {
     /** The form to add a point: the talk best matching {@code words} chosen, {@code text} prefilled. */
     View form(String words, String text, String permalink) throws SQLException {
         TalkSearch.Result found = words == null || words.isBlank() ? null : search.search(words);
-        return AddForm.of(talks.agenda(), found != null && found.found() ? found.best() : null, text, permalink);
+        // a mention Slack was not asked to name (a message with no place to link to) reads "@U0BOB"
+        return AddForm.of(talks.agenda(), found != null && found.found() ? found.best() : null,
+                text == null ? null : Messages.readable(text), permalink);
     }
 
     /** The talks matching what someone typed in the add form's picker, best first (too many talks for one list). */

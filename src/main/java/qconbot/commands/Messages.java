@@ -70,6 +70,11 @@ public final class Messages {
      * before the save is acknowledged), "@channel" and the like become plain words, a date its fallback text.
      */
     public static String readable(String text) {
+        return readable(text, true);
+    }
+
+    /** The same; without {@code mentions}, user mentions ({@code <@U0BOB>}) are left for their names to be found. */
+    public static String readable(String text, boolean mentions) {
         if (text.indexOf('<') < 0) {
             return text;
         }
@@ -77,6 +82,10 @@ public final class Messages {
         java.util.regex.Matcher markup = MARKUP.matcher(text);
         while (markup.find()) {
             String target = markup.group(1);
+            if (!mentions && target.startsWith("@")) {
+                markup.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(markup.group()));
+                continue;
+            }
             String label = markup.group(2);
             String shown = target.startsWith("@") || target.startsWith("#") ? (label != null ? target.charAt(0)
                     + label.replaceFirst("^[@#]", "") : target)

@@ -102,6 +102,24 @@ public final class Announcer {
                 : info.value().getUser().getTz(), null);
     }
 
+    /** A user's name as Slack shows it (display name, else real name, else handle), or null when Slack will not say. */
+    public String userName(String user) {
+        SlackCalls.Result<UsersInfoResponse> info = calls.call(SlackCalls.Policy.once("users_info"),
+                () -> slack.usersInfo(r -> r.user(user)));
+        if (!info.ok() || info.value().getUser() == null) {
+            return null;
+        }
+        var found = info.value().getUser();
+        var profile = found.getProfile();
+        for (String name : new String[] {profile == null ? null : profile.getDisplayName(),
+                profile == null ? null : profile.getRealName(), found.getRealName(), found.getName()}) {
+            if (name != null && !name.isBlank()) {
+                return name.strip();
+            }
+        }
+        return null;
+    }
+
     /** A message's text, and its blocks when it has any (a plain announcement has none). */
     private static com.slack.api.methods.request.chat.ChatPostMessageRequest.ChatPostMessageRequestBuilder message(
             com.slack.api.methods.request.chat.ChatPostMessageRequest.ChatPostMessageRequestBuilder request, Reply reply) {

@@ -135,14 +135,36 @@ public final class SlackHandlers {
         return context.ack();
     }
 
+    private static final java.util.regex.Pattern MENTION = java.util.regex.Pattern.compile("<@([UW][A-Z0-9]{2,20})(?:\\|[^>]*)?>");
+
+    /**
+     * A saved message's user mentions as "@name", from Slack (after the ack, at most ten people a message; one Slack
+     * will not name stays "@U0BOB"), so the point reads as the message did.
+     */
+    private String named(String text) {
+        java.util.Map<String, String> names = new java.util.HashMap<>();
+        java.util.regex.Matcher mention = MENTION.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (mention.find()) {
+            String id = mention.group(1);
+            String name = names.containsKey(id) || names.size() >= 10 ? names.get(id) : announcer.userName(id);
+            names.putIfAbsent(id, name);
+            mention.appendReplacement(out, java.util.regex.Matcher.quoteReplacement("@" + (name == null ? id : name)));
+        }
+        mention.appendTail(out);
+        return out.toString();
+    }
+
     /** "Save to conference notes" on a message: the add form, prefilled, opened after the ack. */
     private Response shortcut(MessageShortcutRequest request, MessageShortcutContext context) {
         var payload = request.getPayload();
         String user = payload.getUser() == null ? null : payload.getUser().getId();
         String channel = payload.getChannel() == null ? null : payload.getChannel().getId();
         var message = payload.getMessage();
-        // Slack sends a message's text with &, < and > escaped; the form shows it as written.
-        String text = message == null || message.getText() == null ? "" : Messages.unescape(Messages.readable(message.getText()));
+        // Slack sends a message's text with &, < and > escaped; the form shows it as written, its markup as readable
+        // text. User mentions wait for their names, which only Slack can give, after the ack (Answer.Link).
+        String text = message == null || message.getText() == null ? ""
+                : Messages.unescape(Messages.readable(message.getText(), false));
         Request shortcut = new Request.Shortcut(text, channel, message == null ? null : message.getTs(), user);
         follow(interpret(shortcut), new Asker(describe(shortcut), user, channel, null, payload.getTriggerId(), null), true);
         return context.ack();
@@ -283,7 +305,7 @@ public final class SlackHandlers {
             announcer.openForm(asker.triggerId(), form.form());
         } else if (call instanceof Answer.Link link) {
             String permalink = announcer.permalink(link.channel(), link.ts());
-            then(interpret(new Request.Linked(link.text(), permalink, asker.user())), asker);
+            then(interpret(new Request.Linked(named(link.text()), permalink, asker.user())), asker);
         } else if (call instanceof Answer.Announce announce) {
             List<String> problems = announcer.announce(announce.posts());
             if (!problems.isEmpty()) {
