@@ -131,7 +131,7 @@ public final class NotesLoader {
         Talks.Placed base = lastRead.get(talkKey);
         Optional<Talks.Placed> talk = added.mergeTalk(base == null ? null : base.talk(),
                 base == null ? 0 : base.position(), talkKey);
-        if (talk.isEmpty() && base == null) {
+        if (talk.isEmpty() && base == null && talks.byKey(talkKey).isPresent()) {
             // a talk added in Slack and taken back: out of the agenda, the rotation and search at once
             tell(talks.write(List.of(), List.of(talkKey)));
         } else if (talk.isPresent() && orphans.contains(talkKey) && talk.get().talk().bullets().isEmpty()) {

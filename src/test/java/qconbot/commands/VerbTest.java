@@ -114,7 +114,8 @@ class VerbTest {
                 "09:00", "added", null, List.of(new Bullet(1, Bullet.Kind.POINT, "a point", List.of(), 0,
                 new Bullet.Added(1, "U0ANN", java.time.Instant.EPOCH, null))), 3, 4), null).blocks())
                 + GsonFactory.createSnakeCase().toJson(Messages.importPreview(1, "f.txt", Contributions.ImportDiff.of(
-                qconbot.notes.NotesParser.parse("f.txt", "09:00 t:\n- p\n"), java.util.Optional.empty())).blocks());
+                qconbot.notes.NotesParser.parse("f.txt", "09:00 t:\n- p\n"), java.util.Optional.empty())).blocks())
+                + GsonFactory.createSnakeCase().toJson(Messages.removeFilePreview("f.txt", 1, List.of()).blocks());
         java.util.regex.Matcher actionId = java.util.regex.Pattern.compile("\"action_id\":\"([a-z_]+)\"").matcher(json);
         while (actionId.find()) {
             ids.add(actionId.group(1));
