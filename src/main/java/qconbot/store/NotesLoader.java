@@ -282,6 +282,13 @@ public final class NotesLoader {
         return problem;
     }
 
+    /** Whether a talk in the notes now is not in {@code all}: only then is there anything to follow (and all talks read). */
+    private boolean leavesAnyOut(List<Notes> all) throws SQLException {
+        Set<String> keys = new HashSet<>();
+        all.forEach(file -> file.talks().forEach(talk -> keys.add(talk.key())));
+        return !keys.containsAll(talks.keysInNotes());
+    }
+
     /** The notes just loaded, as what small writes start from. */
     private void remember(List<Notes> files, List<Notes> imported) {
         this.files = List.copyOf(files);
@@ -307,7 +314,8 @@ public final class NotesLoader {
         }
         try {
             List<Notes> all = added == null ? files : added.withImports(files);
-            Renames.Followed followed = added == null ? Renames.Followed.NOTHING : added.follow(talks.agenda(), all);
+            Renames.Followed followed = added == null || !leavesAnyOut(all) ? Renames.Followed.NOTHING
+                    : added.follow(talks.agenda(), all);
             Talks.SyncReport sync = talks.sync(added == null ? all : added.merge(all, followed.orphans()));
             remember(files, all.subList(files.size(), all.size()));
             keptInView(followed.orphans());

@@ -213,10 +213,20 @@ public final class Renames {
         List<Talk> gone = before.stream().filter(talk -> !nowKeys.contains(talk.key()) && !Added.SOURCE.equals(talk.source()))
                 .toList();
         List<Talk> fresh = now.stream().filter(talk -> !beforeKeys.contains(talk.key())).toList();
+        // Indexed, so that a reload of a renamed 10,000-talk file is not 10,000 x 10,000 comparisons: the new talks by
+        // each of their lines; by file for the title rule, compared pair by pair only while that stays cheap.
+        Map<String, List<Talk>> byLine = new HashMap<>();
+        Map<String, List<Talk>> bySource = new HashMap<>();
+        for (Talk talk : fresh) {
+            lines(talk).forEach(line -> byLine.computeIfAbsent(line, l -> new ArrayList<>()).add(talk));
+            bySource.computeIfAbsent(talk.source(), s -> new ArrayList<>()).add(talk);
+        }
+        long titleChecks = gone.stream().mapToLong(old -> bySource.getOrDefault(old.source(), List.of()).size()).sum();
         Map<String, List<Talk>> candidates = new HashMap<>();
         Map<String, Integer> wanted = new HashMap<>();
         for (Talk old : gone) {
-            List<Talk> same = fresh.stream().filter(talk -> same(old, talk)).toList();
+            List<Talk> same = candidates(old, byLine, titleChecks <= MAX_TITLE_CHECKS
+                    ? bySource.getOrDefault(old.source(), List.of()) : List.of());
             candidates.put(old.key(), same);
             same.forEach(talk -> wanted.merge(talk.key(), 1, Integer::sum));
         }
@@ -230,16 +240,32 @@ public final class Renames {
         return moves;
     }
 
-    static boolean same(Talk old, Talk now) {
+    /** Beyond this many title comparisons in one load, titles are not compared: lines decide (a renamed or re-dated file). */
+    static final long MAX_TITLE_CHECKS = 1_000_000;
+
+    /** The new talks {@code old} is the same as: by its lines (through the index), then by title among {@code sameFile}. */
+    private static List<Talk> candidates(Talk old, Map<String, List<Talk>> byLine, List<Talk> sameFile) {
         Set<String> lines = lines(old);
-        if (!lines.isEmpty()) {
-            Set<String> shared = new HashSet<>(lines);
-            shared.retainAll(lines(now));
-            if (shared.size() * 2 >= lines.size()) {
-                return true;
+        Map<String, Integer> shared = new HashMap<>();
+        Map<String, Talk> talks = new java.util.LinkedHashMap<>();
+        for (String line : lines) {
+            for (Talk talk : byLine.getOrDefault(line, List.of())) {
+                shared.merge(talk.key(), 1, Integer::sum);
+                talks.putIfAbsent(talk.key(), talk);
             }
         }
-        return old.source().equals(now.source()) && titleWithin(old.title(), now.title());
+        Map<String, Talk> same = new java.util.LinkedHashMap<>();
+        talks.forEach((key, talk) -> {
+            if (shared.get(key) * 2 >= lines.size()) {
+                same.put(key, talk);
+            }
+        });
+        for (Talk talk : sameFile) {
+            if (!same.containsKey(talk.key()) && titleWithin(old.title(), talk.title())) {
+                same.put(talk.key(), talk);
+            }
+        }
+        return List.copyOf(same.values());
     }
 
     /** The lines a talk has from its file (not what was added in Slack), compared without case and spacing. */

@@ -707,6 +707,26 @@ public final class Talks {
         });
     }
 
+    /**
+     * The keys of the talks in the notes that came from a file (not added in Slack): cheap (no bullets read), to see
+     * whether a load leaves any out.
+     */
+    public java.util.Set<String> keysInNotes() throws SQLException {
+        return index.read(connection -> {
+            java.util.Set<String> keys = new java.util.HashSet<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT key FROM talks WHERE in_notes = 1 AND source <> ?")) {
+                select.setString(1, Added.SOURCE);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        keys.add(rows.getString(1));
+                    }
+                }
+            }
+            return keys;
+        });
+    }
+
     public int count() throws SQLException {
         return index.read(connection -> count(connection, "SELECT count(*) FROM talks WHERE in_notes = 1"));
     }
