@@ -92,11 +92,13 @@ class ReplicasTest {
         long told = 0;
         long tellBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (told < 19 && System.nanoTime() < tellBy) {
+            // someone has it; or, for a click whose write could not have its turn in time, nothing changed, try again
             told = slack.calls().stream().filter(call -> call.method().startsWith("respond/c-")
-                    && call.json().toString().contains("Ask them, or pick another item")).count();
+                    && (call.json().toString().contains("Ask them, or pick another item")
+                    || call.json().toString().contains("is busy right now"))).count();
             Thread.sleep(50);
         }
-        assertEquals(19, told, "each of the nineteen who clicked too late is told someone has it");
+        assertEquals(19, told, "each of the nineteen others is told someone has it, or that nothing changed");
 
         // An event Slack retries, each delivery reaching another replica: handled once.
         Map<String, Object> mention = new LinkedHashMap<>(Map.of("type", "app_mention", "user", "U0EVENT",
