@@ -152,7 +152,9 @@ class BotProcessTest {
 
             process.destroy(); // SIGTERM while the model runs
             assertTrue(process.waitFor(20, TimeUnit.SECONDS), "stops within 20 s");
-            assertEquals(143, process.exitValue(), Files.readString(dir.resolve("model.log")));
+            // 143 from the SIGTERM handler, or 0 when the main thread ends first; never ONNX Runtime's crash (134)
+            assertTrue(process.exitValue() == 143 || process.exitValue() == 0,
+                    "exit " + process.exitValue() + ": " + Files.readString(dir.resolve("model.log")));
         }
         assertTrue(Files.notExists(Path.of(db + "-wal")), "the database was closed");
     }
