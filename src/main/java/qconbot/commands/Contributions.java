@@ -190,16 +190,19 @@ public final class Contributions {
      * another file, or added in Slack (an export imported under a new name); null when it would not.
      */
     private String repeats(String name, Notes parsed) throws SQLException {
+        // a talk's key is its file, day and title ("qcon-2020.txt/day-3/microservices-at-monzo"): compared without the
+        // file, from the keys alone (no talk read)
         Map<String, String> served = new HashMap<>();
-        for (Talk talk : talks.agenda()) {
-            if (!talk.source().equals(name)) {
-                served.putIfAbsent(talk.dayNumber() + "|" + talk.title().strip().toLowerCase(Locale.ROOT), talk.source());
+        for (String key : talks.keysInNotes()) {
+            String source = key.substring(0, key.indexOf('/'));
+            if (!source.equals(name)) {
+                served.putIfAbsent(key.substring(key.indexOf('/') + 1), source);
             }
         }
         Set<String> from = new java.util.TreeSet<>();
         int repeated = 0;
         for (Talk talk : parsed.talks()) {
-            String source = served.get(talk.dayNumber() + "|" + talk.title().strip().toLowerCase(Locale.ROOT));
+            String source = served.get(talk.key().substring(talk.key().indexOf('/') + 1));
             if (source != null) {
                 from.add(source);
                 repeated++;

@@ -55,8 +55,8 @@ public final class Renames {
                         + " is now " + first.to().name() + (moved.size() > 1 ? ", …" : "") + ")");
             }
             for (Orphan orphan : orphans) {
-                lines.add(counted(orphan.points(), "point") + (orphan.points() > 0 && orphan.items() > 0 ? " and " : "")
-                        + counted(orphan.items(), "item people worked on") + " belong to " + orphan.talk().name()
+                lines.add(what(orphan) + (orphan.points() + orphan.items() == 1 ? " belongs to " : " belong to ")
+                        + orphan.talk().name()
                         + ", no longer in the notes: kept under it until an editor moves them");
             }
             return lines;
@@ -69,16 +69,21 @@ public final class Renames {
                 lines.add(move.from().name() + " would be matched to " + move.to().name() + ": what was added to it moves along");
             }
             for (Orphan orphan : orphans) {
-                lines.add(orphan.talk().name() + " would go: " + counted(orphan.points(), "point")
-                        + (orphan.points() > 0 && orphan.items() > 0 ? " and " : "")
-                        + counted(orphan.items(), "item people worked on") + " stay in view under it");
+                lines.add(orphan.talk().name() + " would go: " + what(orphan)
+                        + (orphan.points() + orphan.items() == 1 ? " stays" : " stay") + " in view under it");
             }
             return lines;
         }
 
-        private static String counted(int count, String what) {
-            return count == 0 ? "" : count + " " + what + (count == 1 ? "" : what.endsWith("on") ? "" : "s")
-                    + (what.equals("point") ? " added in Slack" : "");
+        /** "2 points added in Slack and 1 item people worked on". */
+        private static String what(Orphan orphan) {
+            String points = counted(orphan.points(), "point added in Slack", "points added in Slack");
+            String items = counted(orphan.items(), "item people worked on", "items people worked on");
+            return points.isEmpty() || items.isEmpty() ? points + items : points + " and " + items;
+        }
+
+        private static String counted(int count, String one, String many) {
+            return count == 0 ? "" : count + " " + (count == 1 ? one : many);
         }
     }
 
