@@ -21,7 +21,7 @@ import java.util.Set;
 public record Config(String botToken, String signingSecret, String appToken, String slackApiUrl,
                      InetAddress bind, int port, Integer managementPort, Path db, Path notes, Set<String> admins,
                      String digestChannel, Schedule schedule, int staleDays, java.time.Duration slackTimeout,
-                     Set<String> editors, long importMaxBytes, Postgres postgres, boolean semantic) {
+                     Set<String> editors, long importMaxBytes, Postgres postgres, boolean semantic, String questionsChannel) {
 
     /** QCON_DB as a PostgreSQL JDBC URL, with QCON_DB_USER and QCON_DB_PASSWORD; null for an SQLite file. */
     public record Postgres(String url, String user, String password) {
@@ -59,6 +59,8 @@ public record Config(String botToken, String signingSecret, String appToken, Str
     public static final long DEFAULT_IMPORT_MAX_BYTES = 1024 * 1024;
     public static final String QCON_DIGEST_CHANNEL = "QCON_DIGEST_CHANNEL";
     public static final String QCON_DIGEST_CRON = "QCON_DIGEST_CRON";
+    /** Where questions the notes cannot answer are asked of the team (a channel id); unset, nobody is asked. */
+    public static final String QCON_QUESTIONS_CHANNEL = "QCON_QUESTIONS_CHANNEL";
     public static final String QCON_TIMEZONE = "QCON_TIMEZONE";
     public static final String QCON_STALE_DAYS = "QCON_STALE_DAYS";
     public static final String QCON_SEMANTIC = "QCON_SEMANTIC";
@@ -104,7 +106,8 @@ public record Config(String botToken, String signingSecret, String appToken, Str
                 sqliteFile(settings),
                 Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings),
                 digestChannel(settings), schedule(settings), staleDays(settings), slackTimeout(settings),
-                userIds(settings, QCON_EDITORS), importMaxBytes(settings), postgres(settings), semantic(settings));
+                userIds(settings, QCON_EDITORS), importMaxBytes(settings), postgres(settings), semantic(settings),
+                channel(settings, QCON_QUESTIONS_CHANNEL));
     }
 
     /** Settings for the local console: no Slack at all. */
@@ -114,7 +117,7 @@ public record Config(String botToken, String signingSecret, String appToken, Str
                 sqliteFile(settings),
                 Path.of(settings.getOrDefault(QCON_NOTES, "config/notes")), admins(settings),
                 null, schedule(settings), staleDays(settings), DEFAULT_SLACK_TIMEOUT, userIds(settings, QCON_EDITORS),
-                importMaxBytes(settings), postgres(settings), semantic(settings));
+                importMaxBytes(settings), postgres(settings), semantic(settings), null);
     }
 
     /** QCON_SEMANTIC: on (the default) to understand questions by meaning too, off for words only. */
@@ -183,9 +186,13 @@ public record Config(String botToken, String signingSecret, String appToken, Str
 
     /** A channel id ("C0123ABC"): names change, ids do not, and chat.postMessage takes either. */
     private static String digestChannel(Map<String, String> settings) {
-        String channel = settings.get(QCON_DIGEST_CHANNEL);
+        return channel(settings, QCON_DIGEST_CHANNEL);
+    }
+
+    private static String channel(Map<String, String> settings, String name) {
+        String channel = settings.get(name);
         if (channel != null && !channel.matches("[CGD][A-Z0-9]{2,}")) {
-            throw new Invalid(QCON_DIGEST_CHANNEL + " takes a channel id such as C0123ABCD (channel details, at the bottom),"
+            throw new Invalid(name + " takes a channel id such as C0123ABCD (channel details, at the bottom),"
                     + " not \"" + channel + "\".");
         }
         return channel;
@@ -309,6 +316,7 @@ public record Config(String botToken, String signingSecret, String appToken, Str
         return "Config[slackApiUrl=" + slackApiUrl + ", bind=" + (bind == null ? null : bind.getHostAddress()) + ", port=" + port
                 + (managementPort == null ? "" : ", managementPort=" + managementPort) + ", db=" + database() + ", notes=" + notes
                 + ", socketMode=" + socketMode() + ", admins=" + admins + ", digestChannel=" + digestChannel
+                + (questionsChannel == null ? "" : ", questionsChannel=" + questionsChannel)
                 + ", schedule=" + schedule.expression() + " " + schedule.zone() + "]";
     }
 }

@@ -29,6 +29,7 @@ import qconbot.store.DailyPosts;
 import qconbot.store.Db;
 import qconbot.store.Digests;
 import qconbot.store.NotesLoader;
+import qconbot.store.Questions;
 import qconbot.store.Talks;
 import qconbot.store.Vectors;
 
@@ -127,7 +128,7 @@ public final class Main {
 
     /** What every mode shares: the database, the notes read into it, the search, and the stores built on them. */
     record Core(Db db, Talks talks, TalkSearch search, NotesLoader notes, ActionItems items, Digests digests,
-                DailyPosts posts, Metrics metrics, Added added, Meaning meaning) implements AutoCloseable {
+                DailyPosts posts, Metrics metrics, Added added, Meaning meaning, Questions questions) implements AutoCloseable {
 
         static Core open(Config config, Clock clock) throws StartupFailure {
             return open(config, clock, Metrics::new);
@@ -156,7 +157,7 @@ public final class Main {
                 });
                 ActionItems items = new ActionItems(db, clock, config.admins());
                 return new Core(db, talks, search, notes, items, new Digests(db, items, clock, config.staleDays()),
-                        new DailyPosts(db, talks, clock), metrics.get(), added, meaning);
+                        new DailyPosts(db, talks, clock), metrics.get(), added, meaning, new Questions(db, clock));
             } catch (NotesLoader.Refused | SQLException e) {
                 closeQuietly(db);
                 throw new StartupFailure(e instanceof NotesLoader.Refused ? e.getMessage()
@@ -174,8 +175,9 @@ public final class Main {
             }
         }
 
-        Interpreter interpreter(Daily daily, Duration answerWithin, long importMaxBytes) {
-            return new Interpreter(talks, search, items, digests, daily, notes, metrics, answerWithin, added, importMaxBytes);
+        Interpreter interpreter(Daily daily, Duration answerWithin, Config config) {
+            return new Interpreter(talks, search, items, digests, daily, notes, metrics, answerWithin, added,
+                    config.importMaxBytes(), questions, config.questionsChannel());
         }
 
         /** Closes the database, and with it this bot's own search index. */
@@ -298,7 +300,7 @@ public final class Main {
         TalkOfTheDay talkOfTheDay = new TalkOfTheDay(dailyRetries == null ? daily
                 : new TalkOfTheDay.Settings(daily.channel(), daily.schedule(), dailyRetries),
                 core.posts(), core.digests(), core.talks(), methods, calls, announcer, clock, core.metrics());
-        new SlackHandlers(core.interpreter(talkOfTheDay, ANSWER_WITHIN, config.importMaxBytes()), announcer, calls,
+        new SlackHandlers(core.interpreter(talkOfTheDay, ANSWER_WITHIN, config), announcer, calls,
                 responses, announcements, new SlackFiles(config.botToken(), config.slackApiUrl(), config.slackTimeout()))
                 .register(app);
         app.start();
@@ -455,7 +457,7 @@ public final class Main {
     static Interpreter offline(Core core, Config config, Clock clock, Duration answerWithin) {
         TalkOfTheDay daily = new TalkOfTheDay(TalkOfTheDay.Settings.of(null, config.schedule()), core.posts(),
                 core.digests(), core.talks(), null, null, null, clock, core.metrics());
-        return core.interpreter(daily, answerWithin, config.importMaxBytes());
+        return core.interpreter(daily, answerWithin, config);
     }
 
     private static void closeQuietly(Db db) {

@@ -86,7 +86,8 @@ class SocketModeTest {
                 Config.PORT, "0",
                 Config.QCON_DB, db.toString(),
                 Config.QCON_NOTES, TestBot.NOTES.toString(),
-                Config.QCON_CONFIG, noConfigFile.toString(), Config.QCON_SEMANTIC, "off"));
+                Config.QCON_CONFIG, noConfigFile.toString(), Config.QCON_SEMANTIC, "off",
+                Config.QCON_QUESTIONS_CHANNEL, AskTheTeamTest.QUESTIONS));
     }
 
     @Test
@@ -147,6 +148,57 @@ class SocketModeTest {
         assertEquals("in_channel", message.path("response_type").asText());
         assertEquals("microservices at Monzo", message.path("blocks").path(0).path("text").path("text").asText());
         assertTrue(message.toString().contains("Shared by <@U0ALICE>"), message.toString());
+    }
+
+    @Test
+    void asking_the_team_goes_round_the_whole_loop_over_socket_mode() throws Exception {
+        socketMode.send("env-ask-1", "slash_commands", true, command(AskTheTeamTest.ASKED, "U0ANN", slack.responseUrl("sm-q")));
+        String value = AskTheTeamTest.button(socketMode.awaitAck("env-ask-1", WAIT).path("payload"), "ask_team");
+        socketMode.send("env-ask-2", "interactive", false, AskTheTeamTest.clickIn("U0ANN", "ask_team", value, List.of(),
+                "7.7", slack.responseUrl("sm-ask")));
+        FakeSlackApi.Posted question = posted(AskTheTeamTest.QUESTIONS);
+
+        String replyTs = "1700000200.000300";
+        socketMode.send("env-ask-3", "events_api", false, Map.of("token", "unused-legacy-token", "team_id", "T0TEST",
+                "api_app_id", "A0QCON", "type", "event_callback", "event_id", "EvSocket1", "event_time", 1700000200,
+                "event", AskTheTeamTest.reply(question.ts(), replyTs, "U0BOB", "Sam from payments, every other week")));
+        socketMode.awaitAck("env-ask-3", WAIT);
+        socketMode.send("env-ask-4", "interactive", false, AskTheTeamTest.shortcut("U0BOB", question.ts(), replyTs, "U0BOB",
+                "Sam from payments, every other week"));
+        List<FakeSlackApi.Call> opened = slack.await("views.open", 1, WAIT);
+        String metadata = JSON.readTree(opened.get(opened.size() - 1).form().get("view")).path("private_metadata").asText();
+        assertTrue(metadata.startsWith("q:"), metadata);
+        socketMode.send("env-ask-5", "interactive", false, AskTheTeamTest.answer("U0BOB", "VSOCKET1", metadata,
+                AskTheTeamTest.MONZO, "Sam from payments, every other week"));
+        socketMode.awaitAck("env-ask-5", WAIT);
+        assertTrue(posted("U0ANN").text().contains("has an answer from <@U0BOB>"), "the asker is told");
+
+        socketMode.send("env-ask-6", "slash_commands", true, command(AskTheTeamTest.ASKED, "U0CAT", slack.responseUrl("sm-q2")));
+        String again = socketMode.awaitAck("env-ask-6", WAIT).toString();
+        assertTrue(again.contains("Sam from payments, every other week") && again.contains("added by <@U0BOB>"), again);
+    }
+
+    private static Map<String, Object> command(String text, String user, String responseUrl) {
+        return Map.ofEntries(Map.entry("token", "unused-legacy-token"), Map.entry("team_id", "T0TEST"),
+                Map.entry("team_domain", "qcon-test"), Map.entry("channel_id", "C0GENERAL"),
+                Map.entry("channel_name", "general"), Map.entry("user_id", user), Map.entry("user_name", user.toLowerCase()),
+                Map.entry("command", "/qcon"), Map.entry("text", text), Map.entry("api_app_id", "A0QCON"),
+                Map.entry("is_enterprise_install", "false"), Map.entry("response_url", responseUrl),
+                Map.entry("trigger_id", "1.2.3"));
+    }
+
+    /** The first message posted to {@code channel}, waited for. */
+    private static FakeSlackApi.Posted posted(String channel) throws InterruptedException {
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < until) {
+            for (FakeSlackApi.Posted message : slack.posted()) {
+                if (message.channel().equals(channel)) {
+                    return message;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("nothing posted to " + channel + ": " + slack.posted());
     }
 
     @Test

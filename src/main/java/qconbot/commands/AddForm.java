@@ -83,6 +83,24 @@ public final class AddForm {
     }
 
     /**
+     * The same form, to save the answer to a question (issue 25): the question above, no follow-up box, the nearest
+     * talk chosen, {@code metadata} naming the question (TeamQuestions.Meta).
+     */
+    static View answerForm(List<Talk> talks, Talk chosen, String text, String metadata,
+                           qconbot.store.Questions.Question question) {
+        View view = of(talks, chosen, text, null);
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(context(c -> c.elements(List.of(markdownText("Answering *" + question.ref() + "*: "
+                + Messages.escape(Messages.clip(question.text(), 500)) + "\nThe answer is saved as a point of the talk you"
+                + " pick, with the question and who answered; the asker is told.")))));
+        view.getBlocks().stream().filter(block -> !"todo".equals(block.getBlockId())).forEach(blocks::add);
+        view.setBlocks(blocks);
+        view.setPrivateMetadata(metadata);
+        view.setTitle(viewTitle(t -> t.type("plain_text").text("Answer " + Messages.clip(question.ref(), 15))));
+        return view;
+    }
+
+    /**
      * The talk picker: "A new talk…", then {@code chosen} (picked) and the agenda. Too many talks for one list: Slack
      * then asks the bot for the talks matching what is typed ({@link #suggestions}).
      */

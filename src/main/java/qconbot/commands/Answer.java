@@ -103,6 +103,17 @@ public record Answer(Shown shown, List<After> after) {
     public record Discuss(long itemId, Reply post) implements After {
     }
 
+    /**
+     * A question posted to the questions channel for the team to answer; then {@link Request.QuestionPosted} says how
+     * it went.
+     */
+    public record AskTeam(long questionId, String channel, Reply post) implements After {
+    }
+
+    /** A message the bot posted before ({@code channel}, {@code ts}) edited in place: a question once answered. */
+    public record Update(String channel, String ts, Reply message) implements After {
+    }
+
     /** Slow work (a post-now, a long reload) done after the ack; what it returns is shown privately. */
     public record Later(Work work) implements After {
     }
@@ -111,8 +122,14 @@ public record Answer(Shown shown, List<After> after) {
     public record Download(String name, String url, long maxBytes) implements After {
     }
 
-    /** A message's permalink asked of Slack; then {@link Request.Linked} carries it with the message's text. */
-    public record Link(String text, String channel, String ts) implements After {
+    /**
+     * A message's permalink asked of Slack; then {@link Request.Linked} carries it with the message's text, and, for a
+     * reply in a question's thread, the question it may answer and who wrote the reply (else null).
+     */
+    public record Link(String text, String channel, String ts, Long question, String author) implements After {
+        public Link(String text, String channel, String ts) {
+            this(text, channel, ts, null, null);
+        }
     }
 
     @FunctionalInterface

@@ -521,6 +521,16 @@ public final class Contributions {
                 + Messages.escape(Messages.clip(point.get().text(), 300)) + ". Its history keeps where it was.");
     }
 
+    /** The talk with this key, if it is in the notes. */
+    Optional<Talk> talk(String key) throws SQLException {
+        return key == null ? Optional.empty() : talks.byKey(key);
+    }
+
+    /** Every talk, for a form's talk picker. */
+    List<Talk> agenda() throws SQLException {
+        return talks.agenda();
+    }
+
     /** The talks kept in view for what was added to them, for the App Home of someone who may move it; else none. */
     List<Talk> keptInView(String user) throws SQLException {
         return mayImport(user) ? talks.keptInView() : List.of();

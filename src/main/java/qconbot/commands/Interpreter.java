@@ -12,6 +12,7 @@ import qconbot.store.Added;
 import qconbot.store.Db;
 import qconbot.store.Digests;
 import qconbot.store.NotesLoader;
+import qconbot.store.Questions;
 import qconbot.store.Talks;
 
 import java.sql.SQLException;
@@ -48,17 +49,21 @@ public final class Interpreter {
     private final Metrics metrics;
     private final Contributions contributions;
     private final ItemActions itemActions;
+    private final TeamQuestions teamQuestions;
     /** How long slow work (a reload) may hold a request before it is acknowledged and answered when done. */
     private final Duration answerWithin;
 
     /**
      * With {@code added}, what people add from Slack (/qcon add, the "Save to conference notes" shortcut, imports);
-     * {@code importMaxBytes} the largest notes file taken by direct message.
+     * {@code importMaxBytes} the largest notes file taken by direct message; {@code questions} those asked of the team in
+     * {@code questionsChannel} (null: asking the team is off).
      */
     public Interpreter(Talks talks, TalkSearch search, ActionItems items, Digests digests, Daily daily,
-                       NotesLoader notes, Metrics metrics, Duration answerWithin, Added added, long importMaxBytes) {
+                       NotesLoader notes, Metrics metrics, Duration answerWithin, Added added, long importMaxBytes,
+                       Questions questions, String questionsChannel) {
         this.contributions = new Contributions(talks, search, items, notes, added, importMaxBytes);
-        this.itemActions = new ItemActions(items, digests, metrics, contributions);
+        this.teamQuestions = new TeamQuestions(questions, added, contributions, metrics, questionsChannel);
+        this.itemActions = new ItemActions(items, digests, metrics, contributions, teamQuestions);
         this.talks = talks;
         this.search = search;
         this.items = items;
@@ -117,19 +122,24 @@ public final class Interpreter {
             return Answer.then(new Answer.Tell(contributions.stageImportFile(fetched)));
         }
         if (request instanceof Request.Shortcut shortcut) {
-            return shortcut.channel() == null || shortcut.ts() == null
+            Optional<Answer> answering = teamQuestions.shortcut(shortcut);
+            return answering.isPresent() ? answering.get() : shortcut.channel() == null || shortcut.ts() == null
                     ? Answer.then(new Answer.OpenForm(contributions.form(null, shortcut.text(), null)))
                     : Answer.then(new Answer.Link(shortcut.text(), shortcut.channel(), shortcut.ts()));
         }
         if (request instanceof Request.Linked linked) {
-            return Answer.then(new Answer.OpenForm(contributions.form(null, linked.text(), linked.permalink())));
+            return linked.question() != null ? teamQuestions.linked(linked) : Answer.then(new Answer.OpenForm(contributions.form(null, linked.text(), linked.permalink())));
         }
         if (request instanceof Request.HomeOpened home) {
             return Answer.then(new Answer.PublishHome(itemActions.home(home.user())));
         }
         if (request instanceof Request.Replied reply) {
             items.recordReply(reply.key(), reply.channel(), reply.threadTs(), reply.user(), reply.at());
+            teamQuestions.replied(reply);
             return Answer.NOTHING;
+        }
+        if (request instanceof Request.QuestionPosted posted) {
+            return teamQuestions.posted(posted);
         }
         return itemActions.posted((Request.Posted) request);
     }
@@ -149,6 +159,8 @@ public final class Interpreter {
             case DISCUSS -> itemActions.discuss(request);
             case SNOOZE -> itemActions.snooze(request);
             case STATUS -> Answer.NOTHING; // only said in a thread
+            case QUESTIONS -> Answer.privately(teamQuestions.list(request));
+            case ANSWERED_IT, NOT_REALLY, ASK_TEAM, ANSWER_QUESTION, NO_ONE_KNOWS -> teamQuestions.clicked(request);
             case TODAY -> Answer.privately(Messages.today(daily.today()));
             case DIGEST -> Answer.privately(Messages.preview(daily.preview()));
             case SCHEDULE -> Answer.privately(Messages.schedule(daily.status()));
@@ -176,7 +188,8 @@ public final class Interpreter {
     /** A form submitted: the add form, the edit form, an import, what came of an item, or why it won't be done. */
     private Answer submitted(Request.Submitted form) throws SQLException {
         return switch (form.form()) {
-            case AddForm.CALLBACK -> contributions.save(AddForm.read(form.state(), form.metadata()), form.user(), form.viewId());
+            case AddForm.CALLBACK -> TeamQuestions.Meta.parse(form.metadata()) != null
+                    ? teamQuestions.save(form, TeamQuestions.Meta.parse(form.metadata())) : contributions.save(AddForm.read(form.state(), form.metadata()), form.user(), form.viewId());
             case AddForm.EDIT_CALLBACK -> contributions.saveEdits(form.state(), form.user());
             case AddForm.IMPORT_CALLBACK -> contributions.stageImport(AddForm.readImport(form.state()), form.user());
             case AddForm.OUTCOME_CALLBACK, AddForm.WONT_DO_CALLBACK -> itemActions.outcomeSubmitted(AddForm.readOutcome(form.state(),
@@ -221,8 +234,8 @@ public final class Interpreter {
 
     private Reply search(String words) throws SQLException {
         TalkSearch.Result result = search.search(words);
-        return result.found() ? Messages.talk(search.overview(result.best(), result.words()), result)
-                : Messages.noMatch(result, search.suggestions(3));
+        return result.found() ? teamQuestions.found(Messages.talk(search.overview(result.best(), result.words()), result), result)
+                : teamQuestions.notFound(Messages.noMatch(result, search.suggestions(3)), result);
     }
 
     /** A talk a button asked for: its overview (Show), or every point of it (Show all). */

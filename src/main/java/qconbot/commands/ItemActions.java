@@ -34,7 +34,10 @@ final class ItemActions {
     private final Metrics metrics;
     private final Contributions contributions;
 
-    ItemActions(ActionItems items, Digests digests, Metrics metrics, Contributions contributions) {
+    private final TeamQuestions questions;
+
+    ItemActions(ActionItems items, Digests digests, Metrics metrics, Contributions contributions, TeamQuestions questions) {
+        this.questions = questions;
         this.items = items;
         this.digests = digests;
         this.metrics = metrics;
@@ -284,7 +287,7 @@ final class ItemActions {
     /** The App Home of {@code user}: their follow-ups and the open items. */
     View home(String user) throws SQLException {
         return ItemMessages.home(items.list(ActionItems.View.MINE, user), items.list(ActionItems.View.OPEN, user), user,
-                contributions.keptInView(user));
+                contributions.keptInView(user), questions.home(user));
     }
 
     /** The list or item a button was on, drawn again for {@code user} after a click. */

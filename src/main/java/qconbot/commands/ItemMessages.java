@@ -322,6 +322,7 @@ public final class ItemMessages {
                     + (item.outcome() != null ? ", because: " + said(item.outcome(), 200) : ""));
             blocks.add(section(s -> s.text(markdownText(clip(text, Messages.MAX_SECTION)))));
         }
+        blocks.addAll(QuestionMessages.digest(digest.questions(), staleDays));
         return blocks;
     }
 
@@ -360,14 +361,15 @@ public final class ItemMessages {
     }
 
     public static View home(List<ActionItem> mine, List<ActionItem> open, String user) {
-        return home(mine, open, user, List.of());
+        return home(mine, open, user, List.of(), List.of());
     }
 
     /**
      * The same; for an editor, {@code kept}: the talks no longer in the notes that are kept in view for what people
-     * added to them, with the ids to move it by.
+     * added to them, with the ids to move it by; {@code questions}: the open questions they see (TeamQuestions).
      */
-    public static View home(List<ActionItem> mine, List<ActionItem> open, String user, List<qconbot.notes.Talk> kept) {
+    public static View home(List<ActionItem> mine, List<ActionItem> open, String user, List<qconbot.notes.Talk> kept,
+                            List<LayoutBlock> questions) {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText("Your follow-ups"))));
         if (mine.isEmpty()) {
@@ -382,10 +384,11 @@ public final class ItemMessages {
         if (open.isEmpty()) {
             blocks.add(section(s -> s.text(markdownText("No open items. :tada:"))));
         }
-        int left = (Messages.MAX_BLOCKS - 2 - blocks.size() - (kept.isEmpty() ? 0 : 3)) / 2;
+        int left = (Messages.MAX_BLOCKS - 2 - blocks.size() - (kept.isEmpty() ? 0 : 3) - questions.size()) / 2;
         for (ActionItem item : open.subList(0, Math.min(open.size(), left))) {
             blocks.addAll(itemBlocks(item, Surface.HOME, user));
         }
+        blocks.addAll(questions);
         if (!kept.isEmpty()) {
             blocks.add(divider());
             blocks.add(header(h -> h.text(plainText("Added to talks no longer in the notes"))));

@@ -53,12 +53,29 @@ public sealed interface Request {
     record Fetched(String name, byte[] bytes, String problem, String user) implements Request {
     }
 
-    /** "Save to conference notes" on a message: its text (unescaped) and where it is. */
-    record Shortcut(String text, String channel, String ts, String user) implements Request {
+    /**
+     * "Save to conference notes" on a message: its text (unescaped) and where it is; the thread it is a reply in
+     * ({@code threadTs}, null if none) and who wrote it ({@code author}).
+     */
+    record Shortcut(String text, String channel, String ts, String user, String threadTs, String author) implements Request {
+        public Shortcut(String text, String channel, String ts, String user) {
+            this(text, channel, ts, user, null, null);
+        }
     }
 
-    /** The shortcut's message with its permalink, once Slack gave it (null when it would not). */
-    record Linked(String text, String permalink, String user) implements Request {
+    /**
+     * The shortcut's message with its permalink, once Slack gave it (null when it would not); for a reply in a
+     * question's thread, the question ({@code question}) and the reply's author, else null.
+     */
+    record Linked(String text, String permalink, String user, Long question, String author) implements Request {
+        public Linked(String text, String permalink, String user) {
+            this(text, permalink, user, null, null);
+        }
+    }
+
+    /** A question's post to the questions channel, once Slack took it ({@code ts}, {@code permalink}) or refused it ({@code error}). */
+    record QuestionPosted(long questionId, String channel, String ts, String permalink, String error, String user)
+            implements Request {
     }
 
     /** The App Home tab opened. */

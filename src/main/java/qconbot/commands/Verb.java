@@ -48,6 +48,15 @@ public enum Verb {
     SNOOZE(List.of(), "", "", EnumSet.of(From.CLICK),
             new Button("item_snooze", "Snooze a week", EnumSet.of(State.CLAIMED), EnumSet.noneOf(Surface.class), "Snooze a week")),
     STATUS(List.of("status"), "status", "where the item stands.", From.MENTION),
+    QUESTIONS(List.of("questions"), "questions [Q3]", "questions asked of the team still waiting for an answer, oldest"
+            + " first; or one question and its history. When the notes do not answer something, *Ask the team* asks the"
+            + " people who may know, and the answer is saved to the notes.", From.COMMAND),
+    ANSWERED_IT(List.of(), "", "", EnumSet.of(From.CLICK), new Button("answer_yes", "Answered it", Set.of(), Set.of(), null)),
+    NOT_REALLY(List.of(), "", "", EnumSet.of(From.CLICK), new Button("answer_no", "Not really", Set.of(), Set.of(), null)),
+    ASK_TEAM(List.of(), "", "", EnumSet.of(From.CLICK), new Button("ask_team", "Ask the team", Set.of(), Set.of(), null)),
+    ANSWER_QUESTION(List.of(), "", "", EnumSet.of(From.CLICK),
+            new Button("question_answer", "Save the answer…", Set.of(), Set.of(), null)),
+    NO_ONE_KNOWS(List.of(), "", "", EnumSet.of(From.CLICK), new Button("question_close", "No one knows", Set.of(), Set.of(), null)),
     TODAY(List.of("today"), "today", "the talk of the day.", From.COMMAND),
     DIGEST(List.of("digest"), "digest", "a preview of the next scheduled post.", From.COMMAND),
     SCHEDULE(List.of("schedule"), "schedule", "when the talk of the day posts, and how the last post went.", From.COMMAND),

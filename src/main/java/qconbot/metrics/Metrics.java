@@ -40,6 +40,11 @@ public final class Metrics {
         // Present from the start at zero, so a dashboard or an alert on failed posts has a series to watch.
         Counter.builder("qcon_digest_posts").tag("result", "posted").register(registry);
         Counter.builder("qcon_digest_posts").tag("result", "failed").register(registry);
+        for (String outcome : java.util.List.of("asked", "posted", "post_failed", "answered", "no_one_knows")) {
+            Counter.builder("qcon_questions").tag("outcome", outcome).register(registry);
+        }
+        Counter.builder("qcon_answer_feedback").tag("kind", "answered").register(registry);
+        Counter.builder("qcon_answer_feedback").tag("kind", "not_really").register(registry);
     }
 
     public MeterRegistry registry() {
@@ -90,6 +95,18 @@ public final class Metrics {
     public void transition(String action, String outcome) {
         Counter.builder("qcon_action_item_transitions").description("Action item actions by outcome")
                 .tags("action", action, "outcome", outcome).register(registry).increment();
+    }
+
+    /** A question asked of the team, and what became of it: asked, posted, post_failed, answered, no_one_knows. */
+    public void question(String outcome) {
+        Counter.builder("qcon_questions").description("Questions asked of the team, by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** "Answered it" (answered) or "Not really" (not_really) clicked on an answer to a question. */
+    public void answerFeedback(String kind) {
+        Counter.builder("qcon_answer_feedback").description("Feedback on answers to questions, by kind")
+                .tag("kind", kind).register(registry).increment();
     }
 
     /** A talk-of-the-day post: posted, failed, already_recorded, expired. */

@@ -57,6 +57,12 @@ public final class Announcer {
         return new Posted(postedChannel, ts, permalink(postedChannel, ts), null);
     }
 
+    /** Edits a message the bot posted (a question, once answered); whether Slack took it. */
+    public boolean update(String channel, String ts, Reply message) {
+        return post("chat_update", () -> slack.chatUpdate(r -> r.channel(channel).ts(ts).text(message.text())
+                .blocks(message.blocks()))).ok();
+    }
+
     /** Replies in a thread, for app_mention answers. */
     public void replyInThread(String channel, String threadTs, String mrkdwn) {
         post("mention_reply", () -> slack.chatPostMessage(r -> r.channel(channel).threadTs(threadTs).text(mrkdwn)));

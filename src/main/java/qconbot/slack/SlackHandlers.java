@@ -165,7 +165,8 @@ public final class SlackHandlers {
         // text. User mentions wait for their names, which only Slack can give, after the ack (Answer.Link).
         String text = message == null || message.getText() == null ? ""
                 : Messages.unescape(Messages.readable(message.getText(), false));
-        Request shortcut = new Request.Shortcut(text, channel, message == null ? null : message.getTs(), user);
+        Request shortcut = new Request.Shortcut(text, channel, message == null ? null : message.getTs(), user,
+                message == null ? null : message.getThreadTs(), message == null ? null : message.getUser());
         follow(interpret(shortcut), new Asker(describe(shortcut), user, channel, null, payload.getTriggerId(), null), true);
         return context.ack();
     }
@@ -305,7 +306,7 @@ public final class SlackHandlers {
             announcer.openForm(asker.triggerId(), form.form());
         } else if (call instanceof Answer.Link link) {
             String permalink = announcer.permalink(link.channel(), link.ts());
-            then(interpret(new Request.Linked(named(link.text()), permalink, asker.user())), asker);
+            then(interpret(new Request.Linked(named(link.text()), permalink, asker.user(), link.question(), link.author())), asker);
         } else if (call instanceof Answer.Announce announce) {
             List<String> problems = announcer.announce(announce.posts());
             if (!problems.isEmpty()) {
@@ -321,6 +322,12 @@ public final class SlackHandlers {
             Announcer.Posted posted = announcer.discussionPost(asker.channel(), discuss.post());
             then(interpret(new Request.Posted(discuss.itemId(), posted.channel(), posted.ts(), posted.permalink(),
                     posted.error(), asker.user())), asker);
+        } else if (call instanceof Answer.AskTeam ask) {
+            Announcer.Posted posted = announcer.discussionPost(ask.channel(), ask.post());
+            then(interpret(new Request.QuestionPosted(ask.questionId(), posted.channel(), posted.ts(), posted.permalink(),
+                    posted.error(), asker.user())), asker);
+        } else if (call instanceof Answer.Update update) {
+            announcer.update(update.channel(), update.ts(), update.message());
         } else if (call instanceof Answer.Later later) {
             Reply done = interpretLater(later);
             send(asker.respond(), ActionResponse.builder().responseType("ephemeral").replaceOriginal(false)

@@ -165,24 +165,66 @@ public final class Added {
                 }
             }
             String key = newTalk == null ? talkKey : insertTalk(connection, newTalk, by, now);
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    INSERT INTO added_points (talk_key, text, internal, added_by, added_at, permalink, request)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
-                insert.setString(1, key);
-                insert.setString(2, oneLine(text));
-                insert.setInt(3, internal ? 1 : 0);
-                insert.setString(4, by);
-                insert.setString(5, now);
-                if (permalink == null) {
-                    insert.setNull(6, Types.VARCHAR);
-                } else {
-                    insert.setString(6, permalink);
-                }
-                insert.setString(7, request);
-                insert.executeUpdate();
-            }
+            insertPoint(connection, key, text, internal, by, now, permalink, request);
             return Optional.of(key);
         });
+    }
+
+    /** How saving a reply as a question's answer went: {@code talkKey} and {@code pointId} when it was saved. */
+    public record Answered(Outcome outcome, String talkKey, long pointId) {
+        public enum Outcome { SAVED, ALREADY_SAVED, NOT_OPEN }
+    }
+
+    /**
+     * Saves {@code text} as a point of the talk {@code talkKey} (or of {@code newTalk}) that answers the open question
+     * {@code questionId}, from a reply by {@code replier}; both in one transaction, so a question is answered once
+     * however many replicas or clicks race (the others get NOT_OPEN, nothing saved). Once per {@code request}.
+     */
+    public Answered answer(long questionId, String talkKey, NewTalk newTalk, String text, String by, String replier,
+                           String permalink, String request) throws SQLException {
+        String now = Db.time(clock.instant());
+        return db.inTransaction(connection -> {
+            try (PreparedStatement seen = connection.prepareStatement("SELECT talk_key, id FROM added_points WHERE request = ?")) {
+                seen.setString(1, request);
+                try (ResultSet rows = seen.executeQuery()) {
+                    if (rows.next()) {
+                        return new Answered(Answered.Outcome.ALREADY_SAVED, rows.getString(1), rows.getLong(2));
+                    }
+                }
+            }
+            if (!Questions.isOpen(connection, questionId)) {
+                return new Answered(Answered.Outcome.NOT_OPEN, null, 0);
+            }
+            String key = newTalk == null ? talkKey : insertTalk(connection, newTalk, by, now);
+            long id = insertPoint(connection, key, text, false, by, now, permalink, request);
+            Questions.answered(connection, questionId, id, replier, by, now);
+            return new Answered(Answered.Outcome.SAVED, key, id);
+        });
+    }
+
+    /** One point added in Slack; returns its id. */
+    private long insertPoint(Connection connection, String key, String text, boolean internal, String by, String now,
+                             String permalink, String request) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO added_points (talk_key, text, internal, added_by, added_at, permalink, request)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+            insert.setString(1, key);
+            insert.setString(2, oneLine(text));
+            insert.setInt(3, internal ? 1 : 0);
+            insert.setString(4, by);
+            insert.setString(5, now);
+            if (permalink == null) {
+                insert.setNull(6, Types.VARCHAR);
+            } else {
+                insert.setString(6, permalink);
+            }
+            insert.setString(7, request);
+            insert.executeUpdate();
+        }
+        try (PreparedStatement id = connection.prepareStatement(db.lastIdSql()); ResultSet rows = id.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        }
     }
 
     /** A point added in Slack as stored: its talk, text, who added it, and whether it was removed. */

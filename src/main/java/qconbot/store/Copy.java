@@ -62,11 +62,12 @@ public final class Copy {
      */
     static final List<String> TABLES = List.of("talks", "bullets", "action_items", "action_item_changes", "threads",
             "thread_participants", "handled_requests", "scheduled_posts", "snoozes", "stale_reminders", "added_talks",
-            "added_points", "added_changes", "imports", "notes_version", "user_zones", "embeddings");
+            "added_points", "added_changes", "imports", "notes_version", "user_zones", "embeddings", "questions", "question_replies",
+            "question_changes", "answer_feedback");
 
     /** The tables whose id the database gives: after a copy, the next id follows the copied ones. */
     private static final List<String> IDENTITIES = List.of("talks", "action_items", "action_item_changes", "added_talks",
-            "added_points", "added_changes", "imports");
+            "added_points", "added_changes", "imports", "questions", "question_changes", "answer_feedback");
 
     /**
      * Copies an SQLite database into an empty PostgreSQL one in one transaction, then counts every table on both sides;

@@ -21,10 +21,11 @@ public final class Digests {
 
     /**
      * Since the last digest ({@code since} null: since the start). {@code done} counts items closed as done,
-     * {@code wontDo} those closed as won't do; {@code doneSince} has both, and items whose outcome was said since.
+     * {@code wontDo} those closed as won't do; {@code doneSince} has both, and items whose outcome was said since;
+     * {@code questions}, where the questions asked of the team stand.
      */
     public record Digest(int open, int claimed, int done, int wontDo, List<ActionItem> newReplies, List<ActionItem> stale,
-                         List<ActionItem> doneSince, Instant since) {
+                         List<ActionItem> doneSince, Instant since, Questions.Summary questions) {
     }
 
     public static final Duration REMINDER_EVERY = Duration.ofDays(7);
@@ -68,7 +69,7 @@ public final class Digests {
                 SELECT DISTINCT c.item_id FROM action_item_changes c JOIN action_items a ON a.id = c.item_id
                 WHERE c.to_state = 'done' AND a.state = 'done' AND c.at > ? ORDER BY c.item_id""", from));
         return new Digest(counts.getOrDefault("open", 0), counts.getOrDefault("claimed", 0), counts.getOrDefault("done", 0),
-                counts.getOrDefault("wont_do", 0), replied, stale(), done, since);
+                counts.getOrDefault("wont_do", 0), replied, stale(), done, since, new Questions(db, clock).summary(since, staleAfter));
     }
 
     /**

@@ -97,6 +97,18 @@ class VerbTest {
         assertTrue(GsonFactory.createSnakeCase().toJson(ItemMessages.buttons(item(State.CLAIMED), Surface.REMINDER)).contains("Hand back"));
     }
 
+    /** The buttons of asking the team: under an answer, on "nothing covers it", on the question's post. */
+    private static String questionButtons(Talk talk) {
+        TalkSearch.Result asked = new TalkSearch.Result("why quarkus?", List.of("quarkus"), Map.of(), List.of(),
+                List.of(talk), true, List.of(), List.of());
+        qconbot.store.Questions.Question question = new qconbot.store.Questions.Question(1, "why?", "U0ANN",
+                java.time.Instant.EPOCH, null, qconbot.store.Questions.State.OPEN, null, null, null, null,
+                java.time.Instant.EPOCH, null, null, null, null);
+        return GsonFactory.createSnakeCase().toJson(QuestionMessages.withFeedback(Messages.talk(talk, asked), asked).blocks())
+                + GsonFactory.createSnakeCase().toJson(QuestionMessages.askRow(null, "why?", true))
+                + GsonFactory.createSnakeCase().toJson(QuestionMessages.post(question, talk, List.of("U0BOB")).blocks());
+    }
+
     private static Set<String> drawnActionIds() {
         Set<String> ids = new HashSet<>();
         for (State state : State.values()) {
@@ -115,7 +127,8 @@ class VerbTest {
                 new Bullet.Added(1, "U0ANN", java.time.Instant.EPOCH, null))), 3, 4), null).blocks())
                 + GsonFactory.createSnakeCase().toJson(Messages.importPreview(1, "f.txt", Contributions.ImportDiff.of(
                 qconbot.notes.NotesParser.parse("f.txt", "09:00 t:\n- p\n"), java.util.Optional.empty())).blocks())
-                + GsonFactory.createSnakeCase().toJson(Messages.removeFilePreview("f.txt", 1, List.of()).blocks());
+                + GsonFactory.createSnakeCase().toJson(Messages.removeFilePreview("f.txt", 1, List.of()).blocks())
+                + questionButtons(talk);
         java.util.regex.Matcher actionId = java.util.regex.Pattern.compile("\"action_id\":\"([a-z_]+)\"").matcher(json);
         while (actionId.find()) {
             ids.add(actionId.group(1));
