@@ -60,6 +60,7 @@ class ManifestTest {
      */
     private static final Map<String, Set<String>> METHOD_SCOPES = Map.of(
             "chatPostMessage", Set.of("chat:write"),
+            "chatUpdate", Set.of("chat:write"),
             "conversationsHistory", Set.of("channels:history", "groups:history"),
             "chatGetPermalink", Set.of(),
             "viewsPublish", Set.of(),

@@ -102,7 +102,7 @@ public final class Interpreter {
         if (request instanceof Request.FileSent || request instanceof Request.Fetched) {
             return Answer.then(new Answer.Tell(why));
         }
-        return request instanceof Request.Posted ? Answer.privately(why) : Answer.NOTHING;
+        return request instanceof Request.Posted || request instanceof Request.QuestionPosted ? Answer.privately(why) : Answer.NOTHING;
     }
 
     private Answer answer(Request request) throws SQLException {

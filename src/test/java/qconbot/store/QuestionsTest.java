@@ -142,6 +142,28 @@ class QuestionsTest {
     }
 
     @Test
+    void an_answered_question_is_exported_and_read_back_as_the_same_point_and_nobodys_text_becomes_structure() throws Exception {
+        Db db = db();
+        Questions questions = new Questions(db, clock);
+        Added added = new Added(db, clock);
+        String asked = "- [INTERNAL] why??? !!!\n-- is it Day 3 10:35";
+        Questions.Question question = questions.ask(asked, "U0ANN", null, "click:1").question();
+        String point = "Q1: " + question.text() + " Answer: [INFERNAL] yes \\ - no";
+        Added.Answered saved = added.answer(question.id(), null, new Added.NewTalk("Team answers", "Day 1", null, null, "Team"),
+                point, "U0BOB", "U0BOB", "https://qcon-test.slack.com/archives/C0Q/p1700000000000200", "view:1");
+        assertEquals(Added.Answered.Outcome.SAVED, saved.outcome());
+
+        qconbot.notes.Notes notes = added.mergeInto(List.of()).get(0);
+        String file = qconbot.notes.NotesWriter.write(notes);
+        qconbot.notes.Notes read = qconbot.notes.NotesParser.parse("team.txt", file);
+        assertNull(qconbot.notes.NotesWriter.difference(notes, read), file);
+        List<qconbot.notes.Bullet> bullets = read.talks().get(0).bullets();
+        assertEquals(1, bullets.size(), file);
+        assertEquals(qconbot.notes.Bullet.Kind.POINT, bullets.get(0).kind(), "no action item, no highlight, no question: " + file);
+        assertEquals(point.replace("\n", " "), bullets.get(0).text(), file);
+    }
+
+    @Test
     void who_may_know_is_whoever_added_most_to_the_nearest_talk_never_the_asker_at_most_three() throws Exception {
         Db db = db();
         Added added = new Added(db, clock);

@@ -94,6 +94,9 @@ class TalksTest {
         db.run(connection -> {
             try (var statement = connection.createStatement()) {
                 statement.execute("DROP TABLE title_search");
+                for (String table : List.of("answer_feedback", "question_changes", "question_replies", "questions")) {
+                    statement.execute("DROP TABLE " + table); // version 16's
+                }
                 statement.execute("ALTER TABLE action_items DROP COLUMN parent"); // version 6's
                 statement.execute("DROP TABLE embeddings"); // version 13's
                 statement.execute("DROP TABLE user_zones"); // version 12's
