@@ -122,6 +122,8 @@ class ReplicasTest {
         System.out.println("replicas: a point added on one was found on both others after "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - added) + " ms");
 
+        askedOnceAndAnsweredOnce();
+
         // The talk of the day every 3 s for a minute; replica 2 is SIGKILLed a moment after a fire time, and started
         // again 10 s later.
         sleepUntil(cronStarted, Duration.ofSeconds(20));
@@ -315,12 +317,66 @@ class ReplicasTest {
         return postsBySlot;
     }
 
+    /**
+     * Issue 25 over three replicas: one Ask the team click delivered to all three (Slack's retries) posts the question
+     * once; three answers saved through the three at once keep one, the others told it has its answer already; the
+     * answer is found through another replica.
+     */
+    private void askedOnceAndAnsweredOnce() throws Exception {
+        Map<String, Object> click = AskTheTeamTest.clickIn("U0ANN", "ask_team", "\n\n" + AskTheTeamTest.ASKED, List.of(),
+                "1700000700.000100", slack.responseUrl("ask-replicas"));
+        List<HttpResponse<String>> saved = all(i -> replicas.get(i).interactive(click));
+        saved.forEach(ack -> assertEquals(200, ack.statusCode()));
+        Thread.sleep(2_000); // the post follows the ack
+        assertEquals(1, slack.calls("chat.postMessage").stream()
+                .filter(call -> AskTheTeamTest.QUESTIONS.equals(call.form().get("channel"))).count(), "the question is posted once");
+
+        List<HttpResponse<String>> answers = all(i -> replicas.get(i).interactive(AskTheTeamTest.answer("U0ANN", "VQ" + i,
+                "q:1:-:", AskTheTeamTest.MONZO, "It is the band of replica " + i)));
+        long kept = answers.stream().filter(ack -> ack.statusCode() == 200 && !ack.body().contains("errors")).count();
+        long refused = answers.stream().filter(ack -> ack.body().contains("has its answer already")).count();
+        assertEquals(1, kept, answers.stream().map(HttpResponse::body).toList().toString());
+        assertEquals(2, refused, answers.stream().map(HttpResponse::body).toList().toString());
+        awaitFound(replicas.get(2), AskTheTeamTest.ASKED, "It is the band of replica", Duration.ofSeconds(10));
+    }
+
+    @FunctionalInterface
+    private interface Send {
+        HttpResponse<String> to(int replica) throws Exception;
+    }
+
+    /** The same kind of request sent to each replica at the same moment; their answers. */
+    private static List<HttpResponse<String>> all(Send send) throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(3);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<Future<HttpResponse<String>>> sent = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int replica = i;
+                sent.add(senders.submit(() -> {
+                    go.await();
+                    return send.to(replica);
+                }));
+            }
+            go.countDown();
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            for (Future<HttpResponse<String>> answer : sent) {
+                answers.add(answer.get(30, TimeUnit.SECONDS));
+            }
+            return answers;
+        } finally {
+            senders.shutdownNow();
+        }
+    }
+
     private void start(int index, String cron) throws IOException {
         int port = ChildBot.freePort();
-        Process process = ChildBot.command(dir, Map.of("SLACK_BOT_TOKEN", "xoxb-replica-" + index,
-                        "SLACK_SIGNING_SECRET", SlackRequests.SECRET, "SLACK_API_URL", slack.apiUrl(),
-                        "PORT", String.valueOf(port), "QCON_DB", database, "QCON_NOTES", TestBot.NOTES.toString(),
-                        "QCON_DIGEST_CHANNEL", CHANNEL, "QCON_DIGEST_CRON", cron, "QCON_TIMEZONE", "UTC", "QCON_SEMANTIC", "off"))
+        Map<String, String> settings = new HashMap<>(Map.of("SLACK_BOT_TOKEN", "xoxb-replica-" + index,
+                "SLACK_SIGNING_SECRET", SlackRequests.SECRET, "SLACK_API_URL", slack.apiUrl(),
+                "PORT", String.valueOf(port), "QCON_DB", database, "QCON_NOTES", TestBot.NOTES.toString(),
+                "QCON_DIGEST_CHANNEL", CHANNEL, "QCON_DIGEST_CRON", cron, "QCON_TIMEZONE", "UTC", "QCON_SEMANTIC", "off"));
+        settings.put("QCON_QUESTIONS_CHANNEL", AskTheTeamTest.QUESTIONS);
+        Process process = ChildBot.command(dir, settings)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("replica-" + index + "-" + port + ".log").toFile())
                 .start();
         if (index < processes.size()) {

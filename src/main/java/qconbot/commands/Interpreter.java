@@ -102,7 +102,8 @@ public final class Interpreter {
         if (request instanceof Request.FileSent || request instanceof Request.Fetched) {
             return Answer.then(new Answer.Tell(why));
         }
-        return request instanceof Request.Posted || request instanceof Request.QuestionPosted ? Answer.privately(why) : Answer.NOTHING;
+        return request instanceof Request.Posted || request instanceof Request.QuestionPosted
+                ? Answer.privately(why) : Answer.NOTHING;
     }
 
     private Answer answer(Request request) throws SQLException {
@@ -128,7 +129,8 @@ public final class Interpreter {
                     : Answer.then(new Answer.Link(shortcut.text(), shortcut.channel(), shortcut.ts()));
         }
         if (request instanceof Request.Linked linked) {
-            return linked.question() != null ? teamQuestions.linked(linked) : Answer.then(new Answer.OpenForm(contributions.form(null, linked.text(), linked.permalink())));
+            return linked.question() != null ? teamQuestions.linked(linked)
+                    : Answer.then(new Answer.OpenForm(contributions.form(null, linked.text(), linked.permalink())));
         }
         if (request instanceof Request.HomeOpened home) {
             return Answer.then(new Answer.PublishHome(itemActions.home(home.user())));
@@ -188,8 +190,9 @@ public final class Interpreter {
     /** A form submitted: the add form, the edit form, an import, what came of an item, or why it won't be done. */
     private Answer submitted(Request.Submitted form) throws SQLException {
         return switch (form.form()) {
-            case AddForm.CALLBACK -> TeamQuestions.Meta.parse(form.metadata()) != null
-                    ? teamQuestions.save(form, TeamQuestions.Meta.parse(form.metadata())) : contributions.save(AddForm.read(form.state(), form.metadata()), form.user(), form.viewId());
+            case AddForm.CALLBACK -> TeamQuestions.Meta.parse(form.metadata()) != null // a reply saved as a question's answer
+                    ? teamQuestions.save(form, TeamQuestions.Meta.parse(form.metadata()))
+                    : contributions.save(AddForm.read(form.state(), form.metadata()), form.user(), form.viewId());
             case AddForm.EDIT_CALLBACK -> contributions.saveEdits(form.state(), form.user());
             case AddForm.IMPORT_CALLBACK -> contributions.stageImport(AddForm.readImport(form.state()), form.user());
             case AddForm.OUTCOME_CALLBACK, AddForm.WONT_DO_CALLBACK -> itemActions.outcomeSubmitted(AddForm.readOutcome(form.state(),

@@ -81,11 +81,7 @@ public final class Added {
                 insert.setString(4, now);
                 insert.executeUpdate();
             }
-            try (PreparedStatement id = connection.prepareStatement(db.lastIdSql());
-                 ResultSet rows = id.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
+            return db.lastId(connection);
         });
     }
 
@@ -221,10 +217,7 @@ public final class Added {
             insert.setString(7, request);
             insert.executeUpdate();
         }
-        try (PreparedStatement id = connection.prepareStatement(db.lastIdSql()); ResultSet rows = id.executeQuery()) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        return db.lastId(connection);
     }
 
     /** A point added in Slack as stored: its talk, text, who added it, and whether it was removed. */

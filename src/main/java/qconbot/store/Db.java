@@ -217,6 +217,14 @@ public final class Db implements AutoCloseable {
         return dialect.lastIdSql();
     }
 
+    /** The id the last INSERT on {@code connection} gave its row, asked in this database's words. */
+    public long lastId(Connection connection) throws SQLException {
+        try (PreparedStatement id = connection.prepareStatement(dialect.lastIdSql()); ResultSet rows = id.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
     /**
      * Opens the line's connection again when it was lost (PostgreSQL only); under the line's lock. After a failed
      * attempt, requests in the next second fail at once rather than each waiting to connect.

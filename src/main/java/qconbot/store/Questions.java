@@ -87,11 +87,7 @@ public final class Questions {
                 insert.setString(6, now);
                 insert.executeUpdate();
             }
-            long id;
-            try (PreparedStatement last = connection.prepareStatement(db.lastIdSql()); ResultSet rows = last.executeQuery()) {
-                rows.next();
-                id = rows.getLong(1);
-            }
+            long id = db.lastId(connection);
             change(connection, id, "asked", by, now, null);
             return new Asked(one(connection, "id = ?", id).orElseThrow(), true);
         });
@@ -140,6 +136,9 @@ public final class Questions {
 
     /** A reply in a question's thread: its author may make a reply the answer, and the question is not quiet. */
     public boolean replied(String channel, String threadTs, String user, Instant at) throws SQLException {
+        if (byThread(channel, threadTs).isEmpty()) {
+            return false; // most threads are not a question's: no write for them
+        }
         return db.inTransaction(connection -> {
             Optional<Question> question = one(connection, "channel = ? AND ts = ?", channel, threadTs);
             if (question.isEmpty()) {
