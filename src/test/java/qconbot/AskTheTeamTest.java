@@ -94,7 +94,8 @@ class AskTheTeamTest {
         assertFalse(again.contains("Nothing in the notes covers"), again);
         assertTrue(again.contains("Sam from payments, every other week") && again.contains("added by <@U0BOB>")
                 && again.contains("|from Slack>"), "answered by the saved point, with who answered and a link: " + again);
-        assertTrue(again.contains("answer_yes"), "an answer to a question asks whether it answered it");
+        assertTrue(again.contains("\"type\":\"feedback_buttons\"") && again.contains("answer_feedback"),
+                "an answer to a question asks whether it answered it: " + again);
 
         // a second answer is refused politely and changes nothing
         HttpResponse<String> second = requests.interactive(answer("U0ANN", "VA2", "q:1:-:", MONZO, "a Gaggia"));
@@ -112,17 +113,36 @@ class AskTheTeamTest {
     void feedback_is_recorded_once_and_not_really_offers_the_team() throws Exception {
         JsonNode answer = JSON.readTree(SlackRequests.decoded(requests.command("why did monzo pick cassandra?", "U0ANN",
                 slack.responseUrl("a"))));
-        String value = button(answer, "answer_no");
+        JsonNode buttons = answer.findValue("positive_button").isMissingNode() ? null : answer;
+        assertNotNull(buttons, "Slack's feedback buttons under the answer: " + answer);
+        String no = answer.findValue("negative_button").path("value").asText();
+        String yes = answer.findValue("positive_button").path("value").asText();
+        assertTrue(no.startsWith("no\n") && yes.startsWith("yes\n") && no.endsWith("why did monzo pick cassandra?"), no);
         List<Map<String, Object>> message = JSON.convertValue(answer.path("blocks"), List.class);
 
-        requests.interactive(clickIn("U0ANN", "answer_no", value, message, "1.1", slack.responseUrl("no")));
-        requests.interactive(clickIn("U0ANN", "answer_no", value, message, "1.1", slack.responseUrl("no")));
+        requests.interactive(clickIn("U0ANN", "answer_feedback", no, message, "1.1", slack.responseUrl("no")));
+        requests.interactive(clickIn("U0ANN", "answer_feedback", no, message, "1.1", slack.responseUrl("no")));
         String redrawn = slack.await("respond/no", 1, FakeSlackApi.seconds(5)).get(0).json().toString();
         assertTrue(redrawn.contains("noted that this did not answer it") && redrawn.contains("ask_team")
-                && !redrawn.contains("answer_yes") && redrawn.contains("replace_original\":true"), redrawn);
-        requests.interactive(clickIn("U0BOB", "answer_yes", value, message, "2.2", slack.responseUrl("yes")));
+                && !redrawn.contains("feedback_buttons") && redrawn.contains("replace_original\":true"), redrawn);
+        requests.interactive(clickIn("U0BOB", "answer_feedback", yes, message, "2.2", slack.responseUrl("yes")));
         assertTrue(slack.await("respond/yes", 1, FakeSlackApi.seconds(5)).get(0).json().toString().contains("answered it"));
 
+        List<String> recorded = bot.core().db().read(connection -> {
+            List<String> rows = new java.util.ArrayList<>();
+            try (var select = connection.prepareStatement("SELECT kind, by_user, talk_key, point, question FROM answer_feedback ORDER BY id");
+                 var found = select.executeQuery()) {
+                while (found.next()) {
+                    rows.add(found.getString(1) + " " + found.getString(2) + " " + found.getString(3) + " " + found.getString(4)
+                            + " " + found.getString(5));
+                }
+            }
+            return rows;
+        });
+        assertEquals(2, recorded.size(), recorded.toString());
+        assertTrue(recorded.get(0).startsWith("not_really U0ANN qcon-2020.txt/day-3/microservices-at-monzo qcon-2020.txt:")
+                && recorded.get(0).endsWith(" why did monzo pick cassandra?"), "against the question and the point shown first: " + recorded);
+        assertTrue(recorded.get(1).startsWith("answered U0BOB "), recorded.toString());
         String metrics = bot.core().metrics().scrape();
         assertTrue(metrics.contains("qcon_answer_feedback_total{kind=\"not_really\"} 1.0")
                 && metrics.contains("qcon_answer_feedback_total{kind=\"answered\"} 1.0"), "a replayed click counts once: " + metrics);
@@ -245,7 +265,8 @@ class AskTheTeamTest {
         payload.put("response_url", responseUrl);
         payload.put("container", Map.of("type", "message", "is_ephemeral", true));
         payload.put("message", Map.of("type", "message", "ts", "1700000000.000900", "blocks", blocks));
-        payload.put("actions", List.of(Map.of("type", "button", "action_id", actionId, "block_id", "answer_feedback",
+        payload.put("actions", List.of(Map.of("type", actionId.equals("answer_feedback") ? "feedback_buttons" : "button",
+                "action_id", actionId, "block_id", "answer_feedback",
                 "value", value, "action_ts", actionTs)));
         return payload;
     }

@@ -162,7 +162,7 @@ public final class Interpreter {
             case SNOOZE -> itemActions.snooze(request);
             case STATUS -> Answer.NOTHING; // only said in a thread
             case QUESTIONS -> Answer.privately(teamQuestions.list(request));
-            case ANSWERED_IT, NOT_REALLY, ASK_TEAM, ANSWER_QUESTION, NO_ONE_KNOWS -> teamQuestions.clicked(request);
+            case ANSWER_FEEDBACK, ASK_TEAM, ANSWER_QUESTION, NO_ONE_KNOWS -> teamQuestions.clicked(request);
             case TODAY -> Answer.privately(Messages.today(daily.today()));
             case DIGEST -> Answer.privately(Messages.preview(daily.preview()));
             case SCHEDULE -> Answer.privately(Messages.schedule(daily.status()));

@@ -1,6 +1,10 @@
 package qconbot.commands;
 
 import com.slack.api.model.block.ActionsBlock;
+import com.slack.api.model.block.ContextActionsBlock;
+import com.slack.api.model.block.ContextActionsBlockElement;
+import com.slack.api.model.block.composition.FeedbackButtonObject;
+import com.slack.api.model.block.element.FeedbackButtonsElement;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.element.BlockElement;
 import qconbot.notes.Talk;
@@ -34,6 +38,9 @@ final class QuestionMessages {
 
     /** The block id of the row with "Answered it" / "Not really" (or Ask the team), replaced once clicked. */
     static final String FEEDBACK_BLOCK = "answer_feedback";
+    /** The first line of the feedback buttons' values: which was clicked. */
+    static final String YES = "yes\n";
+    static final String NO = "no\n";
     /** What to say when asking the team is off. */
     static final String OFF = "Nobody on the team can be asked from here yet: an admin turns it on by setting"
             + " QCON_QUESTIONS_CHANNEL to a channel id, and inviting me there.";
@@ -68,19 +75,25 @@ final class QuestionMessages {
                 : point.talk().source() + ":" + point.bullet().line();
     }
 
-    /** An answer to a question, with "Answered it" and "Not really" under it. */
+    /**
+     * An answer to a question, with Slack's feedback buttons under it: "Answered it" and "Not really", their values
+     * the talk and point shown first and the question.
+     */
     static Reply withFeedback(Reply answer, TalkSearch.Result result) {
         List<Answers.Point> shown = result.answers();
         String value = value(result.best().key(), shown.isEmpty() ? null : point(shown.get(0)), asked(result));
-        if (value == null) {
+        if (value == null || value.length() + NO.length() > Messages.MAX_BUTTON_VALUE) {
             return answer;
         }
+        FeedbackButtonsElement buttons = FeedbackButtonsElement.builder().actionId(Verb.ANSWER_FEEDBACK.button().actionId())
+                .positiveButton(FeedbackButtonObject.builder().text(plainText("Answered it")).value(YES + value)
+                        .accessibilityLabel("This answered my question").build())
+                .negativeButton(FeedbackButtonObject.builder().text(plainText("Not really")).value(NO + value)
+                        .accessibilityLabel("This did not answer my question").build())
+                .build();
         List<LayoutBlock> blocks = new ArrayList<>(answer.blocks());
-        blocks.add(Math.max(0, blocks.size() - 1), actions(a -> a.blockId(FEEDBACK_BLOCK).elements(List.of(
-                button(b -> b.actionId(Verb.ANSWERED_IT.button().actionId()).text(plainText(Verb.ANSWERED_IT.button().label()))
-                        .value(value)),
-                button(b -> b.actionId(Verb.NOT_REALLY.button().actionId()).text(plainText(Verb.NOT_REALLY.button().label()))
-                        .value(value))))));
+        blocks.add(Math.max(0, blocks.size() - 1), ContextActionsBlock.builder().blockId(FEEDBACK_BLOCK)
+                .elements(List.<ContextActionsBlockElement>of(buttons)).build());
         return new Reply(answer.text(), blocks);
     }
 
@@ -109,8 +122,8 @@ final class QuestionMessages {
         List<LayoutBlock> blocks = new ArrayList<>();
         boolean replaced = false;
         for (LayoutBlock block : message) {
-            boolean feedback = block instanceof ActionsBlock actions && FEEDBACK_BLOCK.equals(actions.getBlockId())
-                    || block instanceof com.slack.api.model.block.ContextBlock context && FEEDBACK_BLOCK.equals(context.getBlockId());
+            boolean feedback = FEEDBACK_BLOCK.equals(block.getBlockId()) && (block instanceof ActionsBlock
+                    || block instanceof ContextActionsBlock || block instanceof com.slack.api.model.block.ContextBlock);
             if (!feedback) {
                 blocks.add(block);
             } else if (!replaced) {

@@ -80,7 +80,7 @@ final class TeamQuestions {
     /** A button of asking the team: feedback on an answer, Ask the team, and the question post's two buttons. */
     Answer clicked(Request.Asked request) throws SQLException {
         return switch (request.verb()) {
-            case ANSWERED_IT, NOT_REALLY -> feedback(request, request.verb() == Verb.ANSWERED_IT);
+            case ANSWER_FEEDBACK -> feedback(request);
             case ASK_TEAM -> ask(request);
             case ANSWER_QUESTION -> answerButton(request);
             case NO_ONE_KNOWS -> noOneKnows(request);
@@ -88,9 +88,14 @@ final class TeamQuestions {
         };
     }
 
-    /** "Answered it" or "Not really": recorded once per click, counted, and the row under the answer redrawn. */
-    Answer feedback(Request.Asked request, boolean answered) throws SQLException {
-        String[] value = QuestionMessages.parse(request.words());
+    /**
+     * "Answered it" or "Not really" (the feedback button's value starts "yes" or "no"): recorded once per click,
+     * counted, and the row under the answer redrawn.
+     */
+    Answer feedback(Request.Asked request) throws SQLException {
+        boolean answered = request.words().startsWith(QuestionMessages.YES);
+        String[] value = answered || request.words().startsWith(QuestionMessages.NO)
+                ? QuestionMessages.parse(request.words().substring(request.words().indexOf('\n') + 1)) : null;
         if (value == null) {
             return Answer.NOTHING;
         }

@@ -51,8 +51,9 @@ public enum Verb {
     QUESTIONS(List.of("questions"), "questions [Q3]", "questions asked of the team still waiting for an answer, oldest"
             + " first; or one question and its history. When the notes do not answer something, *Ask the team* asks the"
             + " people who may know, and the answer is saved to the notes.", From.COMMAND),
-    ANSWERED_IT(List.of(), "", "", EnumSet.of(From.CLICK), new Button("answer_yes", "Answered it", Set.of(), Set.of(), null)),
-    NOT_REALLY(List.of(), "", "", EnumSet.of(From.CLICK), new Button("answer_no", "Not really", Set.of(), Set.of(), null)),
+    /** Slack's feedback buttons under an answer: one action, "Answered it" or "Not really" by its value. */
+    ANSWER_FEEDBACK(List.of(), "", "", EnumSet.of(From.CLICK),
+            new Button("answer_feedback", "Answered it / Not really", Set.of(), Set.of(), null)),
     ASK_TEAM(List.of(), "", "", EnumSet.of(From.CLICK), new Button("ask_team", "Ask the team", Set.of(), Set.of(), null)),
     ANSWER_QUESTION(List.of(), "", "", EnumSet.of(From.CLICK),
             new Button("question_answer", "Save the answer…", Set.of(), Set.of(), null)),
