@@ -158,6 +158,17 @@ class AskTheTeamTest {
 
         String listed = SlackRequests.decoded(requests.command("questions"));
         assertTrue(listed.contains("*Q1*") && listed.contains("not posted: not_in_channel"), listed);
+        requests.event(Map.of("type", "app_home_opened", "user", "U0ANN", "channel", "D0ANN", "tab", "home"), "EvHome1", 0);
+        requests.event(Map.of("type", "app_home_opened", "user", TestBot.ADMIN, "channel", "D0ADMIN", "tab", "home"), "EvHome2", 0);
+        requests.event(Map.of("type", "app_home_opened", "user", "U0BOB", "channel", "D0BOB", "tab", "home"), "EvHome3", 0);
+        Map<String, String> homes = new LinkedHashMap<>();
+        for (FakeSlackApi.Call call : slack.await("views.publish", 3, FakeSlackApi.seconds(5))) {
+            homes.put(call.form().get("user_id"), JSON.readTree(call.form().get("view")).toString());
+        }
+        assertTrue(homes.get("U0ANN").contains("Your open questions") && homes.get("U0ANN").contains("*Q1*"), homes.get("U0ANN"));
+        assertTrue(homes.get(TestBot.ADMIN).contains("Open questions for the team") && homes.get(TestBot.ADMIN).contains("*Q1*"),
+                "an editor sees every open question: " + homes.get(TestBot.ADMIN));
+        assertFalse(homes.get("U0BOB").contains("*Q1*"), "someone else's question is not on Bob's home");
         JsonNode one = JSON.readTree(SlackRequests.decoded(requests.command("questions Q1", "U0ANN", slack.responseUrl("one"))));
         requests.buttonClick("U0ANN", "C0GENERAL", "ask_team", "repost", button(one, "ask_team"), slack.responseUrl("again"));
         assertNotNull(awaitPost(QUESTIONS, null), "posted once the channel takes it");
