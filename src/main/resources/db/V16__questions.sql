@@ -23,12 +23,15 @@ CREATE TABLE questions (
 );
 CREATE INDEX questions_by_thread ON questions (channel, ts);
 
--- Who replied in a question's thread: the repliers may make a reply the answer.
+-- The replies in a question's thread (its ts, who wrote it, its text as readable words): whoever replied may make
+-- a reply the answer, and the question's "Save the answer…" form offers them to pick from.
 CREATE TABLE question_replies (
     question_id  INTEGER NOT NULL REFERENCES questions (id),
+    ts           TEXT NOT NULL,
     by_user      TEXT NOT NULL,
     at           TEXT NOT NULL,
-    PRIMARY KEY (question_id, by_user)
+    text         TEXT NOT NULL,
+    PRIMARY KEY (question_id, ts)
 );
 
 -- The audit trail of questions: asked, posted, post_failed, answered, no_one_knows; who, when, and a word on it.

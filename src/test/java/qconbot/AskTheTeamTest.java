@@ -110,6 +110,44 @@ class AskTheTeamTest {
     }
 
     @Test
+    void the_questions_button_saves_a_reply_picked_from_its_thread_by_whoever_may() throws Exception {
+        String value = button(JSON.readTree(SlackRequests.decoded(requests.command(ASKED, "U0ANN", slack.responseUrl("q")))), "ask_team");
+        requests.buttonClick("U0ANN", "C0GENERAL", "ask_team", "answer_feedback", value, slack.responseUrl("ask"));
+        FakeSlackApi.Posted question = awaitPost(QUESTIONS, null);
+        requests.event(reply(question.ts(), "1700000300.000300", "U0BOB", "no idea, ask Cat"), "EvB", 0);
+        requests.event(reply(question.ts(), "1700000300.000400", "U0CAT", "It is &lt;the&gt; band from the 4th floor"), "EvC", 0);
+
+        requests.buttonClick("U0BOB", QUESTIONS, "question_answer", "question:1", "1", slack.responseUrl("bob"));
+        JsonNode form = JSON.readTree(slack.await("views.open", 1, FakeSlackApi.seconds(5)).get(0).form().get("view"));
+        assertTrue(form.toString().contains("Which reply answers it") && form.toString().contains("no idea, ask Cat")
+                && form.toString().contains("It is <the> band from the 4th floor"), form.toString());
+        String metadata = form.path("private_metadata").asText();
+        HttpResponse<String> bobPicksCat = requests.interactive(answerPicking("U0BOB", "VB", metadata, "1700000300.000400"));
+        assertTrue(bobPicksCat.body().contains("whoever wrote that reply"), "a replier may make only their own reply the answer: "
+                + bobPicksCat.body());
+
+        HttpResponse<String> saved = requests.interactive(answerPicking("U0ANN", "VA", metadata, "1700000300.000400"));
+        assertFalse(saved.body().contains("errors"), saved.body());
+        String again = SlackRequests.decoded(requests.command(ASKED, "U0DAN", slack.responseUrl("q2")));
+        assertTrue(again.contains("It is &lt;the&gt; band from the 4th floor") && again.contains("added by <@U0CAT>")
+                && again.contains("<https://qcon-test.slack.com/archives/C0QUESTIONS/p1700000300000400?thread_ts="
+                + question.ts() + "&cid=C0QUESTIONS|from Slack>"), "the reply's words, its author and its link: " + again);
+        assertTrue(JSON.readTree(slack.await("chat.update", 1, FakeSlackApi.seconds(5)).get(0).form().get("blocks")).toString()
+                .contains("Answered by <@U0CAT>"));
+    }
+
+    /** The button's answer form submitted with a reply picked and no words of one's own. */
+    static Map<String, Object> answerPicking(String user, String viewId, String metadata, String replyTs) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("talk", Map.of("talk", Map.of("type", "static_select", "selected_option",
+                Map.of("text", Map.of("type", "plain_text", "text", "t"), "value", MONZO))));
+        values.put("reply", Map.of("reply", Map.of("type", "static_select", "selected_option",
+                Map.of("text", Map.of("type", "plain_text", "text", "r"), "value", replyTs))));
+        values.put("text", SlackRequests.textInput("text", ""));
+        return SlackRequests.viewSubmission(user, viewId, "save_to_notes", metadata, values);
+    }
+
+    @Test
     void feedback_is_recorded_once_and_not_really_offers_the_team() throws Exception {
         JsonNode answer = JSON.readTree(SlackRequests.decoded(requests.command("why did monzo pick cassandra?", "U0ANN",
                 slack.responseUrl("a"))));

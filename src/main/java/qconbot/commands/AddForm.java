@@ -87,17 +87,50 @@ public final class AddForm {
      * talk chosen, {@code metadata} naming the question (TeamQuestions.Meta).
      */
     static View answerForm(List<Talk> talks, Talk chosen, String text, String metadata,
-                           qconbot.store.Questions.Question question) {
+                           qconbot.store.Questions.Question question, List<qconbot.store.Questions.Reply> replies) {
         View view = of(talks, chosen, text, null);
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(context(c -> c.elements(List.of(markdownText("Answering *" + question.ref() + "*: "
                 + Messages.escape(Messages.clip(question.text(), 500)) + "\nThe answer is saved as a point of the talk you"
                 + " pick, with the question and who answered; the asker is told.")))));
-        view.getBlocks().stream().filter(block -> !"todo".equals(block.getBlockId())).forEach(blocks::add);
+        if (!replies.isEmpty()) {
+            blocks.add(replyPicker(replies));
+        }
+        for (LayoutBlock block : view.getBlocks()) {
+            if ("text".equals(block.getBlockId()) && !replies.isEmpty()) {
+                blocks.add(input(i -> i.blockId("text").optional(true).label(plainText("Or the answer in your words"))
+                        .element(plainTextInput(p -> p.actionId("text").multiline(true).maxLength(Added.MAX_POINT)))));
+            } else if (!"todo".equals(block.getBlockId())) {
+                blocks.add(block);
+            }
+        }
         view.setBlocks(blocks);
         view.setPrivateMetadata(metadata);
         view.setTitle(viewTitle(t -> t.type("plain_text").text("Answer " + Messages.clip(question.ref(), 15))));
         return view;
+    }
+
+    /** The answer form's "Which reply": the thread's replies, newest first (Slack's 100 at most), by their ts. */
+    private static LayoutBlock replyPicker(List<qconbot.store.Questions.Reply> replies) {
+        List<OptionObject> options = new ArrayList<>();
+        for (int i = replies.size() - 1; i >= 0 && options.size() < MAX_OPTIONS; i--) {
+            qconbot.store.Questions.Reply reply = replies.get(i);
+            String text = reply.text().isBlank() ? "(a reply with no text)" : reply.text();
+            options.add(OptionObject.builder().text(plainText(Messages.clip(text.replaceAll("\\s+", " "), MAX_OPTION_TEXT)))
+                    .description(plainText(Messages.clip("by " + reply.by() + ", " + reply.at().toString().substring(0, 16)
+                            .replace('T', ' ') + " UTC", MAX_OPTION_TEXT)))
+                    .value(reply.ts()).build());
+        }
+        return input(i -> i.blockId(REPLY).optional(true).label(plainText("Which reply answers it"))
+                .element(staticSelect(s -> s.actionId(REPLY).placeholder(plainText("Pick a reply")).options(options))));
+    }
+
+    /** The answer form's reply picker: its block and action id. */
+    static final String REPLY = "reply";
+
+    /** The reply picked in the answer form (its ts), or null. */
+    static String pickedReply(ViewState state) {
+        return selected(state, REPLY);
     }
 
     /**
@@ -306,9 +339,17 @@ public final class AddForm {
 
     /** A submission's values, or why not, by field. */
     public static Read read(ViewState state, String privateMetadata) {
+        return read(state, privateMetadata, null);
+    }
+
+    /** The same; a point left empty is {@code fallback} when there is one (the reply picked in the answer form). */
+    static Read read(ViewState state, String privateMetadata, String fallback) {
         Map<String, String> errors = new LinkedHashMap<>();
         String talk = selected(state, "talk");
         String text = value(state, "text");
+        if ((text == null || text.isBlank()) && fallback != null) {
+            text = fallback;
+        }
         boolean internal = state != null && state.getValues() != null && state.getValues().containsKey("todo")
                 && state.getValues().get("todo").get("todo") != null
                 && state.getValues().get("todo").get("todo").getSelectedOptions() != null

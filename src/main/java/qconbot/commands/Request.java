@@ -82,8 +82,15 @@ public sealed interface Request {
     record HomeOpened(String user) implements Request {
     }
 
-    /** A reply posted in a thread (by a person), counted when the thread is an item's discussion. */
-    record Replied(String channel, String threadTs, Instant at, String user, String key) implements Request {
+    /**
+     * A reply posted in a thread (by a person), counted when the thread is an item's discussion, and kept with its
+     * {@code ts} and {@code text} (readable words) when it is a question's.
+     */
+    record Replied(String channel, String threadTs, Instant at, String user, String key, String ts, String text)
+            implements Request {
+        public Replied(String channel, String threadTs, Instant at, String user, String key) {
+            this(channel, threadTs, at, user, key, null, "");
+        }
     }
 
     /** An item's discussion post, once Slack took it ({@code ts} and {@code permalink}) or refused it ({@code error}). */

@@ -190,7 +190,8 @@ final class TeamQuestions {
         if (refused.isPresent()) {
             return Answer.privately(Messages.note(refused.get()));
         }
-        return Answer.then(new Answer.OpenForm(form(question.get(), "", question.get().permalink(), null)));
+        return Answer.then(new Answer.OpenForm(form(question.get(), "", question.get().permalink(), null,
+                questions.replies(question.get().id()))));
     }
 
     /**
@@ -219,13 +220,45 @@ final class TeamQuestions {
         if (question.isEmpty()) {
             return Answer.NOTHING;
         }
-        return Answer.then(new Answer.OpenForm(form(question.get(), linked.text(), linked.permalink(), linked.author())));
+        return Answer.then(new Answer.OpenForm(form(question.get(), linked.text(), linked.permalink(), linked.author(),
+                List.of())));
     }
 
-    private View form(Question question, String text, String permalink, String author) throws SQLException {
+    /** The answer form: the reply's text (the shortcut), or the thread's replies to pick from (the button). */
+    private View form(Question question, String text, String permalink, String author, List<Questions.Reply> replies)
+            throws SQLException {
         Talk near = question.nearTalkKey() == null ? null : contributions.talk(question.nearTalkKey()).orElse(null);
         return AddForm.answerForm(contributions.agenda(), near, text == null ? null : Messages.readable(text),
-                new Meta(question.id(), author, permalink).encode(), question);
+                new Meta(question.id(), author, permalink).encode(), question, replies);
+    }
+
+    /**
+     * The form's metadata, with the reply picked in it (the button's form): that reply's author, words and link;
+     * unchanged when none was picked (or the reply is not the question's).
+     */
+    private Meta picked(Request.Submitted form, Meta meta, StringBuilder words) throws SQLException {
+        String ts = AddForm.pickedReply(form.state());
+        if (ts == null) {
+            return meta;
+        }
+        Optional<Questions.Reply> reply = questions.replies(meta.question()).stream().filter(r -> r.ts().equals(ts)).findFirst();
+        Optional<Question> question = questions.get(meta.question());
+        if (reply.isEmpty() || question.isEmpty()) {
+            return meta;
+        }
+        words.append(reply.get().text());
+        return new Meta(meta.question(), reply.get().by(), replyLink(question.get(), ts));
+    }
+
+    /** A reply's link, from its question's post link: the same message link shape Slack gives, in its thread. */
+    static String replyLink(Question question, String ts) {
+        String link = question.permalink();
+        if (link == null || !ts.matches("\\d+\\.\\d+")
+                || !link.matches("https://[A-Za-z0-9.-]+\\.slack\\.com/archives/[A-Z0-9]+/p\\d+")) {
+            return link;
+        }
+        return link.substring(0, link.lastIndexOf("/p") + 2) + ts.replace(".", "") + "?thread_ts=" + question.ts()
+                + "&cid=" + question.channel();
     }
 
     /**
@@ -248,8 +281,10 @@ final class TeamQuestions {
     }
 
     /** The answer form submitted: the answer saved as a point under the talk picked, and the question answered, once. */
-    Answer save(Request.Submitted form, Meta meta) throws SQLException {
-        AddForm.Read read = AddForm.read(form.state(), meta.permalink());
+    Answer save(Request.Submitted form, Meta given) throws SQLException {
+        StringBuilder reply = new StringBuilder();
+        Meta meta = picked(form, given, reply);
+        AddForm.Read read = AddForm.read(form.state(), meta.permalink(), reply.isEmpty() ? null : reply.toString());
         if (!read.errors().isEmpty()) {
             return Answer.shown(new Answer.FieldErrors(read.errors()));
         }
@@ -331,7 +366,8 @@ final class TeamQuestions {
 
     /** A reply in a thread: when it is a question's, its author may make a reply the answer. */
     void replied(Request.Replied reply) throws SQLException {
-        questions.replied(reply.channel(), reply.threadTs(), reply.user(), reply.at());
+        questions.replied(reply.channel(), reply.threadTs(), reply.user(), reply.at(),
+                reply.ts() == null ? "at" + reply.at().toEpochMilli() : reply.ts(), reply.text());
     }
 
     /** /qcon questions [Q3]. */

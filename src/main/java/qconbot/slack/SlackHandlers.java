@@ -89,14 +89,14 @@ public final class SlackHandlers {
         });
         app.event(MessageEvent.class, (payload, context) -> reply(payload, payload.getEvent().getChannel(),
                 payload.getEvent().getThreadTs(), payload.getEvent().getTs(), payload.getEvent().getUser(),
-                payload.getEvent().getBotId(), context));
+                payload.getEvent().getBotId(), payload.getEvent().getText(), context));
         app.event(MessageFileShareEvent.class, (payload, context) -> "im".equals(payload.getEvent().getChannelType())
                 ? fileSent(payload, context)
                 : reply(payload, payload.getEvent().getChannel(), payload.getEvent().getThreadTs(),
-                payload.getEvent().getTs(), payload.getEvent().getUser(), null, context));
+                payload.getEvent().getTs(), payload.getEvent().getUser(), null, payload.getEvent().getText(), context));
         app.event(MessageThreadBroadcastEvent.class, (payload, context) -> reply(payload,
                 payload.getEvent().getChannel(), payload.getEvent().getThreadTs(), payload.getEvent().getTs(),
-                payload.getEvent().getUser(), null, context));
+                payload.getEvent().getUser(), null, payload.getEvent().getText(), context));
     }
 
     /**
@@ -213,14 +213,18 @@ public final class SlackHandlers {
                 "event:" + payload.getEventId()), event.getChannel(), null, context);
     }
 
-    /** A reply in a thread by a person: counted when the thread is an item's discussion, once per event. */
+    /**
+     * A reply in a thread by a person: counted when the thread is an item's discussion, once per event; kept, as
+     * readable words, when it is a question's.
+     */
     private Response reply(EventsApiPayload<?> payload, String channel, String threadTs, String ts, String user,
-                           String botId, EventContext context) {
+                           String botId, String text, EventContext context) {
         if (threadTs == null || threadTs.equals(ts) || user == null || botId != null
                 || user.equals(context.getBotUserId())) {
             return context.ack();
         }
-        return event(new Request.Replied(channel, threadTs, slackTime(ts), user, "event:" + payload.getEventId()),
+        String words = text == null ? "" : Messages.unescape(Messages.readable(text));
+        return event(new Request.Replied(channel, threadTs, slackTime(ts), user, "event:" + payload.getEventId(), ts, words),
                 channel, threadTs, context);
     }
 

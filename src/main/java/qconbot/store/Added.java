@@ -173,8 +173,8 @@ public final class Added {
 
     /**
      * Saves {@code text} as a point of the talk {@code talkKey} (or of {@code newTalk}) that answers the open question
-     * {@code questionId}, from a reply by {@code replier}; both in one transaction, so a question is answered once
-     * however many replicas or clicks race (the others get NOT_OPEN, nothing saved). Once per {@code request}.
+     * {@code questionId}, from a reply by {@code replier} (who is the point's author); both in one transaction, so a
+     * question is answered once however many replicas or clicks race (the others get NOT_OPEN, nothing saved). Once per {@code request}.
      */
     public Answered answer(long questionId, String talkKey, NewTalk newTalk, String text, String by, String replier,
                            String permalink, String request) throws SQLException {
@@ -192,7 +192,7 @@ public final class Added {
                 return new Answered(Answered.Outcome.NOT_OPEN, null, 0);
             }
             String key = newTalk == null ? talkKey : insertTalk(connection, newTalk, by, now);
-            long id = insertPoint(connection, key, text, false, by, now, permalink, request);
+            long id = insertPoint(connection, key, text, false, replier, now, permalink, request);
             Questions.answered(connection, questionId, id, replier, by, now);
             return new Answered(Answered.Outcome.SAVED, key, id);
         });

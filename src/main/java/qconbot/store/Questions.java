@@ -134,8 +134,24 @@ public final class Questions {
         return db.read(connection -> one(connection, "channel = ? AND ts = ?", channel, ts));
     }
 
-    /** A reply in a question's thread: its author may make a reply the answer, and the question is not quiet. */
+    /** A reply in a question's thread: who wrote it, when, its words. */
+    public record Reply(String ts, String by, Instant at, String text) {
+    }
+
+    /** The longest reply kept: Slack's own limit for a point. */
+    static final int MAX_REPLY = 3000;
+
+    /** A reply in a question's thread, without its words (tests, and replies whose text Slack did not send). */
     public boolean replied(String channel, String threadTs, String user, Instant at) throws SQLException {
+        return replied(channel, threadTs, user, at, "r" + at.toEpochMilli(), "");
+    }
+
+    /**
+     * A reply ({@code ts}, {@code text}) in a question's thread: its author may make a reply the answer, it is offered
+     * in the answer form, and the question is not quiet. Kept once per reply. False for a thread no question has.
+     */
+    public boolean replied(String channel, String threadTs, String user, Instant at, String ts, String text)
+            throws SQLException {
         if (byThread(channel, threadTs).isEmpty()) {
             return false; // most threads are not a question's: no write for them
         }
@@ -144,13 +160,16 @@ public final class Questions {
             if (question.isEmpty()) {
                 return false;
             }
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO question_replies (question_id, by_user, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO question_replies (question_id, ts, by_user, at, text) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING""");
                  PreparedStatement touch = connection.prepareStatement(
                          "UPDATE questions SET last_activity_at = ? WHERE id = ? AND last_activity_at < ?")) {
                 insert.setLong(1, question.get().id());
-                insert.setString(2, user);
-                insert.setString(3, Db.time(at));
+                insert.setString(2, ts);
+                insert.setString(3, user);
+                insert.setString(4, Db.time(at));
+                insert.setString(5, text.length() <= MAX_REPLY ? text : text.substring(0, MAX_REPLY - 1) + "…");
                 insert.executeUpdate();
                 touch.setString(1, Db.time(at));
                 touch.setLong(2, question.get().id());
@@ -172,6 +191,24 @@ public final class Questions {
                     return rows.next();
                 }
             }
+        });
+    }
+
+    /** The replies in the question's thread, oldest first. */
+    public List<Reply> replies(long id) throws SQLException {
+        return db.read(connection -> {
+            List<Reply> replies = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT ts, by_user, at, text FROM question_replies WHERE question_id = ? ORDER BY at, ts")) {
+                select.setLong(1, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        replies.add(new Reply(rows.getString(1), rows.getString(2), Instant.parse(rows.getString(3)),
+                                rows.getString(4)));
+                    }
+                }
+            }
+            return replies;
         });
     }
 
