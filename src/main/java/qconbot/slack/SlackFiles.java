@@ -54,13 +54,19 @@ public final class SlackFiles {
             return fetched.get(within.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             fetched.cancel(true);
-            return new Fetched(null, "Slack did not send it within " + within.toSeconds() + " s");
+            return new Fetched(null, tooSlow());
         } catch (ExecutionException e) {
-            return new Fetched(null, "fetching it failed (" + e.getCause().getClass().getSimpleName() + ")");
+            // the request's own timeout and this wait end together: whichever comes first, it was too slow
+            return new Fetched(null, e.getCause() instanceof java.net.http.HttpTimeoutException ? tooSlow()
+                    : "fetching it failed (" + e.getCause().getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Fetched(null, "the bot was stopping");
         }
+    }
+
+    private String tooSlow() {
+        return "Slack did not send it within " + within.toSeconds() + " s";
     }
 
     /** What the bot says when Slack sends a web page instead of the file: it would not hand the file over. */
