@@ -258,18 +258,8 @@ class AskTheTeamTest {
         throw new AssertionError("no " + actionId + " button in " + reply);
     }
 
-    /** The first message posted to {@code channel} (a user id for a DM) in {@code thread}, waited for up to 5 s. */
     FakeSlackApi.Posted awaitPost(String channel, String thread) throws InterruptedException {
-        long until = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < until) {
-            for (FakeSlackApi.Posted posted : slack.posted()) {
-                if (posted.channel().equals(channel) && java.util.Objects.equals(posted.threadTs(), thread)) {
-                    return posted;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("nothing posted to " + channel + ": " + slack.posted());
+        return slack.awaitPosted(channel, thread, FakeSlackApi.seconds(5));
     }
 
     static Map<String, Object> reply(String threadTs, String ts, String user, String text) {
@@ -304,19 +294,6 @@ class AskTheTeamTest {
     /** A click on a button of an ephemeral answer, with the message's blocks, as Slack sends it. */
     static Map<String, Object> clickIn(String user, String actionId, String value, List<Map<String, Object>> blocks,
                                        String actionTs, String responseUrl) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("type", "block_actions");
-        payload.put("team", Map.of("id", "T0TEST", "domain", "qcon-test"));
-        payload.put("user", Map.of("id", user, "username", user.toLowerCase(), "team_id", "T0TEST"));
-        payload.put("api_app_id", "A0QCON");
-        payload.put("trigger_id", "5.5.5");
-        payload.put("channel", Map.of("id", "C0GENERAL", "name", "general"));
-        payload.put("response_url", responseUrl);
-        payload.put("container", Map.of("type", "message", "is_ephemeral", true));
-        payload.put("message", Map.of("type", "message", "ts", "1700000000.000900", "blocks", blocks));
-        payload.put("actions", List.of(Map.of("type", actionId.equals("answer_feedback") ? "feedback_buttons" : "button",
-                "action_id", actionId, "block_id", "answer_feedback",
-                "value", value, "action_ts", actionTs)));
-        return payload;
+        return SlackRequests.clickPayload(user, "C0GENERAL", actionId, "answer_feedback", value, actionTs, responseUrl, blocks);
     }
 }

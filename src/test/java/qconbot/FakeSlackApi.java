@@ -104,6 +104,20 @@ public final class FakeSlackApi implements AutoCloseable {
         return this;
     }
 
+    /** The first message delivered to {@code channel} (a user id for a DM) in {@code threadTs} (null: not in a thread). */
+    public Posted awaitPosted(String channel, String threadTs, Duration timeout) throws InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < until) {
+            for (Posted message : posted) {
+                if (message.channel().equals(channel) && java.util.Objects.equals(message.threadTs(), threadTs)) {
+                    return message;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("nothing posted to " + channel + ": " + posted);
+    }
+
     /** Messages chat.postMessage delivered, in order. */
     public List<Posted> posted() {
         return List.copyOf(posted);

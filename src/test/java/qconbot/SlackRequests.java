@@ -148,6 +148,18 @@ public final class SlackRequests implements AutoCloseable {
     /** A click by {@code user} on a button (action id, block id, value) in {@code channel}, answered through {@code responseUrl}. */
     public HttpResponse<String> buttonClick(String user, String channel, String actionId, String blockId, String value,
                                             String responseUrl) throws IOException, InterruptedException {
+        return interactive(clickPayload(user, channel, actionId, blockId, value, String.valueOf(System.nanoTime()),
+                responseUrl, null));
+    }
+
+    /**
+     * A block_actions payload: {@code user} clicked {@code actionId} (a feedback button for "answer_feedback") in
+     * {@code blockId} of a message in {@code channel}; with {@code messageBlocks}, the ephemeral message it was on.
+     * The same {@code actionTs} again is Slack's replay of the same click.
+     */
+    public static Map<String, Object> clickPayload(String user, String channel, String actionId, String blockId, String value,
+                                                   String actionTs, String responseUrl,
+                                                   java.util.List<Map<String, Object>> messageBlocks) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("type", "block_actions");
         payload.put("team", Map.of("id", "T0TEST", "domain", "qcon-test"));
@@ -156,9 +168,13 @@ public final class SlackRequests implements AutoCloseable {
         payload.put("trigger_id", "5.5.5");
         payload.put("channel", Map.of("id", channel, "name", channel.toLowerCase()));
         payload.put("response_url", responseUrl);
-        payload.put("actions", java.util.List.of(Map.of("type", "button", "action_id", actionId, "block_id", blockId,
-                "value", value, "action_ts", String.valueOf(System.nanoTime()))));
-        return interactive(payload);
+        if (messageBlocks != null) {
+            payload.put("container", Map.of("type", "message", "is_ephemeral", true));
+            payload.put("message", Map.of("type", "message", "ts", "1700000000.000900", "blocks", messageBlocks));
+        }
+        payload.put("actions", java.util.List.of(Map.of("type", actionId.equals("answer_feedback") ? "feedback_buttons" : "button",
+                "action_id", actionId, "block_id", blockId, "value", value, "action_ts", actionTs)));
+        return payload;
     }
 
     /** A modal submitted by {@code user}: its view id, callback_id, private metadata and state values by block. */

@@ -187,18 +187,8 @@ class SocketModeTest {
                 Map.entry("trigger_id", "1.2.3"));
     }
 
-    /** The first message posted to {@code channel}, waited for. */
     private static FakeSlackApi.Posted posted(String channel) throws InterruptedException {
-        long until = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < until) {
-            for (FakeSlackApi.Posted message : slack.posted()) {
-                if (message.channel().equals(channel)) {
-                    return message;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("nothing posted to " + channel + ": " + slack.posted());
+        return slack.awaitPosted(channel, null, WAIT);
     }
 
     @Test

@@ -109,7 +109,11 @@ public final class Contributions {
     public static final String NOT_AN_EDITOR = "Importing a whole notes file is for admins (QCON_ADMINS) and editors"
             + " (QCON_EDITORS). `/qcon add` adds a point or a talk, for anyone.";
 
-    boolean mayImport(String user) {
+    /**
+     * An admin (QCON_ADMINS) or an editor (QCON_EDITORS): may import, take back and move what was added, and close or
+     * answer any question asked of the team.
+     */
+    boolean isEditor(String user) {
         return items.isAdmin(user) || added.isEditor(user);
     }
 
@@ -159,7 +163,7 @@ public final class Contributions {
 
     /** Why a pasted or sent notes file cannot be imported, by field; none when it can. */
     private Map<String, String> importErrors(AddForm.ImportRead read, Notes parsed, String user) throws SQLException {
-        if (!mayImport(user)) {
+        if (!isEditor(user)) {
             return Map.of("notes", NOT_AN_EDITOR);
         }
         Map<String, String> errors = new LinkedHashMap<>(read.errors());
@@ -241,7 +245,7 @@ public final class Contributions {
     }
 
     private Reply fileProblem(Request.FileSent sent) {
-        if (!mayImport(sent.user())) {
+        if (!isEditor(sent.user())) {
             return Messages.note(NOT_AN_EDITOR);
         }
         if (sent.files().size() != 1) {
@@ -295,7 +299,7 @@ public final class Contributions {
 
     /** Import or Cancel on a preview: by an admin or editor, once (a replayed click changes nothing). */
     Reply finishImport(Request.Asked request) throws SQLException {
-        if (!mayImport(request.user())) {
+        if (!isEditor(request.user())) {
             return Messages.note(NOT_AN_EDITOR);
         }
         Optional<Added.Import> pending = request.words().matches("\\d{1,18}")
@@ -429,7 +433,7 @@ public final class Contributions {
 
     /** {@code /qcon remove talk <talk>}: an editor takes back a talk added in Slack, with its points. */
     private Reply removeTalk(Request.Asked request, String words) throws SQLException {
-        if (!mayImport(request.user())) {
+        if (!isEditor(request.user())) {
             return Messages.note("Taking back a talk is for admins (QCON_ADMINS) and editors (QCON_EDITORS); `/qcon remove P3`"
                     + " takes back a point you added.");
         }
@@ -455,7 +459,7 @@ public final class Contributions {
 
     /** {@code /qcon remove file NAME}: what taking back an imported file would change, with Remove and Cancel. */
     private Reply removeFilePreview(Request.Asked request, String name) throws SQLException {
-        if (!mayImport(request.user())) {
+        if (!isEditor(request.user())) {
             return Messages.note(NOT_AN_EDITOR);
         }
         Optional<Notes> imported = added.imported(name).map(text -> NotesParser.parse(name, text));
@@ -468,7 +472,7 @@ public final class Contributions {
 
     /** Remove or Cancel on that preview: the file is taken back (its talks leave at once), or nothing changes. */
     Reply finishRemoveFile(Request.Asked request) throws SQLException {
-        if (!mayImport(request.user())) {
+        if (!isEditor(request.user())) {
             return Messages.note(NOT_AN_EDITOR);
         }
         String name = request.words().strip();
@@ -490,7 +494,7 @@ public final class Contributions {
      * find, first of all (as {@code /qcon <words>} would show it); its old talk and its new one are written again.
      */
     Reply move(Request.Asked request) throws SQLException {
-        if (!mayImport(request.user())) {
+        if (!isEditor(request.user())) {
             return Messages.note("Moving what was added from one talk to another is for admins (QCON_ADMINS) and editors"
                     + " (QCON_EDITORS).");
         }
@@ -533,7 +537,7 @@ public final class Contributions {
 
     /** The talks kept in view for what was added to them, for the App Home of someone who may move it; else none. */
     List<Talk> keptInView(String user) throws SQLException {
-        return mayImport(user) ? talks.keptInView() : List.of();
+        return isEditor(user) ? talks.keptInView() : List.of();
     }
 
     /**

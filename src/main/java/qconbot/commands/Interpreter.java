@@ -174,7 +174,7 @@ public final class Interpreter {
             case EDIT -> Answer.privately(contributions.correct(request));
             case REMOVE -> Answer.privately(contributions.remove(request));
             case MOVE -> Answer.privately(contributions.move(request));
-            case IMPORT -> contributions.mayImport(request.user())
+            case IMPORT -> contributions.isEditor(request.user())
                     ? Answer.then(new Answer.OpenForm(AddForm.importForm()))
                     : Answer.privately(Messages.note(Contributions.NOT_AN_EDITOR));
             case IMPORT_CONFIRM, IMPORT_CANCEL -> Answer.shown(new Answer.InPlace(contributions.finishImport(request)));
@@ -190,15 +190,20 @@ public final class Interpreter {
     /** A form submitted: the add form, the edit form, an import, what came of an item, or why it won't be done. */
     private Answer submitted(Request.Submitted form) throws SQLException {
         return switch (form.form()) {
-            case AddForm.CALLBACK -> TeamQuestions.Meta.parse(form.metadata()) != null // a reply saved as a question's answer
-                    ? teamQuestions.save(form, TeamQuestions.Meta.parse(form.metadata()))
-                    : contributions.save(AddForm.read(form.state(), form.metadata()), form.user(), form.viewId());
+            case AddForm.CALLBACK -> saved(form);
             case AddForm.EDIT_CALLBACK -> contributions.saveEdits(form.state(), form.user());
             case AddForm.IMPORT_CALLBACK -> contributions.stageImport(AddForm.readImport(form.state()), form.user());
             case AddForm.OUTCOME_CALLBACK, AddForm.WONT_DO_CALLBACK -> itemActions.outcomeSubmitted(AddForm.readOutcome(form.state(),
                     form.metadata()), form.user(), "view:" + form.viewId(), form.form().equals(AddForm.WONT_DO_CALLBACK));
             default -> Answer.NOTHING; // a form of another app's, or an old one: closed
         };
+    }
+
+    /** The add form submitted: a point, or (its metadata names a question) the answer to a question asked of the team. */
+    private Answer saved(Request.Submitted form) throws SQLException {
+        TeamQuestions.Meta answering = TeamQuestions.Meta.parse(form.metadata());
+        return answering != null ? teamQuestions.save(form, answering)
+                : contributions.save(AddForm.read(form.state(), form.metadata()), form.user(), form.viewId());
     }
 
     /** /qcon reload: answered at once when the notes read quickly; else acknowledged, and answered when done. */

@@ -145,7 +145,7 @@ final class TeamQuestions {
         if (question.isEmpty() || !question.get().open() || question.get().posted()) {
             return Answer.privately(Messages.note("Q" + id + " is not waiting to be posted."));
         }
-        if (!request.user().equals(question.get().askedBy()) && !contributions.mayImport(request.user())) {
+        if (!request.user().equals(question.get().askedBy()) && !contributions.isEditor(request.user())) {
             return Answer.privately(Messages.note("Only whoever asked " + question.get().ref() + ", or an editor, can post it again."));
         }
         return new Answer(new Answer.Privately(Messages.note("Posting *" + question.get().ref() + "* to <#" + channel + ">…")),
@@ -232,22 +232,11 @@ final class TeamQuestions {
                 new Meta(question.id(), author, permalink).encode(), question, replies);
     }
 
-    /**
-     * The form's metadata, with the reply picked in it (the button's form): that reply's author, words and link;
-     * unchanged when none was picked (or the reply is not the question's).
-     */
-    private Meta picked(Request.Submitted form, Meta meta, StringBuilder words) throws SQLException {
+    /** The reply picked in the button's form, if one was and it is the question's. */
+    private Optional<Questions.Reply> picked(Request.Submitted form, Question question) throws SQLException {
         String ts = AddForm.pickedReply(form.state());
-        if (ts == null) {
-            return meta;
-        }
-        Optional<Questions.Reply> reply = questions.replies(meta.question()).stream().filter(r -> r.ts().equals(ts)).findFirst();
-        Optional<Question> question = questions.get(meta.question());
-        if (reply.isEmpty() || question.isEmpty()) {
-            return meta;
-        }
-        words.append(reply.get().text());
-        return new Meta(meta.question(), reply.get().by(), replyLink(question.get(), ts));
+        return ts == null ? Optional.empty()
+                : questions.replies(question.id()).stream().filter(reply -> reply.ts().equals(ts)).findFirst();
     }
 
     /** A reply's link, from its question's post link: the same message link shape Slack gives, in its thread. */
@@ -272,7 +261,7 @@ final class TeamQuestions {
                     + " To add something to the notes anyway, use `/qcon add`.");
         }
         boolean replier = author != null ? user.equals(author) : questions.replied(question.id(), user);
-        if (user.equals(question.askedBy()) || replier || contributions.mayImport(user)) {
+        if (user.equals(question.askedBy()) || replier || contributions.isEditor(user)) {
             return Optional.empty();
         }
         return Optional.of("Only whoever asked *" + question.ref() + "* (" + ItemMessages.who(question.askedBy())
@@ -281,16 +270,19 @@ final class TeamQuestions {
     }
 
     /** The answer form submitted: the answer saved as a point under the talk picked, and the question answered, once. */
-    Answer save(Request.Submitted form, Meta given) throws SQLException {
-        StringBuilder reply = new StringBuilder();
-        Meta meta = picked(form, given, reply);
-        AddForm.Read read = AddForm.read(form.state(), meta.permalink(), reply.isEmpty() ? null : reply.toString());
+    Answer save(Request.Submitted form, Meta meta) throws SQLException {
+        Optional<Question> question = questions.get(meta.question());
+        if (question.isEmpty()) {
+            return Answer.shown(new Answer.FieldErrors(Map.of("text", "That question no longer exists.")));
+        }
+        Optional<Questions.Reply> reply = picked(form, question.get());
+        String author = reply.map(Questions.Reply::by).orElse(meta.author());
+        String permalink = reply.map(picked -> replyLink(question.get(), picked.ts())).orElse(meta.permalink());
+        AddForm.Read read = AddForm.read(form.state(), permalink, reply.map(Questions.Reply::text).orElse(null));
         if (!read.errors().isEmpty()) {
             return Answer.shown(new Answer.FieldErrors(read.errors()));
         }
-        Optional<Question> question = questions.get(meta.question());
-        Optional<String> refused = question.isEmpty() ? Optional.of("That question no longer exists.")
-                : refused(question.get(), form.user(), meta.author());
+        Optional<String> refused = refused(question.get(), form.user(), author);
         if (refused.isPresent()) {
             return Answer.shown(new Answer.FieldErrors(Map.of("text", Messages.unescape(refused.get().replace("*", "")))));
         }
@@ -303,14 +295,14 @@ final class TeamQuestions {
         if (values.newTalk() == null && contributions.talk(values.talkKey()).isEmpty()) {
             return Answer.shown(new Answer.FieldErrors(Map.of("talk", "That talk is no longer in the notes; pick another.")));
         }
-        String replier = meta.author() != null ? meta.author() : form.user();
+        String replier = author != null ? author : form.user();
         Added.Answered answered = added.answer(meta.question(), values.talkKey(), values.newTalk(), point, form.user(),
-                replier, meta.permalink(), "view:" + form.viewId());
+                replier, permalink, "view:" + form.viewId());
         return switch (answered.outcome()) {
             case ALREADY_SAVED -> Answer.NOTHING; // the same form again
             case NOT_OPEN -> Answer.shown(new Answer.FieldErrors(Map.of("text", question.get().ref()
                     + " has its answer already (or was closed): the first answer is kept.")));
-            case SAVED -> saved(question.get(), values, answered, form.user(), replier, meta.permalink());
+            case SAVED -> saved(question.get(), values, answered, form.user(), replier, permalink);
         };
     }
 
@@ -344,7 +336,7 @@ final class TeamQuestions {
             return Answer.privately(Messages.note("That question no longer exists."));
         }
         Question found = question.get();
-        if (!request.user().equals(found.askedBy()) && !contributions.mayImport(request.user())) {
+        if (!request.user().equals(found.askedBy()) && !contributions.isEditor(request.user())) {
             return Answer.privately(Messages.note("Only whoever asked *" + found.ref() + "* (" + ItemMessages.who(found.askedBy())
                     + ") or an editor can close it as no one knows."));
         }
@@ -372,7 +364,7 @@ final class TeamQuestions {
 
     /** /qcon questions [Q3]. */
     Reply list(Request.Asked request) throws SQLException {
-        boolean editor = contributions.mayImport(request.user());
+        boolean editor = contributions.isEditor(request.user());
         if (request.words().isBlank()) {
             return QuestionMessages.list(questions.open(null), Instant.now(), editor);
         }
@@ -387,7 +379,7 @@ final class TeamQuestions {
 
     /** The App Home's questions: the person's own open ones; for an editor, every open one. */
     List<LayoutBlock> home(String user) throws SQLException {
-        boolean editor = contributions.mayImport(user);
+        boolean editor = contributions.isEditor(user);
         return QuestionMessages.home(questions.open(editor ? null : user), editor, Instant.now());
     }
 
