@@ -114,6 +114,7 @@ class AskTheTeamTest {
         String value = button(JSON.readTree(SlackRequests.decoded(requests.command(ASKED, "U0ANN", slack.responseUrl("q")))), "ask_team");
         requests.buttonClick("U0ANN", "C0GENERAL", "ask_team", "answer_feedback", value, slack.responseUrl("ask"));
         FakeSlackApi.Posted question = awaitPost(QUESTIONS, null);
+        slack.awaitSaid("respond/ask", "Posted *Q1*", FakeSlackApi.seconds(5)); // its ts is recorded: replies find it
         requests.event(reply(question.ts(), "1700000300.000300", "U0BOB", "no idea, ask Cat"), "EvB", 0);
         requests.event(reply(question.ts(), "1700000300.000400", "U0CAT", "It is &lt;the&gt; band from the 4th floor"), "EvC", 0);
 

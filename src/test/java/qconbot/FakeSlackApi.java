@@ -118,6 +118,18 @@ public final class FakeSlackApi implements AutoCloseable {
         throw new AssertionError("nothing posted to " + channel + ": " + posted);
     }
 
+    /** Waits for a call to {@code path} (e.g. a response_url's) whose JSON has {@code words}. */
+    public void awaitSaid(String path, String words, Duration timeout) throws InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < until) {
+            if (calls(path).stream().anyMatch(call -> String.valueOf(call.json()).contains(words))) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("nothing with '" + words + "' sent to " + path + ": " + calls(path));
+    }
+
     /** Messages chat.postMessage delivered, in order. */
     public List<Posted> posted() {
         return List.copyOf(posted);

@@ -157,6 +157,8 @@ class SocketModeTest {
         socketMode.send("env-ask-2", "interactive", false, AskTheTeamTest.clickIn("U0ANN", "ask_team", value, List.of(),
                 "7.7", slack.responseUrl("sm-ask")));
         FakeSlackApi.Posted question = posted(AskTheTeamTest.QUESTIONS);
+        // the bot records the post's ts, then says so; a reply before that would be no question's
+        slack.awaitSaid("respond/sm-ask", "Posted *Q", WAIT);
 
         String replyTs = "1700000200.000300";
         socketMode.send("env-ask-3", "events_api", false, Map.of("token", "unused-legacy-token", "team_id", "T0TEST",
