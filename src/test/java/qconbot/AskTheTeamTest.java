@@ -211,6 +211,7 @@ class AskTheTeamTest {
         JsonNode one = JSON.readTree(SlackRequests.decoded(requests.command("questions Q1", "U0ANN", slack.responseUrl("one"))));
         requests.buttonClick("U0ANN", "C0GENERAL", "ask_team", "repost", button(one, "ask_team"), slack.responseUrl("again"));
         assertNotNull(awaitPost(QUESTIONS, null), "posted once the channel takes it");
+        slack.awaitSaid("respond/again", "Posted *Q1*", FakeSlackApi.seconds(5));
         String closedBy = SlackRequests.decoded(requests.command("questions Q1"));
         assertTrue(closedBy.contains("post failed") && closedBy.contains("• posted"), "the history says so: " + closedBy);
     }
@@ -221,6 +222,7 @@ class AskTheTeamTest {
                 "U0ANN", slack.responseUrl("q")))), "ask_team");
         requests.buttonClick("U0ANN", "C0GENERAL", "ask_team", "answer_feedback", value, slack.responseUrl("ask"));
         FakeSlackApi.Posted question = awaitPost(QUESTIONS, null);
+        slack.awaitSaid("respond/ask", "Posted *Q1*", FakeSlackApi.seconds(5)); // recorded: closing it edits the post
         String blocks = slack.calls("chat.postMessage").stream().filter(c -> QUESTIONS.equals(c.form().get("channel")))
                 .findFirst().orElseThrow().form().get("blocks");
         blocks = JSON.readTree(blocks).toString(); // as Slack reads it: the SDK writes < as \u003c
