@@ -100,6 +100,24 @@ class BotEndToEndTest {
     }
 
     @Test
+    void without_a_questions_channel_no_ask_the_team_is_offered_and_the_replies_say_how_to_turn_it_on() throws Exception {
+        JsonNode nothing = JSON.readTree(SlackRequests.decoded(requests.command("what is Xylophonia Zebrafest?")));
+        assertTrue(nothing.toString().contains("Nothing in the notes covers"), nothing.toString());
+        assertFalse(nothing.toString().contains("\"ask_team\""), "no button that could not work: " + nothing);
+        assertTrue(nothing.toString().contains("QCON_QUESTIONS_CHANNEL"), "says how to turn it on: " + nothing);
+
+        JsonNode answer = JSON.readTree(SlackRequests.decoded(requests.command("why did monzo pick cassandra?", "U0ANN",
+                slack.responseUrl("off-a"))));
+        String no = answer.findValue("negative_button").path("value").asText();
+        List<java.util.Map<String, Object>> message = JSON.convertValue(answer.path("blocks"), List.class);
+        requests.interactive(AskTheTeamTest.clickIn("U0ANN", "answer_feedback", no, message, "1.1",
+                slack.responseUrl("off-no")));
+        String redrawn = slack.await("respond/off-no", 1, FakeSlackApi.seconds(5)).get(0).json().toString();
+        assertTrue(redrawn.contains("noted that this did not answer it") && redrawn.contains("QCON_QUESTIONS_CHANNEL")
+                && !redrawn.contains("\"ask_team\""), redrawn);
+    }
+
+    @Test
     void hostile_text_is_escaped_and_never_pings_or_links() throws Exception {
         String hostile = "<!channel> <!here> <@U0BOSS> <#C0SECRET|x> <http://evil.example|click> & \"AND\" NEAR( * ; DROP TABLE talks;--";
         HttpResponse<String> response = requests.command(hostile);
