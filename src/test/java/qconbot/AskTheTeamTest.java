@@ -210,8 +210,13 @@ class AskTheTeamTest {
         assertFalse(homes.get("U0BOB").contains("*Q1*"), "someone else's question is not on Bob's home");
         JsonNode one = JSON.readTree(SlackRequests.decoded(requests.command("questions Q1", "U0ANN", slack.responseUrl("one"))));
         requests.buttonClick("U0ANN", "C0GENERAL", "ask_team", "repost", button(one, "ask_team"), slack.responseUrl("again"));
+        requests.buttonClick("U0ANN", "C0GENERAL", "ask_team", "repost", button(one, "ask_team"), slack.responseUrl("twice"));
         assertNotNull(awaitPost(QUESTIONS, null), "posted once the channel takes it");
         slack.awaitSaid("respond/again", "Posted *Q1*", FakeSlackApi.seconds(5));
+        String second = slack.await("respond/twice", 1, FakeSlackApi.seconds(5)).toString();
+        assertTrue(second.contains("on its way") || second.contains("not waiting to be posted"), second);
+        assertEquals(2, slack.calls("chat.postMessage").stream().filter(c -> QUESTIONS.equals(c.form().get("channel"))).count(),
+                "refused once, then posted once however often Post again is pressed");
         String closedBy = SlackRequests.decoded(requests.command("questions Q1"));
         assertTrue(closedBy.contains("post failed") && closedBy.contains("• posted"), "the history says so: " + closedBy);
     }

@@ -148,6 +148,10 @@ final class TeamQuestions {
         if (!request.user().equals(question.get().askedBy()) && !contributions.isEditor(request.user())) {
             return Answer.privately(Messages.note("Only whoever asked " + question.get().ref() + ", or an editor, can post it again."));
         }
+        if (!questions.postAgain(id, request.user())) {
+            return Answer.privately(Messages.note("*" + question.get().ref() + "* is on its way to <#" + channel
+                    + "> already; `/qcon questions " + question.get().ref() + "` shows how it went."));
+        }
         return new Answer(new Answer.Privately(Messages.note("Posting *" + question.get().ref() + "* to <#" + channel + ">…")),
                 List.of(new Answer.AskTeam(id, channel, post(question.get()))));
     }

@@ -61,7 +61,8 @@ public final class Db implements AutoCloseable {
             "V13__embeddings.sql",
             "V14__wont_do.sql",
             "V15__taking_back.sql",
-            "V16__questions.sql");
+            "V16__questions.sql",
+            "V17__post_again.sql");
 
     /** How long a write waits for our own lock, then for SQLite's: together about Slack's patience, halved. */
     static final Duration WAIT_FOR_OUR_TURN = Duration.ofMillis(500);

@@ -109,6 +109,34 @@ public final class Questions {
         });
     }
 
+    /** How long a post may be on its way before Post again may try it once more: its outcome was never written. */
+    static final Duration POSTING = Duration.ofMinutes(5);
+
+    /**
+     * Post again, taken by one click: true when this click may post the question now. Only an open, unposted question
+     * that Slack refused, or whose post has been on its way for over {@link #POSTING}, is taken; two clicks at once,
+     * or one click on two replicas, take it once.
+     */
+    public boolean postAgain(long id, String by) throws SQLException {
+        Instant now = clock.instant();
+        return db.inTransaction(connection -> {
+            int taken;
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE questions SET post_error = NULL, posting_since = ?
+                    WHERE id = ? AND state = 'open' AND ts IS NULL
+                      AND (post_error IS NOT NULL OR COALESCE(posting_since, asked_at) < ?)""")) {
+                update.setString(1, Db.time(now));
+                update.setLong(2, id);
+                update.setString(3, Db.time(now.minus(POSTING)));
+                taken = update.executeUpdate();
+            }
+            if (taken == 1) {
+                change(connection, id, "post_again", by, Db.time(now), null);
+            }
+            return taken == 1;
+        });
+    }
+
     /** Slack would not take the question's post ({@code error}): it stays open, unposted, for an editor to route. */
     public void postFailed(long id, String channel, String error) throws SQLException {
         db.inTransaction(connection -> {

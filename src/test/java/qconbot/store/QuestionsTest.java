@@ -90,6 +90,42 @@ class QuestionsTest {
     }
 
     @Test
+    void post_again_is_taken_by_one_click_however_many_replicas_race() throws Exception {
+        Db first = db();
+        Db second = db();
+        Questions questions = new Questions(first, clock);
+        long id = questions.ask("what is Xylophonia?", "U0ANN", MONZO, "click:1").question().id();
+        assertFalse(questions.postAgain(id, "U0ANN"), "the first post is on its way: not taken from under it");
+        questions.postFailed(id, "C0Q", "not_in_channel");
+
+        List<Callable<Boolean>> clicks = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Questions replica = new Questions(i % 2 == 0 ? first : second, clock);
+            clicks.add(() -> replica.postAgain(id, "U0ANN"));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        long taken = 0;
+        try {
+            for (Future<Boolean> click : pool.invokeAll(clicks, 30, TimeUnit.SECONDS)) {
+                taken += click.get() ? 1 : 0;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, taken, "eight clicks at once on two replicas post it once");
+        assertEquals(1, questions.history(id).stream().filter(line -> line.startsWith("post_again|U0ANN|")).count(),
+                questions.history(id).toString());
+
+        clock.advance(Duration.ofMinutes(4));
+        assertFalse(questions.postAgain(id, "U0ANN"), "still on its way");
+        clock.advance(Duration.ofMinutes(2));
+        assertTrue(questions.postAgain(id, "U0ANN"), "a post whose outcome was never written may be tried again");
+        questions.posted(id, "C0Q", "1700000000.000100", null);
+        clock.advance(Duration.ofMinutes(10));
+        assertFalse(questions.postAgain(id, "U0ANN"), "a posted question is not posted again");
+    }
+
+    @Test
     void a_replayed_click_or_the_same_words_again_ask_once() throws Exception {
         Questions one = new Questions(db(), clock);
         Questions other = new Questions(db(), clock);
