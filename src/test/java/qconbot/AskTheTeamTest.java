@@ -107,6 +107,17 @@ class AskTheTeamTest {
         String metrics = bot.core().metrics().scrape();
         assertTrue(metrics.contains("qcon_questions_total{outcome=\"asked\"} 1.0")
                 && metrics.contains("qcon_questions_total{outcome=\"answered\"} 1.0"), metrics);
+
+        // Bob takes his answer back: the question is open again, and the notes no longer answer it
+        long point = bot.core().questions().get(1).orElseThrow().answerPoint();
+        String removed = SlackRequests.decoded(requests.command("remove P" + point, "U0BOB", slack.responseUrl("rm")));
+        assertTrue(removed.contains("Removed P" + point) && removed.contains("*Q1*, which it answered, is open again"), removed);
+        List<FakeSlackApi.Call> updates = slack.await("chat.update", 2, FakeSlackApi.seconds(5));
+        assertEquals(question.ts(), updates.get(1).form().get("ts"));
+        assertTrue(updates.get(1).form().get("blocks").contains("question_answer"), "its post has its buttons again");
+        assertTrue(SlackRequests.decoded(requests.command("questions")).contains("*Q1*"), "listed as open again");
+        assertTrue(SlackRequests.decoded(requests.command(ASKED, "U0CAT", slack.responseUrl("q3"))).contains("Nothing in the notes covers"));
+        assertTrue(SlackRequests.decoded(requests.command("questions Q1")).contains("reopened by <@U0BOB>"));
     }
 
     @Test

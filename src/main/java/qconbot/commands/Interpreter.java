@@ -17,6 +17,7 @@ import qconbot.store.Talks;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -172,7 +173,7 @@ public final class Interpreter {
             case RELOAD -> reload(request.user());
             case SHOW, SHOW_ALL -> Answer.shown(new Answer.InPlace(shown(request)));
             case EDIT -> Answer.privately(contributions.correct(request));
-            case REMOVE -> Answer.privately(contributions.remove(request));
+            case REMOVE -> remove(request);
             case MOVE -> Answer.privately(contributions.move(request));
             case IMPORT -> contributions.isEditor(request.user())
                     ? Answer.then(new Answer.OpenForm(AddForm.importForm()))
@@ -204,6 +205,12 @@ public final class Interpreter {
         TeamQuestions.Meta answering = TeamQuestions.Meta.parse(form.metadata());
         return answering != null ? teamQuestions.save(form, answering)
                 : contributions.save(AddForm.read(form.state(), form.metadata()), form.user(), form.viewId());
+    }
+
+    /** {@code /qcon remove}: a point, talk or file taken back; a question the point answered is open again. */
+    private Answer remove(Request.Asked request) throws SQLException {
+        List<Questions.Question> answered = teamQuestions.answeredWith(request.words());
+        return teamQuestions.reopened(contributions.remove(request), answered);
     }
 
     /** /qcon reload: answered at once when the notes read quickly; else acknowledged, and answered when done. */

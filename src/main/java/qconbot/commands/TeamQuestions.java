@@ -28,6 +28,7 @@ final class TeamQuestions {
 
     /** At most this many people the notes say may know are mentioned on a question: a question, not a page. */
     static final int MAY_KNOW = 3;
+    private static final Pattern POINT_ID = Pattern.compile("(?i)P(\\d{1,9})(?=\\s|$)");
     private static final Pattern QUESTION_ID = Pattern.compile("(?i)Q?(\\d{1,9})");
 
     private final Questions questions;
@@ -358,6 +359,30 @@ final class TeamQuestions {
                     + Messages.escape(Messages.clip(found.text(), 300)) + "_"), "I could not tell the asker by direct message"))));
         }
         return new Answer(new Answer.Privately(Messages.note("Closed *" + found.ref() + "* as no one knows.")), after);
+    }
+
+    /** Before {@code /qcon remove P3}: the questions P3 answers, which taking it back opens again. */
+    List<Question> answeredWith(String removing) throws SQLException {
+        Matcher point = POINT_ID.matcher(removing.strip());
+        return point.lookingAt() ? questions.answeredWith(Long.parseLong(point.group(1))) : List.of();
+    }
+
+    /** After it: each of those questions open again is said, and its post drawn again with its buttons. */
+    Answer reopened(Reply removed, List<Question> answered) throws SQLException {
+        List<LayoutBlock> blocks = new ArrayList<>(removed.blocks());
+        List<Answer.After> after = new ArrayList<>();
+        for (Question before : answered) {
+            Optional<Question> now = questions.get(before.id());
+            if (now.isEmpty() || !now.get().open()) {
+                continue; // the removal was refused, or someone answered it again in between
+            }
+            blocks.addAll(Messages.note("*" + before.ref() + "*, which it answered, is open again: `/qcon questions "
+                    + before.ref() + "`.").blocks());
+            if (now.get().posted()) {
+                after.add(new Answer.Update(now.get().channel(), now.get().ts(), post(now.get())));
+            }
+        }
+        return new Answer(new Answer.Privately(new Reply(removed.text(), blocks)), after);
     }
 
     /** A reply in a thread: when it is a question's, its author may make a reply the answer. */

@@ -269,6 +269,9 @@ public final class Added {
                 update.executeUpdate();
             }
             audit(connection, id, old, text, by, now);
+            if (text == null) {
+                Questions.reopen(connection, List.of(id), by, clock.instant());
+            }
             return true;
         });
     }
@@ -310,6 +313,7 @@ public final class Added {
             for (Map.Entry<Long, String> point : points.entrySet()) {
                 audit(connection, point.getKey(), point.getValue(), null, by, now);
             }
+            Questions.reopen(connection, points.keySet(), by, clock.instant());
             return points.size();
         });
     }

@@ -280,6 +280,32 @@ public final class Questions {
         return true;
     }
 
+    /**
+     * In the transaction that takes back added points: the questions they answered are open again, for the team to
+     * answer anew, each with "reopened" in its history.
+     */
+    static void reopen(Connection connection, java.util.Collection<Long> pointIds, String by, Instant at) throws SQLException {
+        String now = Db.time(at);
+        for (long point : pointIds) {
+            for (Question question : all(connection, "answer_point = ? AND state = 'answered'", point)) {
+                try (PreparedStatement update = connection.prepareStatement("""
+                        UPDATE questions SET state = 'open', answer_point = NULL, answered_by = NULL, closed_by = NULL,
+                            closed_at = NULL, last_activity_at = ?
+                        WHERE id = ? AND state = 'answered'""")) {
+                    update.setString(1, now);
+                    update.setLong(2, question.id());
+                    update.executeUpdate();
+                }
+                change(connection, question.id(), "reopened", by, now, "P" + point + " was taken back");
+            }
+        }
+    }
+
+    /** The questions the point {@code pointId} answers: taking it back opens them again. */
+    public List<Question> answeredWith(long pointId) throws SQLException {
+        return db.read(connection -> all(connection, "answer_point = ? AND state = 'answered'", pointId));
+    }
+
     /** In a transaction: whether the question is open now. */
     static boolean isOpen(Connection connection, long id) throws SQLException {
         return one(connection, "id = ?", id).map(Question::open).orElse(false);

@@ -178,6 +178,32 @@ class QuestionsTest {
     }
 
     @Test
+    void taking_back_the_answer_opens_its_question_again_whether_the_point_or_its_whole_talk_goes() throws Exception {
+        Db db = db();
+        Questions questions = new Questions(db, clock);
+        Added added = new Added(db, clock);
+        long first = questions.ask("what is Xylophonia?", "U0ANN", MONZO, "click:1").question().id();
+        long second = questions.ask("who runs Zebrafest?", "U0ANN", null, "click:2").question().id();
+        Added.Answered point = added.answer(first, MONZO, null, "Q1: what is Xylophonia? Answer: a band", "U0BOB", "U0BOB",
+                null, "view:1");
+        Added.Answered talk = added.answer(second, null, new Added.NewTalk("Team answers", "Day 1", null, null, "Team"),
+                "Q2: who runs Zebrafest? Answer: Cat", "U0CAT", "U0CAT", null, "view:2");
+        assertEquals(List.of(first), questions.answeredWith(point.pointId()).stream().map(Questions.Question::id).toList());
+
+        assertTrue(added.change(point.pointId(), null, "U0BOB"));
+        Questions.Question reopened = questions.get(first).orElseThrow();
+        assertEquals(Questions.State.OPEN, reopened.state());
+        assertNull(reopened.answerPoint());
+        assertTrue(questions.history(first).stream().anyMatch(line -> line.startsWith("reopened|U0BOB|")), questions.history(first).toString());
+        assertEquals(List.of(), questions.answeredWith(point.pointId()));
+
+        assertEquals(Questions.State.ANSWERED, questions.get(second).orElseThrow().state());
+        assertEquals(1, added.removeTalk(talk.talkKey(), "U0ADMIN"));
+        assertEquals(Questions.State.OPEN, questions.get(second).orElseThrow().state(), "its talk taken back with it");
+        assertEquals(List.of(first, second), questions.open(null).stream().map(Questions.Question::id).toList());
+    }
+
+    @Test
     void an_answered_question_is_exported_and_read_back_as_the_same_point_and_nobodys_text_becomes_structure() throws Exception {
         Db db = db();
         Questions questions = new Questions(db, clock);
