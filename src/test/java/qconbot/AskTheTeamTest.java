@@ -128,11 +128,27 @@ class AskTheTeamTest {
         slack.awaitSaid("respond/ask", "Posted *Q1*", FakeSlackApi.seconds(5)); // its ts is recorded: replies find it
         requests.event(reply(question.ts(), "1700000300.000300", "U0BOB", "no idea, ask Cat"), "EvB", 0);
         requests.event(reply(question.ts(), "1700000300.000400", "U0CAT", "It is &lt;the&gt; band from the 4th floor"), "EvC", 0);
+        // Dan fixes his reply's typo; Eve deletes hers; the bot's own edit of the post is no reply
+        requests.event(reply(question.ts(), "1700000300.000500", "U0DAN", "teh band"), "EvD", 0);
+        requests.event(Map.of("type", "message", "subtype", "message_changed", "channel", QUESTIONS, "hidden", true,
+                "ts", "1700000300.000900", "message", Map.of("type", "message", "user", "U0DAN", "text", "the band, edited",
+                        "ts", "1700000300.000500", "thread_ts", question.ts())), "EvD2", 0);
+        requests.event(reply(question.ts(), "1700000300.000600", "U0EVE", "wrong thread, sorry"), "EvE", 0);
+        requests.event(Map.of("type", "message", "subtype", "message_deleted", "channel", QUESTIONS, "hidden", true,
+                "ts", "1700000300.000901", "deleted_ts", "1700000300.000600", "previous_message", Map.of("type", "message",
+                        "user", "U0EVE", "text", "wrong thread, sorry", "ts", "1700000300.000600", "thread_ts", question.ts())),
+                "EvE2", 0);
+        requests.event(Map.of("type", "message", "subtype", "message_changed", "channel", QUESTIONS, "hidden", true,
+                "ts", "1700000300.000902", "message", Map.of("type", "message", "bot_id", "B0QCON", "user", "U0BOT",
+                        "text", "Q1 edited by the bot", "ts", question.ts(), "thread_ts", question.ts())), "EvQ", 0);
 
         requests.buttonClick("U0BOB", QUESTIONS, "question_answer", "question:1", "1", slack.responseUrl("bob"));
         JsonNode form = JSON.readTree(slack.await("views.open", 1, FakeSlackApi.seconds(5)).get(0).form().get("view"));
         assertTrue(form.toString().contains("Which reply answers it") && form.toString().contains("no idea, ask Cat")
                 && form.toString().contains("It is <the> band from the 4th floor"), form.toString());
+        assertTrue(form.toString().contains("the band, edited") && !form.toString().contains("teh band"),
+                "a reply as it reads after its author's edit: " + form);
+        assertFalse(form.toString().contains("wrong thread"), "a deleted reply is not offered: " + form);
         String metadata = form.path("private_metadata").asText();
         HttpResponse<String> bobPicksCat = requests.interactive(answerPicking("U0BOB", "VB", metadata, "1700000300.000400"));
         assertTrue(bobPicksCat.body().contains("whoever wrote that reply"), "a replier may make only their own reply the answer: "

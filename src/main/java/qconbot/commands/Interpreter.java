@@ -137,14 +137,22 @@ public final class Interpreter {
             return Answer.then(new Answer.PublishHome(itemActions.home(home.user())));
         }
         if (request instanceof Request.Replied reply) {
-            items.recordReply(reply.key(), reply.channel(), reply.threadTs(), reply.user(), reply.at());
-            teamQuestions.replied(reply);
-            return Answer.NOTHING;
+            return replied(reply);
+        }
+        if (request instanceof Request.ReplyEdited edited) {
+            return teamQuestions.replyEdited(edited);
         }
         if (request instanceof Request.QuestionPosted posted) {
             return teamQuestions.posted(posted);
         }
         return itemActions.posted((Request.Posted) request);
+    }
+
+    /** A reply in a thread: counted for an item's discussion, kept for a question's; nothing is said. */
+    private Answer replied(Request.Replied reply) throws SQLException {
+        items.recordReply(reply.key(), reply.channel(), reply.threadTs(), reply.user(), reply.at());
+        teamQuestions.replied(reply);
+        return Answer.NOTHING;
     }
 
     /** What was typed after /qcon, or a button. */

@@ -93,6 +93,13 @@ public sealed interface Request {
         }
     }
 
+    /**
+     * A reply in a thread edited ({@code text}, readable words) or deleted ({@code text} null) by its author: a
+     * question's thread then offers the reply as it reads now, or no longer offers it.
+     */
+    record ReplyEdited(String channel, String threadTs, String ts, String user, String text) implements Request {
+    }
+
     /** An item's discussion post, once Slack took it ({@code ts} and {@code permalink}) or refused it ({@code error}). */
     record Posted(long itemId, String channel, String ts, String permalink, String error, String user)
             implements Request {

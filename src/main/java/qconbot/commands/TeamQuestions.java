@@ -391,6 +391,12 @@ final class TeamQuestions {
                 reply.ts() == null ? "at" + reply.at().toEpochMilli() : reply.ts(), reply.text());
     }
 
+    /** A reply edited or deleted by its author: a question's thread offers it as it reads now, or not at all. */
+    Answer replyEdited(Request.ReplyEdited edited) throws SQLException {
+        questions.replyEdited(edited.channel(), edited.threadTs(), edited.ts(), edited.user(), edited.text());
+        return Answer.NOTHING;
+    }
+
     /** /qcon questions [Q3]. */
     Reply list(Request.Asked request) throws SQLException {
         boolean editor = contributions.isEditor(request.user());

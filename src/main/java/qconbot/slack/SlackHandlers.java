@@ -23,6 +23,8 @@ import com.slack.api.bolt.util.Responder;
 import com.slack.api.model.File;
 import com.slack.api.model.event.AppHomeOpenedEvent;
 import com.slack.api.model.event.AppMentionEvent;
+import com.slack.api.model.event.MessageChangedEvent;
+import com.slack.api.model.event.MessageDeletedEvent;
 import com.slack.api.model.event.MessageEvent;
 import com.slack.api.model.event.MessageFileShareEvent;
 import com.slack.api.model.event.MessageThreadBroadcastEvent;
@@ -97,6 +99,16 @@ public final class SlackHandlers {
         app.event(MessageThreadBroadcastEvent.class, (payload, context) -> reply(payload,
                 payload.getEvent().getChannel(), payload.getEvent().getThreadTs(), payload.getEvent().getTs(),
                 payload.getEvent().getUser(), null, payload.getEvent().getText(), context));
+        app.event(MessageChangedEvent.class, (payload, context) -> {
+            MessageChangedEvent.Message message = payload.getEvent().getMessage();
+            return message == null ? context.ack() : edited(payload.getEvent().getChannel(), message.getThreadTs(),
+                    message.getTs(), message.getUser(), message.getBotId(), message.getText() == null ? "" : message.getText(), context);
+        });
+        app.event(MessageDeletedEvent.class, (payload, context) -> {
+            MessageDeletedEvent.Message message = payload.getEvent().getPreviousMessage();
+            return message == null ? context.ack() : edited(payload.getEvent().getChannel(), message.getThreadTs(),
+                    payload.getEvent().getDeletedTs(), message.getUser(), message.getBotId(), null, context);
+        });
     }
 
     /**
@@ -226,6 +238,16 @@ public final class SlackHandlers {
         String words = text == null ? "" : Messages.unescape(Messages.readable(text));
         return event(new Request.Replied(channel, threadTs, slackTime(ts), user, "event:" + payload.getEventId(), ts, words),
                 channel, threadTs, context);
+    }
+
+    /** A person's reply in a thread edited ({@code text}) or deleted (null): a question's thread follows it. */
+    private Response edited(String channel, String threadTs, String ts, String user, String botId, String text,
+                            EventContext context) {
+        if (threadTs == null || threadTs.equals(ts) || user == null || botId != null || user.equals(context.getBotUserId())) {
+            return context.ack();
+        }
+        String words = text == null ? null : Messages.unescape(Messages.readable(text));
+        return event(new Request.ReplyEdited(channel, threadTs, ts, user, words), channel, threadTs, context);
     }
 
     /** An event: asked, acknowledged; whatever it shows is said after the ack, in its thread. */

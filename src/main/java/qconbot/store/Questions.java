@@ -197,7 +197,7 @@ public final class Questions {
                 insert.setString(2, ts);
                 insert.setString(3, user);
                 insert.setString(4, Db.time(at));
-                insert.setString(5, text.length() <= MAX_REPLY ? text : text.substring(0, MAX_REPLY - 1) + "…");
+                insert.setString(5, reply(text));
                 insert.executeUpdate();
                 touch.setString(1, Db.time(at));
                 touch.setLong(2, question.get().id());
@@ -205,6 +205,31 @@ public final class Questions {
                 touch.executeUpdate();
             }
             return true;
+        });
+    }
+
+    /**
+     * A kept reply in a question's thread edited ({@code text}) or deleted ({@code text} null) by its author
+     * ({@code user}): offered as it reads now, or no longer. False when no kept reply is that one.
+     */
+    public boolean replyEdited(String channel, String threadTs, String ts, String user, String text) throws SQLException {
+        Optional<Question> question = byThread(channel, threadTs);
+        if (question.isEmpty()) {
+            return false;
+        }
+        return db.inTransaction(connection -> {
+            try (PreparedStatement change = connection.prepareStatement(text == null
+                    ? "DELETE FROM question_replies WHERE question_id = ? AND ts = ? AND by_user = ?"
+                    : "UPDATE question_replies SET text = ? WHERE question_id = ? AND ts = ? AND by_user = ?")) {
+                int at = 1;
+                if (text != null) {
+                    change.setString(at++, reply(text));
+                }
+                change.setLong(at++, question.get().id());
+                change.setString(at++, ts);
+                change.setString(at, user);
+                return change.executeUpdate() > 0;
+            }
         });
     }
 
@@ -447,6 +472,10 @@ public final class Questions {
                 rows.getString("ts"), rows.getString("permalink"), rows.getString("post_error"),
                 Instant.parse(rows.getString("last_activity_at")), noPoint ? null : point, rows.getString("answered_by"),
                 rows.getString("closed_by"), rows.getString("closed_at") == null ? null : Instant.parse(rows.getString("closed_at")));
+    }
+
+    private static String reply(String text) {
+        return text.length() <= MAX_REPLY ? text : text.substring(0, MAX_REPLY - 1) + "…";
     }
 
     private static String clip(String text) {
