@@ -191,6 +191,12 @@ class AskTheTeamTest {
         String redrawn = slack.await("respond/no", 1, FakeSlackApi.seconds(5)).get(0).json().toString();
         assertTrue(redrawn.contains("noted that this did not answer it") && redrawn.contains("ask_team")
                 && !redrawn.contains("feedback_buttons") && redrawn.contains("replace_original\":true"), redrawn);
+        String ask = button(JSON.readTree(redrawn), "ask_team");
+        requests.interactive(clickIn("U0ANN", "ask_team", ask, List.of(), "1.2", slack.responseUrl("ask-near")));
+        awaitPost(QUESTIONS, null);
+        String post = JSON.readTree(slack.calls("chat.postMessage").stream().filter(c -> QUESTIONS.equals(c.form().get("channel")))
+                .findFirst().orElseThrow().form().get("blocks")).toString();
+        assertTrue(post.contains("The notes did not answer it. Nearest talks: *microservices at Monzo* (Day 3), *"), post);
         requests.interactive(clickIn("U0BOB", "answer_feedback", yes, message, "2.2", slack.responseUrl("yes")));
         assertTrue(slack.await("respond/yes", 1, FakeSlackApi.seconds(5)).get(0).json().toString().contains("answered it"));
 

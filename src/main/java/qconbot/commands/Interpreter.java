@@ -63,7 +63,7 @@ public final class Interpreter {
                        NotesLoader notes, Metrics metrics, Duration answerWithin, Added added, long importMaxBytes,
                        Questions questions, String questionsChannel) {
         this.contributions = new Contributions(talks, search, items, notes, added, importMaxBytes);
-        this.teamQuestions = new TeamQuestions(questions, added, contributions, metrics, questionsChannel);
+        this.teamQuestions = new TeamQuestions(questions, added, contributions, search, metrics, questionsChannel);
         this.itemActions = new ItemActions(items, digests, metrics, contributions, teamQuestions);
         this.talks = talks;
         this.search = search;

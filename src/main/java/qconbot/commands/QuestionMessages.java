@@ -139,16 +139,17 @@ final class QuestionMessages {
     }
 
     /**
-     * The question as posted for the team: who asks, what, the nearest talk as context, up to three people the notes
+     * The question as posted for the team: who asks, what, the nearest talks as context, up to three people the notes
      * say may know (mentioned, never a channel), how to answer, and No one knows.
      */
-    static Reply post(Question question, Talk near, List<String> mayKnow) {
+    static Reply post(Question question, List<Talk> near, List<String> mayKnow) {
         String text = "*" + question.ref() + "* from " + who(question.askedBy()) + ": " + escape(question.text());
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(section(s -> s.text(markdownText(clip(text, Messages.MAX_SECTION)))));
         List<String> context = new ArrayList<>();
-        context.add("The notes have nothing on it." + (near == null ? "" : " Nearest talk: *" + escape(clip(near.name(), 150)) + "*"
-                + (near.day().isEmpty() ? "" : " (" + escape(near.day()) + ")") + "."));
+        context.add("The notes did not answer it." + (near.isEmpty() ? "" : (near.size() == 1 ? " Nearest talk: " : " Nearest talks: ")
+                + near.stream().map(talk -> "*" + escape(clip(talk.name(), 150)) + "*"
+                        + (talk.day().isEmpty() ? "" : " (" + escape(talk.day()) + ")")).collect(Collectors.joining(", ")) + "."));
         if (!mayKnow.isEmpty()) {
             context.add("May know: " + mayKnow.stream().map(ItemMessages::who).collect(Collectors.joining(", ")) + ".");
         }

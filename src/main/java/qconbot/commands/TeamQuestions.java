@@ -12,6 +12,7 @@ import qconbot.store.Questions.Question;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,18 +29,23 @@ final class TeamQuestions {
 
     /** At most this many people the notes say may know are mentioned on a question: a question, not a page. */
     static final int MAY_KNOW = 3;
+    /** At most this many nearest talks are named on a question's post. */
+    static final int NEAR_TALKS = 3;
     private static final Pattern POINT_ID = Pattern.compile("(?i)P(\\d{1,9})(?=\\s|$)");
     private static final Pattern QUESTION_ID = Pattern.compile("(?i)Q?(\\d{1,9})");
 
     private final Questions questions;
+    private final TalkSearch search;
     private final Added added;
     private final Contributions contributions;
     private final Metrics metrics;
     /** QCON_QUESTIONS_CHANNEL; null: asking the team is off, and the replies say how to turn it on. */
     private final String channel;
 
-    TeamQuestions(Questions questions, Added added, Contributions contributions, Metrics metrics, String channel) {
+    TeamQuestions(Questions questions, Added added, Contributions contributions, TalkSearch search, Metrics metrics,
+                  String channel) {
         this.questions = questions;
+        this.search = search;
         this.added = added;
         this.contributions = contributions;
         this.metrics = metrics;
@@ -158,8 +164,21 @@ final class TeamQuestions {
     }
 
     private Reply post(Question question) throws SQLException {
-        Talk near = question.nearTalkKey() == null ? null : contributions.talk(question.nearTalkKey()).orElse(null);
-        return QuestionMessages.post(question, near, questions.whoKnows(question.nearTalkKey(), question.askedBy(), MAY_KNOW));
+        return QuestionMessages.post(question, nearTalks(question),
+                questions.whoKnows(question.nearTalkKey(), question.askedBy(), MAY_KNOW));
+    }
+
+    /** The team's context for a question: the talk its asker was shown first, then the nearest the search finds. */
+    private List<Talk> nearTalks(Question question) throws SQLException {
+        Map<String, Talk> near = new LinkedHashMap<>();
+        if (question.nearTalkKey() != null) {
+            contributions.talk(question.nearTalkKey()).ifPresent(talk -> near.put(talk.key(), talk));
+        }
+        TalkSearch.Result found = search.search(question.text());
+        for (Talk talk : found.found() ? found.talks() : found.nearest()) {
+            near.putIfAbsent(talk.key(), talk);
+        }
+        return near.values().stream().limit(NEAR_TALKS).toList();
     }
 
     /** The question's post as Slack took it (its thread is where the team answers) or refused it (it stays open). */

@@ -38,7 +38,7 @@ class QuestionMessagesTest {
     @Test
     void a_question_is_shown_as_words_never_as_a_mention_or_a_link() {
         Question sneaky = question(2, "<!channel> & <@U0BOSS> <https://evil.example|click>", NOW);
-        for (Reply reply : List.of(QuestionMessages.post(sneaky, null, List.of("U0BOB", "<!here>")),
+        for (Reply reply : List.of(QuestionMessages.post(sneaky, List.of(), List.of("U0BOB", "<!here>")),
                 QuestionMessages.closed(sneaky, "<!everyone> yes", "U0BOB", "<talk>"),
                 QuestionMessages.toAsker(sneaky, "<@U0EVE>", "U0BOB", "https://x.slack.com/archives/C/p1|forged"),
                 QuestionMessages.list(List.of(sneaky), NOW, true))) {
@@ -48,7 +48,7 @@ class QuestionMessagesTest {
                     || shown.contains("<@U0EVE>") || shown.contains("<https://evil") || shown.contains("<!here>")
                     || shown.contains("|forged>"), shown);
         }
-        assertTrue(GsonFactory.createSnakeCase().toJson(QuestionMessages.post(sneaky, null, List.of("U0BOB")).blocks())
+        assertTrue(GsonFactory.createSnakeCase().toJson(QuestionMessages.post(sneaky, List.of(), List.of("U0BOB")).blocks())
                 .contains("May know: \\u003c@U0BOB\\u003e"), "who may know is mentioned, by id only");
     }
 }

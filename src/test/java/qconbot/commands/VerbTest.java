@@ -106,7 +106,7 @@ class VerbTest {
                 java.time.Instant.EPOCH, null, null, null, null);
         return GsonFactory.createSnakeCase().toJson(QuestionMessages.withFeedback(Messages.talk(talk, asked), asked).blocks())
                 + GsonFactory.createSnakeCase().toJson(QuestionMessages.askRow(null, "why?", true))
-                + GsonFactory.createSnakeCase().toJson(QuestionMessages.post(question, talk, List.of("U0BOB")).blocks());
+                + GsonFactory.createSnakeCase().toJson(QuestionMessages.post(question, List.of(talk), List.of("U0BOB")).blocks());
     }
 
     private static Set<String> drawnActionIds() {
