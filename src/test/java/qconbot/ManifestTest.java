@@ -81,7 +81,10 @@ class ManifestTest {
             // a file shared in a thread is a reply; one sent to the bot in a DM is a notes file to import
             "MessageFileShareEvent", new Needs(Set.of("message.channels", "message.groups", "message.im"),
                     Set.of("channels:history", "groups:history", "im:history")),
-            "MessageThreadBroadcastEvent", Needs.THREAD_REPLIES);
+            "MessageThreadBroadcastEvent", Needs.THREAD_REPLIES,
+            // a reply edited or deleted arrives on the same subscription as the reply
+            "MessageChangedEvent", Needs.THREAD_REPLIES,
+            "MessageDeletedEvent", Needs.THREAD_REPLIES);
 
     private record Needs(Set<String> botEvents, Set<String> scopes) {
         static final Needs THREAD_REPLIES = new Needs(Set.of("message.channels", "message.groups"),

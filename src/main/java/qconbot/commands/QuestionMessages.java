@@ -147,9 +147,8 @@ final class QuestionMessages {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(section(s -> s.text(markdownText(clip(text, Messages.MAX_SECTION)))));
         List<String> context = new ArrayList<>();
-        context.add("The notes did not answer it." + (near.isEmpty() ? "" : (near.size() == 1 ? " Nearest talk: " : " Nearest talks: ")
-                + near.stream().map(talk -> "*" + escape(clip(talk.name(), 150)) + "*"
-                        + (talk.day().isEmpty() ? "" : " (" + escape(talk.day()) + ")")).collect(Collectors.joining(", ")) + "."));
+        context.add("The notes did not answer it." + (near.isEmpty() ? ""
+                : (near.size() == 1 ? " Nearest talk: " : " Nearest talks: ") + names(near) + "."));
         if (!mayKnow.isEmpty()) {
             context.add("May know: " + mayKnow.stream().map(ItemMessages::who).collect(Collectors.joining(", ")) + ".");
         }
@@ -164,6 +163,12 @@ final class QuestionMessages {
                 button(b -> b.actionId(Verb.NO_ONE_KNOWS.button().actionId())
                         .text(plainText(Verb.NO_ONE_KNOWS.button().label())).value(id))))));
         return new Reply(question.ref() + " from the team: " + escape(clip(question.text(), 200)), blocks);
+    }
+
+    /** "*microservices at Monzo* (Day 3), *quarkus* (Day 2)". */
+    private static String names(List<Talk> talks) {
+        return talks.stream().map(talk -> "*" + escape(clip(talk.name(), 150)) + "*"
+                + (talk.day().isEmpty() ? "" : " (" + escape(talk.day()) + ")")).collect(Collectors.joining(", "));
     }
 
     /** The question's post once it is answered or closed: no buttons, and what became of it. */

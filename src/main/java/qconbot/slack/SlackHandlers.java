@@ -44,6 +44,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -102,7 +103,8 @@ public final class SlackHandlers {
         app.event(MessageChangedEvent.class, (payload, context) -> {
             MessageChangedEvent.Message message = payload.getEvent().getMessage();
             return message == null ? context.ack() : edited(payload.getEvent().getChannel(), message.getThreadTs(),
-                    message.getTs(), message.getUser(), message.getBotId(), message.getText() == null ? "" : message.getText(), context);
+                    message.getTs(), message.getUser(), message.getBotId(), Objects.requireNonNullElse(message.getText(), ""),
+                    context);
         });
         app.event(MessageDeletedEvent.class, (payload, context) -> {
             MessageDeletedEvent.Message message = payload.getEvent().getPreviousMessage();
