@@ -2,6 +2,7 @@ package qconbot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import qconbot.store.Questions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -162,6 +163,16 @@ class AskTheTeamTest {
                 + question.ts() + "&cid=C0QUESTIONS|from Slack>"), "the reply's words, its author and its link: " + again);
         assertTrue(JSON.readTree(slack.await("chat.update", 1, FakeSlackApi.seconds(5)).get(0).form().get("blocks")).toString()
                 .contains("Answered by <@U0CAT>"));
+
+        // Cat takes her answer back in the edit form (its text emptied): Q1 is open again, its post has its buttons
+        String point = "P" + bot.core().questions().get(1).orElseThrow().answerPoint();
+        requests.interactive(SlackRequests.viewSubmission("U0CAT", "VE", "edit_points", "",
+                Map.of(point, SlackRequests.textInput(point, ""))));
+        List<FakeSlackApi.Call> updates = slack.await("chat.update", 2, FakeSlackApi.seconds(5));
+        assertTrue(slack.posted().stream().anyMatch(post -> post.channel().equals("U0CAT") && post.text().contains("Q1")),
+                "Cat is told the question is open again: " + slack.posted());
+        assertTrue(updates.get(1).form().get("blocks").contains("question_answer"), updates.get(1).form().toString());
+        assertEquals(Questions.State.OPEN, bot.core().questions().get(1).orElseThrow().state());
     }
 
     /** The button's answer form submitted with a reply picked and no words of one's own. */

@@ -17,10 +17,10 @@ import qconbot.store.Talks;
 
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -200,7 +200,10 @@ public final class Interpreter {
     private Answer submitted(Request.Submitted form) throws SQLException {
         return switch (form.form()) {
             case AddForm.CALLBACK -> saved(form);
-            case AddForm.EDIT_CALLBACK -> contributions.saveEdits(form.state(), form.user());
+            case AddForm.EDIT_CALLBACK -> {
+                Set<Long> answered = teamQuestions.answered();
+                yield teamQuestions.reopened(contributions.saveEdits(form.state(), form.user()), answered);
+            }
             case AddForm.IMPORT_CALLBACK -> contributions.stageImport(AddForm.readImport(form.state()), form.user());
             case AddForm.OUTCOME_CALLBACK, AddForm.WONT_DO_CALLBACK -> itemActions.outcomeSubmitted(AddForm.readOutcome(form.state(),
                     form.metadata()), form.user(), "view:" + form.viewId(), form.form().equals(AddForm.WONT_DO_CALLBACK));
@@ -215,10 +218,10 @@ public final class Interpreter {
                 : contributions.save(AddForm.read(form.state(), form.metadata()), form.user(), form.viewId());
     }
 
-    /** {@code /qcon remove}: a point, talk or file taken back; a question the point answered is open again. */
+    /** {@code /qcon remove}: a point, talk or file taken back; a question its answer was is open again. */
     private Answer remove(Request.Asked request) throws SQLException {
-        List<Questions.Question> answered = teamQuestions.answeredWith(request.words());
-        return teamQuestions.reopened(contributions.remove(request), answered);
+        Set<Long> answered = teamQuestions.answered();
+        return teamQuestions.reopened(Answer.privately(contributions.remove(request)), answered);
     }
 
     /** /qcon reload: answered at once when the notes read quickly; else acknowledged, and answered when done. */

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,7 +32,6 @@ final class TeamQuestions {
     static final int MAY_KNOW = 3;
     /** At most this many nearest talks are named on a question's post. */
     static final int NEAR_TALKS = 3;
-    private static final Pattern POINT_ID = Pattern.compile("(?i)P(\\d{1,9})(?=\\s|$)");
     private static final Pattern QUESTION_ID = Pattern.compile("(?i)Q?(\\d{1,9})");
 
     private final Questions questions;
@@ -380,28 +380,34 @@ final class TeamQuestions {
         return new Answer(new Answer.Privately(Messages.note("Closed *" + found.ref() + "* as no one knows.")), after);
     }
 
-    /** Before {@code /qcon remove P3}: the questions P3 answers, which taking it back opens again. */
-    List<Question> answeredWith(String removing) throws SQLException {
-        Matcher point = POINT_ID.matcher(removing.strip());
-        return point.lookingAt() ? questions.answeredWith(Long.parseLong(point.group(1))) : List.of();
+    /** Before taking back points (/qcon remove, the edit form): the answered questions, to see which open again. */
+    Set<Long> answered() throws SQLException {
+        return questions.answeredIds();
     }
 
-    /** After it: each of those questions open again is said, and its post drawn again with its buttons. */
-    Answer reopened(Reply removed, List<Question> answered) throws SQLException {
-        List<LayoutBlock> blocks = new ArrayList<>(removed.blocks());
-        List<Answer.After> after = new ArrayList<>();
-        for (Question before : answered) {
-            Optional<Question> now = questions.get(before.id());
-            if (now.isEmpty() || !now.get().open()) {
-                continue; // the removal was refused, or someone answered it again in between
-            }
-            blocks.addAll(Messages.note("*" + before.ref() + "*, which it answered, is open again: `/qcon questions "
-                    + before.ref() + "`.").blocks());
-            if (now.get().posted()) {
-                after.add(new Answer.Update(now.get().channel(), now.get().ts(), post(now.get())));
+    /** After it: each question open again is said, and its post drawn again with its buttons. */
+    Answer reopened(Answer done, Set<Long> answeredBefore) throws SQLException {
+        List<Question> reopened = answeredBefore.isEmpty() ? List.of()
+                : questions.open(null).stream().filter(question -> answeredBefore.contains(question.id())).toList();
+        if (reopened.isEmpty()) {
+            return done;
+        }
+        List<LayoutBlock> said = new ArrayList<>();
+        List<Answer.After> after = new ArrayList<>(done.after());
+        for (Question question : reopened) {
+            said.addAll(Messages.note("*" + question.ref() + "*, which it answered, is open again: `/qcon questions "
+                    + question.ref() + "`.").blocks());
+            if (question.posted()) {
+                after.add(new Answer.Update(question.channel(), question.ts(), post(question)));
             }
         }
-        return new Answer(new Answer.Privately(new Reply(removed.text(), blocks)), after);
+        if (done.shown() instanceof Answer.Privately shown) {
+            List<LayoutBlock> blocks = new ArrayList<>(shown.reply().blocks());
+            blocks.addAll(said);
+            return new Answer(new Answer.Privately(new Reply(shown.reply().text(), blocks)), after);
+        }
+        after.add(new Answer.Tell(new Reply("Open again: " + reopened.stream().map(Question::ref).toList(), said)));
+        return new Answer(done.shown(), after);
     }
 
     /** A reply in a thread: when it is a question's, its author may make a reply the answer. */

@@ -326,9 +326,18 @@ public final class Questions {
         }
     }
 
-    /** The questions the point {@code pointId} answers: taking it back opens them again. */
-    public List<Question> answeredWith(long pointId) throws SQLException {
-        return db.read(connection -> all(connection, "answer_point = ? AND state = 'answered'", pointId));
+    /** The ids of the answered questions: after points are taken back, those open again are the reopened ones. */
+    public Set<Long> answeredIds() throws SQLException {
+        return db.read(connection -> {
+            Set<Long> ids = new java.util.HashSet<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT id FROM questions WHERE state = 'answered'");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                }
+            }
+            return ids;
+        });
     }
 
     /** In a transaction: whether the question is open now. */
