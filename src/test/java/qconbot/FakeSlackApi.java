@@ -118,6 +118,20 @@ public final class FakeSlackApi implements AutoCloseable {
         throw new AssertionError("nothing posted to " + channel + ": " + posted);
     }
 
+    /** Waits for a message posted to {@code channel} whose text has {@code words}. */
+    public Posted awaitPostedWith(String channel, String words, Duration timeout) throws InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < until) {
+            for (Posted message : posted) {
+                if (message.channel().equals(channel) && message.text() != null && message.text().contains(words)) {
+                    return message;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("nothing with '" + words + "' posted to " + channel + ": " + posted);
+    }
+
     /** Waits for a call to {@code path} (e.g. a response_url's) whose JSON has {@code words}. */
     public void awaitSaid(String path, String words, Duration timeout) throws InterruptedException {
         long until = System.nanoTime() + timeout.toNanos();

@@ -406,7 +406,7 @@ final class TeamQuestions {
             blocks.addAll(said);
             return new Answer(new Answer.Privately(new Reply(shown.reply().text(), blocks)), after);
         }
-        after.add(new Answer.Tell(new Reply("Open again: " + reopened.stream().map(Question::ref).toList(), said)));
+        after.add(new Answer.Tell(new Reply("Open again: " + String.join(", ", reopened.stream().map(Question::ref).toList()), said)));
         return new Answer(done.shown(), after);
     }
 

@@ -233,8 +233,7 @@ public final class SlackHandlers {
      */
     private Response reply(EventsApiPayload<?> payload, String channel, String threadTs, String ts, String user,
                            String botId, String text, EventContext context) {
-        if (threadTs == null || threadTs.equals(ts) || user == null || botId != null
-                || user.equals(context.getBotUserId())) {
+        if (!byPersonInThread(threadTs, ts, user, botId, context)) {
             return context.ack();
         }
         String words = text == null ? "" : Messages.unescape(Messages.readable(text));
@@ -245,11 +244,17 @@ public final class SlackHandlers {
     /** A person's reply in a thread edited ({@code text}) or deleted (null): a question's thread follows it. */
     private Response edited(String channel, String threadTs, String ts, String user, String botId, String text,
                             EventContext context) {
-        if (threadTs == null || threadTs.equals(ts) || user == null || botId != null || user.equals(context.getBotUserId())) {
+        if (!byPersonInThread(threadTs, ts, user, botId, context)) {
             return context.ack();
         }
         String words = text == null ? null : Messages.unescape(Messages.readable(text));
         return event(new Request.ReplyEdited(channel, threadTs, ts, user, words), channel, threadTs, context);
+    }
+
+    /** A message in a thread (not its parent) written by a person, not by a bot or by us. */
+    private static boolean byPersonInThread(String threadTs, String ts, String user, String botId, EventContext context) {
+        return threadTs != null && !threadTs.equals(ts) && user != null && botId == null
+                && !user.equals(context.getBotUserId());
     }
 
     /** An event: asked, acknowledged; whatever it shows is said after the ack, in its thread. */

@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -68,7 +70,7 @@ public final class Questions {
      * same words open: then the question asked before is returned, not fresh.
      */
     public Asked ask(String text, String by, String nearTalkKey, String request) throws SQLException {
-        String question = clip(text.strip().replaceAll("\\s+", " "));
+        String question = clip(text.strip().replaceAll("\\s+", " "), MAX_QUESTION);
         String now = Db.time(clock.instant());
         return db.inTransaction(connection -> {
             Optional<Question> before = one(connection, "request = ? OR (asked_by = ? AND text = ? AND state = 'open')",
@@ -197,7 +199,7 @@ public final class Questions {
                 insert.setString(2, ts);
                 insert.setString(3, user);
                 insert.setString(4, Db.time(at));
-                insert.setString(5, reply(text));
+                insert.setString(5, clip(text, MAX_REPLY));
                 insert.executeUpdate();
                 touch.setString(1, Db.time(at));
                 touch.setLong(2, question.get().id());
@@ -223,7 +225,7 @@ public final class Questions {
                     : "UPDATE question_replies SET text = ? WHERE question_id = ? AND ts = ? AND by_user = ?")) {
                 int at = 1;
                 if (text != null) {
-                    change.setString(at++, reply(text));
+                    change.setString(at++, clip(text, MAX_REPLY));
                 }
                 change.setLong(at++, question.get().id());
                 change.setString(at++, ts);
@@ -309,7 +311,7 @@ public final class Questions {
      * In the transaction that takes back added points: the questions they answered are open again, for the team to
      * answer anew, each with "reopened" in its history.
      */
-    static void reopen(Connection connection, java.util.Collection<Long> pointIds, String by, Instant at) throws SQLException {
+    static void reopen(Connection connection, Collection<Long> pointIds, String by, Instant at) throws SQLException {
         String now = Db.time(at);
         for (long point : pointIds) {
             for (Question question : all(connection, "answer_point = ? AND state = 'answered'", point)) {
@@ -329,7 +331,7 @@ public final class Questions {
     /** The ids of the answered questions: after points are taken back, those open again are the reopened ones. */
     public Set<Long> answeredIds() throws SQLException {
         return db.read(connection -> {
-            Set<Long> ids = new java.util.HashSet<>();
+            Set<Long> ids = new HashSet<>();
             try (PreparedStatement select = connection.prepareStatement("SELECT id FROM questions WHERE state = 'answered'");
                  ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -427,7 +429,7 @@ public final class Questions {
             try (PreparedStatement insert = connection.prepareStatement("""
                     INSERT INTO answer_feedback (question, talk_key, point, kind, by_user, at, request)
                     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
-                insert.setString(1, clip(question));
+                insert.setString(1, clip(question, MAX_QUESTION));
                 insert.setString(2, talkKey);
                 insert.setString(3, point);
                 insert.setString(4, answered ? "answered" : "not_really");
@@ -483,11 +485,7 @@ public final class Questions {
                 rows.getString("closed_by"), rows.getString("closed_at") == null ? null : Instant.parse(rows.getString("closed_at")));
     }
 
-    private static String reply(String text) {
-        return text.length() <= MAX_REPLY ? text : text.substring(0, MAX_REPLY - 1) + "…";
-    }
-
-    private static String clip(String text) {
-        return text.length() <= MAX_QUESTION ? text : text.substring(0, MAX_QUESTION - 1) + "…";
+    private static String clip(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 }
